@@ -1,0 +1,368 @@
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/policies"
+)
+
+// KVMaxVersions is how many versions of each record Vault keeps: enough
+// history to see who changed a payout record and when.
+const KVMaxVersions = 20
+
+// SchemaVersion is written in the init marker; later releases that change
+// the layout bump it and migrate.
+const SchemaVersion = 1
+
+// PersonRoles are the roles people hold, each with a policy and a group.
+var PersonRoles = []string{"manager", "finance", "staff"}
+
+// Options configure one run.
+type Options struct {
+	Layout    vault.Layout
+	AuditFile string // enable a file audit device writing here; "" for none
+	DryRun    bool   // check only
+	Version   string // sellervault's version, kept in the init marker
+	Now       func() time.Time
+}
+
+// Action is what a step needs or did.
+type Action string
+
+// Actions.
+const (
+	Unchanged Action = "unchanged"
+	Create    Action = "create"
+	Update    Action = "update"
+)
+
+// Change is one step's outcome.
+type Change struct {
+	Item   string `json:"item"`
+	Action Action `json:"action"`
+	// Applied is false for a dry run and for unchanged items.
+	Applied bool `json:"applied"`
+}
+
+// Report is the outcome of a run.
+type Report struct {
+	DryRun  bool     `json:"dry_run"`
+	Changes []Change `json:"changes"`
+}
+
+// Changed reports whether anything needed (or, in a dry run, would need)
+// changing.
+func (r Report) Changed() bool {
+	for _, c := range r.Changes {
+		if c.Action != Unchanged {
+			return true
+		}
+	}
+	return false
+}
+
+type step struct {
+	item  string
+	check func(context.Context) (Action, error)
+	apply func(context.Context) error
+}
+
+// Run checks every step and applies those that need it (none on DryRun).
+// On error the report holds the steps done so far.
+func Run(ctx context.Context, c *vault.Client, opts Options) (Report, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	r := &runner{c: c, opts: opts, l: opts.Layout}
+	report := Report{DryRun: opts.DryRun}
+	if err := r.loadMounts(ctx); err != nil {
+		return report, err
+	}
+	for _, s := range r.steps() {
+		action, err := s.check(ctx)
+		if err != nil {
+			return report, fmt.Errorf("check %s: %w", s.item, err)
+		}
+		change := Change{Item: s.item, Action: action}
+		if action != Unchanged && !opts.DryRun {
+			if err := s.apply(ctx); err != nil {
+				return report, fmt.Errorf("%s %s: %w", action, s.item, err)
+			}
+			change.Applied = true
+		}
+		report.Changes = append(report.Changes, change)
+	}
+	return report, nil
+}
+
+type runner struct {
+	c      *vault.Client
+	opts   Options
+	l      vault.Layout
+	mounts map[string]vault.Mount
+	auths  map[string]vault.Mount
+}
+
+func (r *runner) loadMounts(ctx context.Context) (err error) {
+	if r.mounts, err = r.c.Mounts(ctx); err != nil {
+		return err
+	}
+	r.auths, err = r.c.AuthMounts(ctx)
+	return err
+}
+
+func (r *runner) steps() []step {
+	l := r.l
+	steps := []step{
+		r.secretsEngine(l.KV(), "kv", map[string]string{"version": "2"}, "sellervault records"),
+		r.kvConfig(),
+		r.secretsEngine(l.TOTP(), "totp", nil, "sellervault TOTP keys (seeds never leave)"),
+		r.secretsEngine(l.Transit(), "transit", nil, "sellervault redaction HMAC key"),
+		r.transitKey(),
+		r.authMethod(vault.UserpassMount, "userpass", "sellervault staff logins"),
+		r.authMethod(vault.AppRoleMount, "approle", "sellervault scheduled jobs"),
+	}
+	for _, role := range policies.Roles {
+		steps = append(steps, r.policy(role))
+	}
+	for _, role := range PersonRoles {
+		steps = append(steps, r.group(role))
+	}
+	steps = append(steps, r.reminderRole())
+	if r.opts.AuditFile != "" {
+		steps = append(steps, r.auditDevice())
+	}
+	return append(steps, r.marker())
+}
+
+func (r *runner) secretsEngine(path, typ string, options map[string]string, description string) step {
+	return step{
+		item: fmt.Sprintf("secrets engine %s/ (%s%s)", path, typ, versionSuffix(options)),
+		check: func(context.Context) (Action, error) {
+			m, ok := r.mounts[path+"/"]
+			if !ok {
+				return Create, nil
+			}
+			if m.Type != typ || (options["version"] != "" && m.Version != options["version"]) {
+				return "", fmt.Errorf("%s/ is already mounted as %s%s: choose another --mount prefix", path, m.Type, versionSuffix(map[string]string{"version": m.Version}))
+			}
+			return Unchanged, nil
+		},
+		apply: func(ctx context.Context) error {
+			if err := r.c.EnableSecretsEngine(ctx, path, typ, description, options); err != nil {
+				return err
+			}
+			r.mounts[path+"/"] = vault.Mount{Path: path + "/", Type: typ}
+			return nil
+		},
+	}
+}
+
+func versionSuffix(options map[string]string) string {
+	if v := options["version"]; v != "" {
+		return " v" + v
+	}
+	return ""
+}
+
+func (r *runner) kvConfig() step {
+	want := vault.KVConfig{CASRequired: true, MaxVersions: KVMaxVersions}
+	return step{
+		item: fmt.Sprintf("%s/ config (cas_required, max_versions=%d)", r.l.KV(), KVMaxVersions),
+		check: func(ctx context.Context) (Action, error) {
+			if _, mounted := r.mounts[r.l.KV()+"/"]; !mounted {
+				return Update, nil
+			}
+			got, err := r.c.KVConfig(ctx, r.l.KV())
+			if err != nil {
+				return "", err
+			}
+			if got != want {
+				return Update, nil
+			}
+			return Unchanged, nil
+		},
+		apply: func(ctx context.Context) error { return r.c.SetKVConfig(ctx, r.l.KV(), want) },
+	}
+}
+
+func (r *runner) transitKey() step {
+	mount, key := r.l.Transit(), r.l.RedactKey()
+	return step{
+		item: fmt.Sprintf("transit key %s/keys/%s", mount, key),
+		check: func(ctx context.Context) (Action, error) {
+			if _, mounted := r.mounts[mount+"/"]; !mounted {
+				return Create, nil
+			}
+			return createUnlessExists(r.c.TransitKeyExists(ctx, mount, key))
+		},
+		apply: func(ctx context.Context) error { return r.c.CreateTransitKey(ctx, mount, key) },
+	}
+}
+
+func (r *runner) authMethod(path, typ, description string) step {
+	return step{
+		item: fmt.Sprintf("auth method %s/ (%s)", path, typ),
+		check: func(context.Context) (Action, error) {
+			m, ok := r.auths[path+"/"]
+			if !ok {
+				return Create, nil
+			}
+			if m.Type != typ {
+				return "", fmt.Errorf("auth path %s/ is already used by %s", path, m.Type)
+			}
+			return Unchanged, nil
+		},
+		apply: func(ctx context.Context) error {
+			if err := r.c.EnableAuth(ctx, path, typ, description); err != nil {
+				return err
+			}
+			var err error
+			r.auths, err = r.c.AuthMounts(ctx) // for the new mount's accessor
+			return err
+		},
+	}
+}
+
+func (r *runner) policy(role string) step {
+	name := r.l.RolePolicy(role)
+	var rules string
+	return step{
+		item: "policy " + name,
+		check: func(ctx context.Context) (Action, error) {
+			accessor := r.auths[vault.UserpassMount+"/"].Accessor
+			if accessor == "" {
+				return Create, nil // userpass is not enabled yet: nothing can exist
+			}
+			var err error
+			rules, err = policies.Render(role, policies.Vars{Prefix: r.l.Prefix, UserpassAccessor: accessor})
+			if err != nil {
+				return "", err
+			}
+			current, err := r.c.Policy(ctx, name)
+			if errors.Is(err, vault.ErrNotFound) {
+				return Create, nil
+			}
+			if err != nil {
+				return "", err
+			}
+			if strings.TrimSpace(current) != strings.TrimSpace(rules) {
+				return Update, nil
+			}
+			return Unchanged, nil
+		},
+		apply: func(ctx context.Context) error { return r.c.PutPolicy(ctx, name, rules) },
+	}
+}
+
+func (r *runner) group(role string) step {
+	name, policy := r.l.RoleGroup(role), r.l.RolePolicy(role)
+	return step{
+		item: fmt.Sprintf("identity group %s (policy %s)", name, policy),
+		check: func(ctx context.Context) (Action, error) {
+			g, err := r.c.GroupByName(ctx, name)
+			if errors.Is(err, vault.ErrNotFound) {
+				return Create, nil
+			}
+			if err != nil {
+				return "", err
+			}
+			if len(g.Policies) != 1 || g.Policies[0] != policy {
+				return Update, nil
+			}
+			return Unchanged, nil
+		},
+		apply: func(ctx context.Context) error {
+			return r.c.PutGroup(ctx, name, []string{policy}, map[string]string{"sellervault_role": role})
+		},
+	}
+}
+
+func (r *runner) reminderRole() step {
+	name, policy := r.l.ReminderRole(), r.l.RolePolicy("reminder")
+	return step{
+		item: fmt.Sprintf("approle role %s (policy %s)", name, policy),
+		check: func(ctx context.Context) (Action, error) {
+			if _, ok := r.auths[vault.AppRoleMount+"/"]; !ok {
+				return Create, nil
+			}
+			got, err := r.c.AppRolePolicies(ctx, vault.AppRoleMount, name)
+			if errors.Is(err, vault.ErrNotFound) {
+				return Create, nil
+			}
+			if err != nil {
+				return "", err
+			}
+			if len(got) != 1 || got[0] != policy {
+				return Update, nil
+			}
+			return Unchanged, nil
+		},
+		apply: func(ctx context.Context) error {
+			return r.c.PutAppRole(ctx, vault.AppRoleMount, name, []string{policy})
+		},
+	}
+}
+
+func (r *runner) auditDevice() step {
+	path := r.l.Prefix + "-audit"
+	return step{
+		item: fmt.Sprintf("file audit device %s/ -> %s", path, r.opts.AuditFile),
+		check: func(ctx context.Context) (Action, error) {
+			devices, err := r.c.AuditDevices(ctx)
+			if err != nil {
+				return "", err
+			}
+			for _, d := range devices {
+				if d.Type == "file" && d.FilePath == r.opts.AuditFile {
+					return Unchanged, nil
+				}
+			}
+			return Create, nil
+		},
+		apply: func(ctx context.Context) error { return r.c.EnableFileAudit(ctx, path, r.opts.AuditFile) },
+	}
+}
+
+func (r *runner) marker() step {
+	return step{
+		item: fmt.Sprintf("init marker %s/%s", r.l.KV(), vault.InitMarkerPath),
+		check: func(ctx context.Context) (Action, error) {
+			if _, mounted := r.mounts[r.l.KV()+"/"]; !mounted {
+				return Create, nil
+			}
+			_, err := r.c.KVGet(ctx, r.l.KV(), vault.InitMarkerPath)
+			return createUnlessExists(err == nil, ignoreNotFound(err))
+		},
+		apply: func(ctx context.Context) error {
+			_, err := r.c.KVPut(ctx, r.l.KV(), vault.InitMarkerPath, map[string]interface{}{
+				"schema":              SchemaVersion,
+				"initialized_at":      r.opts.Now().UTC().Format(time.RFC3339),
+				"sellervault_version": r.opts.Version,
+			}, 0)
+			return err
+		},
+	}
+}
+
+func createUnlessExists(exists bool, err error) (Action, error) {
+	if err != nil {
+		return "", err
+	}
+	if exists {
+		return Unchanged, nil
+	}
+	return Create, nil
+}
+
+func ignoreNotFound(err error) error {
+	if errors.Is(err, vault.ErrNotFound) {
+		return nil
+	}
+	return err
+}

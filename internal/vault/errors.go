@@ -1,0 +1,106 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/hashicorp/vault/api"
+)
+
+// The kinds of failure callers act on. Every *Error wraps exactly one.
+var (
+	ErrNotFound    = errors.New("not found")
+	ErrDenied      = errors.New("permission denied")
+	ErrConflict    = errors.New("check-and-set conflict")
+	ErrSealed      = errors.New("vault is sealed")
+	ErrUnreachable = errors.New("vault is unreachable")
+	ErrBadRequest  = errors.New("bad request")
+)
+
+// Error is a failed Vault operation.
+type Error struct {
+	Kind   error  // one of the Err* kinds above
+	Op     string // what sellervault was doing, e.g. "read kv metadata"
+	Path   string // the Vault path
+	Status int    // HTTP status, 0 when no answer came
+	Detail string // Vault's own message or the transport error, never request data
+}
+
+func (e *Error) Error() string {
+	msg := fmt.Sprintf("%s %s: %s", e.Op, e.Path, e.Kind)
+	if e.Detail != "" && !strings.EqualFold(e.Detail, e.Kind.Error()) {
+		msg += " (" + e.Detail + ")"
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Kind }
+
+// wrap turns an error from the api module into an *Error; nil stays nil.
+func wrap(op, path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	e := &Error{Op: op, Path: path, Kind: ErrBadRequest}
+	var resp *api.ResponseError
+	switch {
+	case errors.As(err, &resp):
+		e.Status = resp.StatusCode
+		e.Detail = strings.Join(resp.Errors, "; ")
+		e.Kind = kindOfStatus(resp.StatusCode, e.Detail)
+	case errors.Is(err, api.ErrSecretNotFound):
+		e.Kind, e.Status = ErrNotFound, http.StatusNotFound
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		e.Kind, e.Detail = ErrUnreachable, "no answer before the timeout"
+	default:
+		var urlErr *url.Error
+		var netErr net.Error
+		if errors.As(err, &urlErr) || errors.As(err, &netErr) {
+			e.Kind, e.Detail = ErrUnreachable, transportDetail(err)
+		} else {
+			e.Detail = err.Error()
+		}
+	}
+	return e
+}
+
+func kindOfStatus(status int, detail string) error {
+	lower := strings.ToLower(detail)
+	switch {
+	case status == http.StatusNotFound:
+		return ErrNotFound
+	case status == http.StatusForbidden, status == http.StatusUnauthorized:
+		return ErrDenied
+	case strings.Contains(lower, "sealed"):
+		return ErrSealed
+	case status == http.StatusBadRequest && strings.Contains(lower, "check-and-set"),
+		status == http.StatusConflict, status == http.StatusPreconditionFailed:
+		return ErrConflict
+	case status >= 500:
+		return ErrUnreachable
+	default:
+		return ErrBadRequest
+	}
+}
+
+// transportDetail keeps the useful end of a transport error ("connection
+// refused", "certificate signed by unknown authority") without the URL,
+// which the Error already names by path.
+func transportDetail(err error) string {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
+	}
+	return err.Error()
+}
+
+// notFound builds the error for a read that came back empty: the api
+// module answers a 404 on a logical read with a nil secret and no error.
+func notFound(op, path string) error {
+	return &Error{Op: op, Path: path, Kind: ErrNotFound, Status: http.StatusNotFound}
+}

@@ -1,0 +1,64 @@
+package vault
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// Layout names everything sellervault keeps in Vault, from one mount
+// prefix (default "sellervault"), so that two teams can share a Vault.
+type Layout struct {
+	Prefix string
+}
+
+// Auth mounts sellervault uses; the same paths as Vault's defaults so that
+// `vault login -method=userpass` works too.
+const (
+	UserpassMount = "userpass"
+	AppRoleMount  = "approle"
+)
+
+// InitMarkerPath is the KV record `sellervault init` writes last.
+const InitMarkerPath = "_meta/init"
+
+var prefixPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
+
+// NewLayout checks a mount prefix.
+func NewLayout(prefix string) (Layout, error) {
+	if !prefixPattern.MatchString(prefix) {
+		return Layout{}, fmt.Errorf("mount prefix %q: use 2-32 lower-case letters, digits and hyphens, starting with a letter", prefix)
+	}
+	return Layout{Prefix: prefix}, nil
+}
+
+// KV is the KV v2 mount of records.
+func (l Layout) KV() string { return l.Prefix }
+
+// TOTP is the TOTP engine mount.
+func (l Layout) TOTP() string { return l.Prefix + "-totp" }
+
+// Transit is the Transit engine mount.
+func (l Layout) Transit() string { return l.Prefix + "-transit" }
+
+// RedactKey is the Transit key whose HMACs index known secrets.
+func (l Layout) RedactKey() string { return l.Prefix + "-redact" }
+
+// RolePolicy is the ACL policy of a role (manager, finance, staff, reminder).
+func (l Layout) RolePolicy(role string) string { return l.Prefix + "-" + role }
+
+// RoleGroup is the identity group of a person's role.
+func (l Layout) RoleGroup(role string) string {
+	if role == "manager" {
+		return l.Prefix + "-managers"
+	}
+	return l.Prefix + "-" + role
+}
+
+// StorePolicy is the ACL policy that opens one store.
+func (l Layout) StorePolicy(store string) string { return l.Prefix + "-store-" + store }
+
+// StoreGroup is the identity group of the people assigned to one store.
+func (l Layout) StoreGroup(store string) string { return l.Prefix + "-store-" + store }
+
+// ReminderRole is the AppRole role of the scheduled reminder job.
+func (l Layout) ReminderRole() string { return l.Prefix + "-reminder" }

@@ -1,0 +1,46 @@
+# sellervault-finance: held by the people who handle the money, through the
+# identity group sellervault-finance.
+#
+# Finance reads and verifies every store's payout record and proposes
+# changes to it; a manager approves a proposal before it becomes the payout
+# record. Finance reaches a store's logins only through that store's group,
+# like any staff member.
+
+path "sellervault/data/_meta/*" {
+  capabilities = ["read"]
+}
+path "sellervault/data/staff/{{identity.entity.name}}" {
+  capabilities = ["read"]
+}
+
+# Payout records: read all, change none directly.
+path "sellervault/metadata/stores/" {
+  capabilities = ["list"]
+}
+path "sellervault/data/stores/+/payout" {
+  capabilities = ["read"]
+}
+path "sellervault/metadata/stores/+/payout" {
+  capabilities = ["read"]
+}
+
+# Payout change proposals, approved by a manager.
+path "sellervault/data/proposals/payout/*" {
+  capabilities = ["create", "read", "update"]
+}
+path "sellervault/metadata/proposals/payout/*" {
+  capabilities = ["read", "list"]
+}
+
+path "sellervault-transit/hmac/sellervault-redact" {
+  capabilities = ["update"]
+}
+path "identity/entity/id/{{identity.entity.id}}" {
+  capabilities = ["read"]
+}
+path "auth/userpass/users/{{identity.entity.aliases.@USERPASS_ACCESSOR@.name}}/password" {
+  capabilities = ["update"]
+}
+path "sellervault-totp/keys/*" {
+  capabilities = ["deny"]
+}

@@ -1,0 +1,40 @@
+# sellervault-staff: held by operations staff and virtual assistants,
+# through the identity group sellervault-staff.
+#
+# This policy alone opens no store. A staff member reaches a store's
+# credentials and TOTP codes only through that store's group
+# (sellervault-store-STORE, policy from store.hcl), which managers set at
+# onboarding. What is denied here stays denied whatever else is granted.
+
+# Team settings and the caller's own staff record.
+path "sellervault/data/_meta/*" {
+  capabilities = ["read"]
+}
+path "sellervault/data/staff/{{identity.entity.name}}" {
+  capabilities = ["read"]
+}
+
+# Redaction: compute keyed HMACs of text to find known secrets in it.
+path "sellervault-transit/hmac/sellervault-redact" {
+  capabilities = ["update"]
+}
+
+# Who am I, and change my own password.
+path "identity/entity/id/{{identity.entity.id}}" {
+  capabilities = ["read"]
+}
+path "auth/userpass/users/{{identity.entity.aliases.@USERPASS_ACCESSOR@.name}}/password" {
+  capabilities = ["update"]
+}
+
+# Never for staff: payout details, TOTP keys (only codes, via the store
+# policy), and writes to records.
+path "sellervault/data/stores/+/payout" {
+  capabilities = ["deny"]
+}
+path "sellervault/data/proposals/*" {
+  capabilities = ["deny"]
+}
+path "sellervault-totp/keys/*" {
+  capabilities = ["deny"]
+}
