@@ -168,4 +168,3 @@ func TestAuditFile(t *testing.T) {
 		t.Fatalf("second run with the same audit file: changed=%v err=%v", again.Changed(), err)
 	}
 }
-
