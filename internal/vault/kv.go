@@ -46,3 +46,23 @@ func (c *Client) KVPut(ctx context.Context, mount, path string, data map[string]
 }
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// KVMeta is a KV v2 secret's metadata: what listings read, never values.
+type KVMeta struct {
+	CurrentVersion int
+	CustomMetadata map[string]string
+	UpdatedTime    string
+}
+
+// KVMetadata reads path's metadata in the KV v2 mount.
+func (c *Client) KVMetadata(ctx context.Context, mount, path string) (*KVMeta, error) {
+	data, err := c.read(ctx, "read record metadata", mount+"/metadata/"+path)
+	if err != nil {
+		return nil, err
+	}
+	return &KVMeta{
+		CurrentVersion: int(integer(data, "current_version")),
+		CustomMetadata: stringMap(data, "custom_metadata"),
+		UpdatedTime:    str(data, "updated_time"),
+	}, nil
+}

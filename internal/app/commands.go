@@ -1,0 +1,13 @@
+package app
+
+import "github.com/urfave/cli/v2"
+
+// commands is sellervault's command table.
+func commands(env *Env) []*cli.Command {
+	return []*cli.Command{
+		initCommand(env),
+		statusCommand(env),
+		completionCommand(env),
+		helpCommand(env),
+	}
+}

@@ -1,0 +1,104 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// Exit codes. They are part of sellervault's interface: scripts test them,
+// so a code is never renumbered or reused; new ones are added at the end.
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitUsage       = 2
+	ExitAborted     = 3
+	ExitDenied      = 4
+	ExitNotFound    = 5
+	ExitUnreachable = 6
+	ExitConflict    = 7
+)
+
+// exitCodeTable is what `sellervault help exit-codes` prints.
+var exitCodeTable = []struct {
+	Code    int
+	Meaning string
+}{
+	{ExitOK, "success"},
+	{ExitError, "error not covered below"},
+	{ExitUsage, "usage error: unknown command or flag, missing or bad argument"},
+	{ExitAborted, "aborted: interrupted, or the user declined"},
+	{ExitDenied, "permission denied, or not logged in"},
+	{ExitNotFound, "not found"},
+	{ExitUnreachable, "Vault unreachable, sealed or failing"},
+	{ExitConflict, "conflict: the record changed since it was read (check-and-set)"},
+}
+
+func printExitCodes(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tMEANING")
+	for _, e := range exitCodeTable {
+		fmt.Fprintf(tw, "%d\t%s\n", e.Code, e.Meaning)
+	}
+	return tw.Flush()
+}
+
+// usageError marks a mistake in how the command was called.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...interface{}) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// errAborted is returned when the user interrupts or declines.
+var errAborted = errors.New("aborted")
+
+// exitCode maps an error to its exit code.
+func exitCode(err error) int {
+	var usage usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &usage):
+		return ExitUsage
+	case errors.Is(err, errAborted), errors.Is(err, context.Canceled):
+		return ExitAborted
+	case errors.Is(err, vault.ErrDenied), errors.Is(err, errNotLoggedIn):
+		return ExitDenied
+	case errors.Is(err, vault.ErrNotFound):
+		return ExitNotFound
+	case errors.Is(err, vault.ErrUnreachable), errors.Is(err, vault.ErrSealed):
+		return ExitUnreachable
+	case errors.Is(err, vault.ErrConflict):
+		return ExitConflict
+	default:
+		return ExitError
+	}
+}
+
+// hint is the line that tells a person what to do about an error.
+func hint(err error, addr string) string {
+	if addr == "" {
+		addr = "VAULT_ADDR"
+	}
+	switch {
+	case errors.Is(err, errNotLoggedIn):
+		return "log in with `sellervault login` or `vault login`, or set VAULT_TOKEN"
+	case errors.Is(err, vault.ErrDenied):
+		return "your token may have expired or lack this permission: log in again, or ask a manager for access"
+	case errors.Is(err, vault.ErrSealed):
+		return "Vault at " + addr + " is sealed: an operator must unseal it"
+	case errors.Is(err, vault.ErrUnreachable):
+		return "check that Vault is running at " + addr + " (VAULT_ADDR or --address) and, for TLS, VAULT_CACERT"
+	case errors.Is(err, vault.ErrConflict):
+		return "someone changed the record since it was read: read it again and retry"
+	}
+	return ""
+}

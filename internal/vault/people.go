@@ -1,0 +1,104 @@
+package vault
+
+import (
+	"context"
+	"fmt"
+)
+
+// EnsureEntity creates or updates the identity entity name with metadata
+// and returns its ID.
+func (c *Client) EnsureEntity(ctx context.Context, name string, metadata map[string]string) (string, error) {
+	path := "identity/entity/name/" + name
+	if _, err := c.write(ctx, "write identity entity", path, map[string]interface{}{"metadata": metadata}); err != nil {
+		return "", err
+	}
+	data, err := c.read(ctx, "read identity entity", path)
+	if err != nil {
+		return "", err
+	}
+	return str(data, "id"), nil
+}
+
+// EnsureEntityAlias links the login aliasName of the auth mount with
+// accessor mountAccessor to an entity, unless it already is.
+func (c *Client) EnsureEntityAlias(ctx context.Context, entityID, aliasName, mountAccessor string) error {
+	secret, err := c.write(ctx, "look up entity alias", "identity/lookup/entity", map[string]interface{}{
+		"alias_name": aliasName, "alias_mount_accessor": mountAccessor,
+	})
+	if err != nil {
+		return err
+	}
+	if secret != nil && secret.Data != nil {
+		if id := str(secret.Data, "id"); id != entityID {
+			return &Error{Op: "link login", Path: "identity/entity-alias", Kind: ErrConflict,
+				Detail: fmt.Sprintf("login %q already belongs to another entity", aliasName)}
+		}
+		return nil
+	}
+	_, err = c.write(ctx, "create entity alias", "identity/entity-alias", map[string]interface{}{
+		"name": aliasName, "canonical_id": entityID, "mount_accessor": mountAccessor,
+	})
+	return err
+}
+
+// PutUserpassUser creates a userpass login or sets its password.
+func (c *Client) PutUserpassUser(ctx context.Context, mount, user, password string) error {
+	_, err := c.write(ctx, "write userpass login", "auth/"+mount+"/users/"+user, map[string]interface{}{
+		"password": password,
+	})
+	return err
+}
+
+// AddGroupMember adds an entity to a group unless it is a member already.
+func (c *Client) AddGroupMember(ctx context.Context, group, entityID string) error {
+	g, err := c.GroupByName(ctx, group)
+	if err != nil {
+		return err
+	}
+	for _, id := range g.MemberEntityIDs {
+		if id == entityID {
+			return nil
+		}
+	}
+	return c.SetGroupMembers(ctx, group, append(g.MemberEntityIDs, entityID))
+}
+
+// UserpassLogin logs in with a password and returns the client token.
+func (c *Client) UserpassLogin(ctx context.Context, mount, user, password string) (string, error) {
+	path := "auth/" + mount + "/login/" + user
+	secret, err := c.write(ctx, "log in", path, map[string]interface{}{"password": password})
+	if err != nil {
+		return "", err
+	}
+	if secret == nil || secret.Auth == nil {
+		return "", &Error{Op: "log in", Path: path, Kind: ErrBadRequest, Detail: "no token in the answer"}
+	}
+	return secret.Auth.ClientToken, nil
+}
+
+// AppRoleLogin gets a fresh secret ID for role and logs in with it, as the
+// scheduled job's bootstrap does; the caller needs rights on the role.
+func (c *Client) AppRoleLogin(ctx context.Context, mount, role string) (string, error) {
+	idData, err := c.read(ctx, "read approle role id", "auth/"+mount+"/role/"+role+"/role-id")
+	if err != nil {
+		return "", err
+	}
+	secretID, err := c.write(ctx, "create approle secret id", "auth/"+mount+"/role/"+role+"/secret-id", nil)
+	if err != nil {
+		return "", err
+	}
+	if secretID == nil {
+		return "", &Error{Op: "create approle secret id", Path: "auth/" + mount + "/role/" + role, Kind: ErrBadRequest, Detail: "empty answer"}
+	}
+	path := "auth/" + mount + "/login"
+	secret, err := c.write(ctx, "log in", path, map[string]interface{}{
+		"role_id": str(idData, "role_id"), "secret_id": str(secretID.Data, "secret_id"),
+	})
+	if err != nil {
+		return "", err
+	}
+	if secret == nil || secret.Auth == nil {
+		return "", &Error{Op: "log in", Path: path, Kind: ErrBadRequest, Detail: "no token in the answer"}
+	}
+	return secret.Auth.ClientToken, nil
+}

@@ -1,0 +1,240 @@
+package policies_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/setup"
+	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/policies"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	devvault.StopShared()
+	os.Exit(code)
+}
+
+// team is an initialised Vault with one token per role: a manager, a
+// finance person, an ops staff member assigned to acme-us only, and the
+// reminder job's AppRole.
+type team struct {
+	root   *vault.Client
+	tokens map[string]*vault.Client
+}
+
+func newTeam(t *testing.T) *team {
+	t.Helper()
+	ctx := context.Background()
+	srv, err := devvault.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VAULT_CACERT", srv.CACertFile)
+	t.Setenv("VAULT_TOKEN", srv.RootToken)
+	root, err := vault.New(vault.Options{Address: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := vault.NewLayout(policies.DefaultPrefix)
+	if _, err := setup.Run(ctx, root, setup.Options{Layout: l}); err != nil {
+		t.Fatal(err)
+	}
+	if err := setup.EnsureStoreAccess(ctx, root, l, "acme-de"); err != nil {
+		t.Fatal(err)
+	}
+	tm := &team{root: root, tokens: map[string]*vault.Client{}}
+	people := []setup.Person{
+		{Name: "mgr", Role: "manager"},
+		{Name: "fin", Role: "finance"},
+		{Name: "ops", Role: "staff", Stores: []string{"acme-us"}},
+	}
+	for _, p := range people {
+		password := randomPassword(t)
+		if _, err := setup.EnsurePerson(ctx, root, l, p, password, time.Now()); err != nil {
+			t.Fatalf("person %s: %v", p.Name, err)
+		}
+		token, err := root.UserpassLogin(ctx, vault.UserpassMount, p.Name, password)
+		if err != nil {
+			t.Fatalf("login %s: %v", p.Name, err)
+		}
+		tm.tokens[p.Role] = tm.client(t, token)
+	}
+	token, err := root.AppRoleLogin(ctx, vault.AppRoleMount, l.ReminderRole())
+	if err != nil {
+		t.Fatalf("reminder login: %v", err)
+	}
+	tm.tokens["reminder"] = tm.client(t, token)
+	return tm
+}
+
+func (tm *team) client(t *testing.T, token string) *vault.Client {
+	c, err := tm.root.WithToken(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func randomPassword(t *testing.T) string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// TestPolicyTable asks Vault's ACL engine, for each role's real token,
+// what it may do on a path (sys/capabilities-self resolves group
+// membership and templated paths exactly as a request would).
+func TestPolicyTable(t *testing.T) {
+	tm := newTeam(t)
+	cases := []struct {
+		role, capability, path string
+		allowed                bool
+	}{
+		// manager
+		{"manager", "create", "sellervault/data/stores/acme-us/creds/seller-central", true},
+		{"manager", "read", "sellervault/data/stores/acme-us/payout", true},
+		{"manager", "delete", "sellervault/metadata/stores/acme-us/creds/old", true},
+		{"manager", "update", "sellervault/destroy/stores/acme-us/creds/old", false},
+		{"manager", "update", "sellervault-totp/keys/acme-us.seller-central", true},
+		{"manager", "read", "sellervault-totp/code/acme-us.seller-central", true},
+		{"manager", "update", "sys/policies/acl/sellervault-store-acme-fr", true},
+		{"manager", "update", "sys/policies/acl/sellervault-manager", false},
+		{"manager", "update", "sys/mounts/elsewhere", false},
+		{"manager", "sudo", "sys/audit", false},
+		{"manager", "read", "sellervault-transit/export/hmac-key/sellervault-redact", false},
+		// finance
+		{"finance", "read", "sellervault/data/stores/acme-us/payout", true},
+		{"finance", "update", "sellervault/data/stores/acme-us/payout", false},
+		{"finance", "create", "sellervault/data/proposals/payout/acme-us", true},
+		{"finance", "read", "sellervault/data/stores/acme-us/creds/seller-central", false},
+		{"finance", "read", "sellervault-totp/code/acme-us.seller-central", false},
+		{"finance", "create", "sellervault-totp/keys/acme-us.seller-central", false},
+		{"finance", "read", "sellervault/data/staff/fin", true},
+		// staff (ops), assigned to acme-us only
+		{"staff", "read", "sellervault/data/stores/acme-us/creds/seller-central", true},
+		{"staff", "list", "sellervault/metadata/stores/acme-us/creds/", true},
+		{"staff", "read", "sellervault/data/stores/acme-us", true},
+		{"staff", "read", "sellervault/data/stores/acme-de/creds/seller-central", false},
+		{"staff", "read", "sellervault/data/stores/acme-us/payout", false},
+		{"staff", "update", "sellervault/data/stores/acme-us/creds/seller-central", false},
+		{"staff", "read", "sellervault-totp/code/acme-us.seller-central", true},
+		{"staff", "read", "sellervault-totp/code/acme-de.seller-central", false},
+		{"staff", "read", "sellervault-totp/keys/acme-us.seller-central", false},
+		{"staff", "read", "sellervault/data/_meta/init", true},
+		{"staff", "read", "sellervault/data/staff/ops", true},
+		{"staff", "read", "sellervault/data/staff/mgr", false},
+		{"staff", "update", "auth/userpass/users/ops/password", true},
+		{"staff", "update", "auth/userpass/users/mgr/password", false},
+		{"staff", "update", "sellervault-transit/hmac/sellervault-redact", true},
+		{"staff", "update", "identity/group/name/sellervault-store-acme-de", false},
+		// reminder job: metadata only
+		{"reminder", "read", "sellervault/metadata/stores/acme-us/creds/seller-central", true},
+		{"reminder", "list", "sellervault/metadata/stores/", true},
+		{"reminder", "read", "sellervault/data/stores/acme-us/creds/seller-central", false},
+		{"reminder", "read", "sellervault/data/_meta/init", false},
+		{"reminder", "read", "sellervault-totp/code/acme-us.seller-central", false},
+		{"reminder", "update", "sellervault-transit/hmac/sellervault-redact", false},
+	}
+	allowed, denied := 0, 0
+	for _, tc := range cases {
+		caps, err := tm.tokens[tc.role].CapabilitiesSelf(context.Background(), tc.path)
+		if err != nil {
+			t.Fatalf("%s on %s: %v", tc.role, tc.path, err)
+		}
+		got := has(caps, tc.capability) && !has(caps, "deny")
+		if got != tc.allowed {
+			t.Errorf("%s %s %s: allowed=%v, want %v (capabilities %v)", tc.role, tc.capability, tc.path, got, tc.allowed, caps)
+		}
+		if tc.allowed {
+			allowed++
+		} else {
+			denied++
+		}
+	}
+	if allowed < 10 || denied < 10 {
+		t.Fatalf("the table should hold both kinds: %d allowed, %d denied", allowed, denied)
+	}
+}
+
+// TestPolicyRequests makes real requests: a denied one is a 403, an
+// allowed one reaches the engine (here a 404, as nothing is stored).
+func TestPolicyRequests(t *testing.T) {
+	tm := newTeam(t)
+	ctx := context.Background()
+	cases := []struct {
+		role, path string
+		data       bool // data/ path (a value) or metadata/ path
+		denied     bool
+	}{
+		{"staff", "stores/acme-us/creds/seller-central", true, false},
+		{"staff", "stores/acme-de/creds/seller-central", true, true},
+		{"staff", "stores/acme-us/payout", true, true},
+		{"finance", "stores/acme-us/payout", true, false},
+		{"reminder", "stores/acme-us/creds/seller-central", false, false},
+		{"reminder", "stores/acme-us/creds/seller-central", true, true},
+	}
+	for _, tc := range cases {
+		c := tm.tokens[tc.role]
+		var err error
+		if tc.data {
+			_, err = c.KVGet(ctx, "sellervault", tc.path)
+		} else {
+			_, err = c.KVMetadata(ctx, "sellervault", tc.path)
+		}
+		if gotDenied := errors.Is(err, vault.ErrDenied); gotDenied != tc.denied {
+			t.Errorf("%s reading %s (data=%v): %v, want denied=%v", tc.role, tc.path, tc.data, err, tc.denied)
+		}
+		if !tc.denied && !errors.Is(err, vault.ErrNotFound) {
+			t.Errorf("%s reading %s: %v, want not found", tc.role, tc.path, err)
+		}
+	}
+	// Staff may not write a record, even one in their own store.
+	_, err := tm.tokens["staff"].KVPut(ctx, "sellervault", "stores/acme-us/creds/x", map[string]interface{}{"a": "b"}, 0)
+	if !errors.Is(err, vault.ErrDenied) {
+		t.Fatalf("staff write: %v, want denied", err)
+	}
+}
+
+func TestRenderPrefixAndPlaceholders(t *testing.T) {
+	text, err := policies.Render("staff", policies.Vars{Prefix: "teamb", UserpassAccessor: "auth_userpass_1234"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text, "sellervault") || strings.Contains(text, "@") {
+		t.Fatalf("unsubstituted names left:\n%s", text)
+	}
+	if !strings.Contains(text, `path "teamb-totp/keys/*"`) || !strings.Contains(text, "aliases.auth_userpass_1234.name") {
+		t.Fatalf("substitutions missing:\n%s", text)
+	}
+	if _, err := policies.Render("store", policies.Vars{Prefix: "sellervault"}); err == nil {
+		t.Fatal("store policy rendered without a store name")
+	}
+	for _, name := range append(policies.Roles, "store") {
+		src, err := policies.Source(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(src, "# ") {
+			t.Errorf("%s.hcl does not open with its header comment", name)
+		}
+	}
+}
+
+func has(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
