@@ -77,11 +77,11 @@ var errNotLoggedIn = errors.New("not logged in")
 
 // newSession reads the global flags and builds a Vault client.
 func (e *Env) newSession(c *cli.Context) (*session, error) {
-	format := lookup(c, flagFormat).String(flagFormat)
+	format := orDefault(lookup(c, flagFormat).String(flagFormat), "table")
 	if format != "table" && format != "json" {
 		return nil, usagef("--format %q: use table or json", format)
 	}
-	layout, err := vault.NewLayout(lookup(c, flagMount).String(flagMount))
+	layout, err := vault.NewLayout(orDefault(lookup(c, flagMount).String(flagMount), policies.DefaultPrefix))
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -107,4 +107,13 @@ func (s *session) requireToken() error {
 		return errNotLoggedIn
 	}
 	return nil
+}
+
+// orDefault treats an empty value (an environment variable set to "") as
+// unset, as Vault's CLI does.
+func orDefault(value, def string) string {
+	if value == "" {
+		return def
+	}
+	return value
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -93,7 +94,8 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		Core:           core,
 		ListenerConfig: &configutil.Listener{Address: listener.Addr().String()},
 	})
-	s.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: log.New(logOut, "devvault http: ", 0)}
 	go func() { _ = s.http.Serve(listener) }()
 	return s, nil
 }

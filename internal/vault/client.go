@@ -22,6 +22,9 @@ type Options struct {
 	Timeout   time.Duration // per-call timeout; zero means DefaultTimeout
 	// TokenFile is the token helper file; empty means ~/.vault-token.
 	TokenFile string
+	// Token, when set, is used instead of VAULT_TOKEN and the token helper
+	// (the dev server's own root client).
+	Token string
 }
 
 // Client is a Vault API client with sellervault's typed operations.
@@ -54,6 +57,11 @@ func New(opts Options) (*Client, error) {
 		c.SetNamespace(opts.Namespace)
 	}
 	client := &Client{api: c, timeout: timeout}
+	if opts.Token != "" {
+		c.SetToken(opts.Token)
+		client.TokenSource = "option"
+		return client, nil
+	}
 	if c.Token() != "" {
 		client.TokenSource = "env"
 		return client, nil

@@ -155,3 +155,11 @@ func (c *Client) CapabilitiesSelf(ctx context.Context, path string) ([]string, e
 	caps, err := c.api.Sys().CapabilitiesSelfWithContext(ctx, path)
 	return caps, wrap("read capabilities", path, err)
 }
+
+// Seal seals Vault, as an operator does in an emergency (needs sudo on
+// sys/seal). Only an unseal with the key shares opens it again.
+func (c *Client) Seal(ctx context.Context) error {
+	ctx, cancel := c.ctx(ctx)
+	defer cancel()
+	return wrap("seal", "sys/seal", c.api.Sys().SealWithContext(ctx))
+}
