@@ -9,12 +9,13 @@
 # Nothing here reads a TOTP seed back: the TOTP engine has no such path for
 # imported keys.
 
-# Records: read, write and soft-delete anything; history is kept (no destroy).
+# Records: read, write and soft-delete anything. History is kept: no
+# destroy, and no delete on metadata/ (which would erase every version).
 path "sellervault/data/*" {
   capabilities = ["create", "read", "update", "patch", "delete", "list"]
 }
 path "sellervault/metadata/*" {
-  capabilities = ["create", "read", "update", "patch", "delete", "list"]
+  capabilities = ["create", "read", "update", "patch", "list"]
 }
 path "sellervault/delete/*" {
   capabilities = ["update"]

@@ -103,7 +103,8 @@ func TestPolicyTable(t *testing.T) {
 		// manager
 		{"manager", "create", "sellervault/data/stores/acme-us/creds/seller-central", true},
 		{"manager", "read", "sellervault/data/stores/acme-us/payout", true},
-		{"manager", "delete", "sellervault/metadata/stores/acme-us/creds/old", true},
+		{"manager", "delete", "sellervault/data/stores/acme-us/creds/old", true},
+		{"manager", "delete", "sellervault/metadata/stores/acme-us/creds/old", false},
 		{"manager", "update", "sellervault/destroy/stores/acme-us/creds/old", false},
 		{"manager", "update", "sellervault-totp/keys/acme-us.seller-central", true},
 		{"manager", "read", "sellervault-totp/code/acme-us.seller-central", true},

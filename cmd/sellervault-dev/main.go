@@ -6,8 +6,9 @@
 //	    export VAULT_ADDR=… and export VAULT_TOKEN=… lines, and serves
 //	    until interrupted (Ctrl-C).
 //	sellervault-dev [flags] -- COMMAND [ARGS…]
-//	    starts Vault, runs COMMAND with VAULT_ADDR and VAULT_TOKEN set,
-//	    stops Vault and exits with COMMAND's status.
+//	    starts Vault (on a free loopback port unless --addr is given),
+//	    runs COMMAND with VAULT_ADDR and VAULT_TOKEN set, stops Vault and
+//	    exits with COMMAND's status.
 //
 // --demo loads the example team (package demo); every value is fake.
 //
@@ -53,7 +54,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("sellervault-dev", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8200", "loopback `host:port` to listen on (port 0 picks a free one)")
+	fs.StringVar(&o.addr, "addr", "", "loopback `host:port` to listen on (default 127.0.0.1:8200; with COMMAND, a free port)")
 	fs.BoolVar(&o.demo, "demo", false, "load the example team (fake values only)")
 	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a throw-away CA (VAULT_CACERT is set for COMMAND)")
 	fs.StringVar(&o.auditFile, "audit-file", "", "enable a file audit device writing to `PATH`")
@@ -66,6 +67,12 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		return o, err
 	}
 	o.command = fs.Args()
+	if o.addr == "" {
+		o.addr = "127.0.0.1:8200"
+		if len(o.command) > 0 {
+			o.addr = "127.0.0.1:0" // nothing outside the command needs to find it
+		}
+	}
 	return o, nil
 }
 

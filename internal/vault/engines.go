@@ -28,11 +28,13 @@ func (c *Client) AppRolePolicies(ctx context.Context, mount, role string) ([]str
 	return stringList(data, "token_policies"), nil
 }
 
-// PutAppRole creates or updates an AppRole role whose tokens carry policies.
+// PutAppRole creates or updates an AppRole role whose tokens carry
+// policies. Tokens live an hour; secret IDs expire after 90 days, so a
+// scheduled job's credential is renewed at least as often as a password.
 func (c *Client) PutAppRole(ctx context.Context, mount, role string, policies []string) error {
 	_, err := c.write(ctx, "write approle role", "auth/"+mount+"/role/"+role, map[string]interface{}{
 		"token_policies": strings.Join(policies, ","), "token_ttl": "1h", "token_max_ttl": "4h",
-		"secret_id_ttl": "0", "token_no_default_policy": false,
+		"secret_id_ttl": "2160h", "token_no_default_policy": false,
 	})
 	return err
 }

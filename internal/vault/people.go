@@ -41,10 +41,12 @@ func (c *Client) EnsureEntityAlias(ctx context.Context, entityID, aliasName, mou
 	return err
 }
 
-// PutUserpassUser creates a userpass login or sets its password.
+// PutUserpassUser creates a userpass login or sets its password. Its
+// tokens last a working day (8 h, renewable to 24 h) rather than Vault's
+// default of 32 days, so a forgotten session ends by itself.
 func (c *Client) PutUserpassUser(ctx context.Context, mount, user, password string) error {
 	_, err := c.write(ctx, "write userpass login", "auth/"+mount+"/users/"+user, map[string]interface{}{
-		"password": password,
+		"password": password, "token_ttl": "8h", "token_max_ttl": "24h",
 	})
 	return err
 }
