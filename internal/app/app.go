@@ -38,7 +38,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // Run is Main with a context, for tests.
 func Run(ctx context.Context, args []string, env *Env) int {
 	app := newApp(env)
-	err := app.RunContext(ctx, interspersed(app, args))
+	args, err := interspersed(app, args)
+	if err == nil {
+		err = app.RunContext(ctx, args)
+	}
 	if err == nil {
 		return ExitOK
 	}

@@ -15,6 +15,18 @@ import (
 // DefaultTimeout bounds every call when Options.Timeout is zero.
 const DefaultTimeout = 30 * time.Second
 
+// EnvVars are the VAULT_* environment variables the api module reads
+// when a client is made (tests clear them to keep a developer's own
+// environment out).
+var EnvVars = []string{
+	"VAULT_ADDR", "VAULT_AGENT_ADDR", "VAULT_TOKEN", "VAULT_NAMESPACE",
+	"VAULT_CACERT", "VAULT_CACERT_BYTES", "VAULT_CAPATH",
+	"VAULT_CLIENT_CERT", "VAULT_CLIENT_KEY", "VAULT_CLIENT_TIMEOUT",
+	"VAULT_SKIP_VERIFY", "VAULT_TLS_SERVER_NAME", "VAULT_SRV_LOOKUP",
+	"VAULT_RATE_LIMIT", "VAULT_HTTP_PROXY", "VAULT_PROXY_ADDR",
+	"VAULT_HEADERS", "VAULT_DISABLE_REDIRECTS", "VAULT_MAX_RETRIES",
+}
+
 // Options are the command-line settings that override the environment.
 type Options struct {
 	Address   string        // --address; empty keeps VAULT_ADDR or the default
@@ -31,7 +43,8 @@ type Options struct {
 type Client struct {
 	api     *api.Client
 	timeout time.Duration
-	// TokenSource says where the token came from: "env", "token-helper" or "".
+	// TokenSource says where the token came from: "option", "env",
+	// "token-helper", or "" for none.
 	TokenSource string
 }
 
@@ -95,12 +108,13 @@ func (c *Client) SetToken(token string) { c.api.SetToken(token) }
 
 // WithToken returns a copy of the client that sends another token.
 func (c *Client) WithToken(token string) (*Client, error) {
-	clone, err := c.api.Clone()
+	clone, err := c.api.CloneWithHeaders() // keeps the namespace header
 	if err != nil {
 		return nil, fmt.Errorf("vault client: %w", err)
 	}
-	clone.SetToken(token) // Clone does not copy the token
-	return &Client{api: clone, timeout: c.timeout}, nil
+	clone.SetNamespace(c.api.Namespace()) // whatever VAULT_NAMESPACE says now
+	clone.SetToken(token)                 // a clone does not copy the token
+	return &Client{api: clone, timeout: c.timeout, TokenSource: "option"}, nil
 }
 
 // ctx bounds one call by the client's timeout.

@@ -29,6 +29,9 @@ type Error struct {
 	Path   string // the Vault path
 	Status int    // HTTP status, 0 when no answer came
 	Detail string // Vault's own message or the transport error, never request data
+	// Cause is set when the call was interrupted (context.Canceled), so
+	// that callers can tell an interrupt from an unreachable Vault.
+	Cause error
 }
 
 func (e *Error) Error() string {
@@ -39,7 +42,13 @@ func (e *Error) Error() string {
 	return msg
 }
 
-func (e *Error) Unwrap() error { return e.Kind }
+// Unwrap gives the kind and, for an interrupted call, the cause.
+func (e *Error) Unwrap() []error {
+	if e.Cause != nil {
+		return []error{e.Kind, e.Cause}
+	}
+	return []error{e.Kind}
+}
 
 // wrap turns an error from the api module into an *Error; nil stays nil.
 func wrap(op, path string, err error) error {
@@ -55,7 +64,9 @@ func wrap(op, path string, err error) error {
 		e.Kind = kindOfStatus(resp.StatusCode, e.Detail)
 	case errors.Is(err, api.ErrSecretNotFound):
 		e.Kind, e.Status = ErrNotFound, http.StatusNotFound
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled):
+		e.Kind, e.Detail, e.Cause = ErrUnreachable, "interrupted", context.Canceled
+	case errors.Is(err, context.DeadlineExceeded):
 		e.Kind, e.Detail = ErrUnreachable, "no answer before the timeout"
 	default:
 		var urlErr *url.Error
