@@ -154,11 +154,17 @@ func (r *runner) secretsEngine(path, typ string, options map[string]string, desc
 			return Unchanged, nil
 		},
 		apply: func(ctx context.Context) error {
-			if err := r.c.EnableSecretsEngine(ctx, path, typ, description, options); err != nil {
-				return err
+			err := r.c.EnableSecretsEngine(ctx, path, typ, description, options)
+			if err == nil {
+				r.mounts[path+"/"] = vault.Mount{Path: path + "/", Type: typ}
+				return nil
 			}
-			r.mounts[path+"/"] = vault.Mount{Path: path + "/", Type: typ}
-			return nil
+			// Another init may have mounted it since we looked.
+			if mounts, lerr := r.c.Mounts(ctx); lerr == nil && mounts[path+"/"].Type == typ {
+				r.mounts = mounts
+				return nil
+			}
+			return err
 		},
 	}
 }
@@ -219,12 +225,18 @@ func (r *runner) authMethod(path, typ, description string) step {
 			return Unchanged, nil
 		},
 		apply: func(ctx context.Context) error {
-			if err := r.c.EnableAuth(ctx, path, typ, description); err != nil {
+			err := r.c.EnableAuth(ctx, path, typ, description)
+			// Reload for the new mount's accessor; and if the enable failed,
+			// another init may have enabled it since we looked.
+			auths, lerr := r.c.AuthMounts(ctx)
+			if lerr != nil {
+				return errors.Join(err, lerr)
+			}
+			r.auths = auths
+			if err != nil && auths[path+"/"].Type != typ {
 				return err
 			}
-			var err error
-			r.auths, err = r.c.AuthMounts(ctx) // for the new mount's accessor
-			return err
+			return nil
 		},
 	}
 }
@@ -345,6 +357,9 @@ func (r *runner) marker() step {
 				"initialized_at":      r.opts.Now().UTC().Format(time.RFC3339),
 				"sellervault_version": r.opts.Version,
 			}, 0)
+			if errors.Is(err, vault.ErrConflict) {
+				return nil // another init wrote it since we looked
+			}
 			return err
 		},
 	}

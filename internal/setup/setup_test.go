@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/sellervault/sellervault/internal/devvault"
@@ -35,9 +36,13 @@ func rootClient(t *testing.T) *vault.Client {
 	return c
 }
 
+var runs atomic.Int64
+
+// layout returns a layout with a prefix no earlier test (or earlier -count
+// round) on the shared Vault has used.
 func layout(t *testing.T, prefix string) vault.Layout {
 	t.Helper()
-	l, err := vault.NewLayout(prefix)
+	l, err := vault.NewLayout(fmt.Sprintf("%s%d", prefix, runs.Add(1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +53,7 @@ func TestRunTwiceSecondChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	c := rootClient(t)
 	opts := setup.Options{Layout: layout(t, "twice"), Version: "test"}
+	kv := opts.Layout.KV()
 
 	dry, err := setup.Run(ctx, c, setup.Options{Layout: opts.Layout, DryRun: true})
 	if err != nil {
@@ -61,7 +67,7 @@ func TestRunTwiceSecondChangesNothing(t *testing.T) {
 			t.Errorf("dry run applied %s", ch.Item)
 		}
 	}
-	if _, err := c.KVGet(ctx, "twice", vault.InitMarkerPath); !errors.Is(err, vault.ErrNotFound) {
+	if _, err := c.KVGet(ctx, kv, vault.InitMarkerPath); !errors.Is(err, vault.ErrNotFound) {
 		t.Fatalf("dry run wrote the marker or failed oddly: %v", err)
 	}
 
@@ -85,12 +91,12 @@ func TestRunTwiceSecondChangesNothing(t *testing.T) {
 		}
 	}
 
-	cfg, err := c.KVConfig(ctx, "twice")
+	cfg, err := c.KVConfig(ctx, kv)
 	if err != nil || !cfg.CASRequired || cfg.MaxVersions != setup.KVMaxVersions {
 		t.Fatalf("kv config = %+v, %v", cfg, err)
 	}
 	// cas_required holds: a write without the current version is refused.
-	if _, err := c.KVPut(ctx, "twice", vault.InitMarkerPath, map[string]interface{}{"x": "y"}, 0); !errors.Is(err, vault.ErrConflict) {
+	if _, err := c.KVPut(ctx, kv, vault.InitMarkerPath, map[string]interface{}{"x": "y"}, 0); !errors.Is(err, vault.ErrConflict) {
 		t.Fatalf("overwriting the marker with cas=0: got %v, want a conflict", err)
 	}
 }
@@ -99,14 +105,15 @@ func TestRunRepairsDrift(t *testing.T) {
 	ctx := context.Background()
 	c := rootClient(t)
 	opts := setup.Options{Layout: layout(t, "drift")}
+	kv := opts.Layout.KV()
 	if _, err := setup.Run(ctx, c, opts); err != nil {
 		t.Fatal(err)
 	}
 	// Someone loosens the KV config and edits a policy by hand.
-	if err := c.SetKVConfig(ctx, "drift", vault.KVConfig{CASRequired: false, MaxVersions: 3}); err != nil {
+	if err := c.SetKVConfig(ctx, kv, vault.KVConfig{CASRequired: false, MaxVersions: 3}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.PutPolicy(ctx, "drift-staff", `path "*" { capabilities = ["read"] }`); err != nil {
+	if err := c.PutPolicy(ctx, opts.Layout.RolePolicy("staff"), `path "*" { capabilities = ["read"] }`); err != nil {
 		t.Fatal(err)
 	}
 	report, err := setup.Run(ctx, c, opts)
@@ -119,7 +126,7 @@ func TestRunRepairsDrift(t *testing.T) {
 			updated[ch.Item] = ch.Applied
 		}
 	}
-	want := []string{"drift/ config (cas_required, max_versions=20)", "policy drift-staff"}
+	want := []string{kv + "/ config (cas_required, max_versions=20)", "policy " + opts.Layout.RolePolicy("staff")}
 	if len(updated) != len(want) {
 		t.Fatalf("updated %v, want exactly %v", updated, want)
 	}
@@ -133,17 +140,18 @@ func TestRunRepairsDrift(t *testing.T) {
 func TestRunRefusesForeignMount(t *testing.T) {
 	ctx := context.Background()
 	c := rootClient(t)
-	if err := c.EnableSecretsEngine(ctx, "foreign", "kv", "", map[string]string{"version": "1"}); err != nil {
+	l := layout(t, "foreign")
+	if err := c.EnableSecretsEngine(ctx, l.KV(), "kv", "", map[string]string{"version": "1"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := setup.Run(ctx, c, setup.Options{Layout: layout(t, "foreign")})
+	_, err := setup.Run(ctx, c, setup.Options{Layout: l})
 	if err == nil {
 		t.Fatal("init over a KV v1 mount succeeded")
 	}
 	if got := fmt.Sprint(err); !strings.Contains(got, "already mounted as kv v1") {
 		t.Fatalf("error %q does not say what is in the way", got)
 	}
-	if _, err := c.GroupByName(ctx, "foreign-staff"); !errors.Is(err, vault.ErrNotFound) {
+	if _, err := c.GroupByName(ctx, l.RoleGroup("staff")); !errors.Is(err, vault.ErrNotFound) {
 		t.Fatalf("init went on after refusing: %v", err)
 	}
 }
@@ -156,7 +164,7 @@ func TestAuditFile(t *testing.T) {
 	if _, err := setup.Run(ctx, c, opts); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.KVGet(ctx, "audited", vault.InitMarkerPath); err != nil {
+	if _, err := c.KVGet(ctx, opts.Layout.KV(), vault.InitMarkerPath); err != nil {
 		t.Fatal(err)
 	}
 	info, err := os.Stat(file)
@@ -166,5 +174,29 @@ func TestAuditFile(t *testing.T) {
 	again, err := setup.Run(ctx, c, opts)
 	if err != nil || again.Changed() {
 		t.Fatalf("second run with the same audit file: changed=%v err=%v", again.Changed(), err)
+	}
+}
+
+// Two inits racing on the same Vault (two managers, or two CI jobs) both
+// succeed and leave one consistent set-up.
+func TestConcurrentRuns(t *testing.T) {
+	ctx := context.Background()
+	c := rootClient(t)
+	opts := setup.Options{Layout: layout(t, "race")}
+	errs := make(chan error, 3)
+	for i := 0; i < 3; i++ {
+		go func() {
+			_, err := setup.Run(ctx, c, opts)
+			errs <- err
+		}()
+	}
+	for i := 0; i < 3; i++ {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent init: %v", err)
+		}
+	}
+	again, err := setup.Run(ctx, c, opts)
+	if err != nil || again.Changed() {
+		t.Fatalf("after the race: changed=%v err=%v", again.Changed(), err)
 	}
 }
