@@ -101,10 +101,10 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 // Close stops serving and shuts the core down. Everything stored is lost.
+// Connections are closed at once rather than drained: nothing in flight
+// matters to an in-memory server that is going away.
 func (s *Server) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	errHTTP := s.http.Shutdown(ctx)
+	errHTTP := s.http.Close()
 	errCore := s.core.Shutdown()
 	s.removeTemp()
 	return errors.Join(errHTTP, errCore)
