@@ -3,6 +3,8 @@ module github.com/sellervault/sellervault
 go 1.26.0
 
 require (
+	github.com/atotto/clipboard v0.1.4
+	github.com/creack/pty v1.1.24
 	github.com/hashicorp/go-hclog v1.6.3
 	github.com/hashicorp/vault v1.21.2
 	github.com/hashicorp/vault-plugin-secrets-kv v0.25.0
@@ -10,6 +12,8 @@ require (
 	github.com/hashicorp/vault/sdk v0.20.0
 	github.com/rogpeppe/go-internal v1.14.1
 	github.com/urfave/cli/v2 v2.27.7
+	golang.org/x/sys v0.49.0
+	golang.org/x/term v0.47.0
 )
 
 require (
@@ -300,8 +304,6 @@ require (
 	golang.org/x/net v0.47.0 // indirect
 	golang.org/x/oauth2 v0.31.0 // indirect
 	golang.org/x/sync v0.19.0 // indirect
-	golang.org/x/sys v0.49.0 // indirect
-	golang.org/x/term v0.47.0 // indirect
 	golang.org/x/text v0.32.0 // indirect
 	golang.org/x/time v0.13.0 // indirect
 	golang.org/x/tools v0.39.0 // indirect

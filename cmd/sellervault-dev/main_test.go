@@ -62,7 +62,7 @@ func TestStartInitialisesAndLoadsDemo(t *testing.T) {
 	}
 	l, _ := vault.NewLayout("sellervault")
 	for _, store := range demo.Stores {
-		g, err := c.GroupByName(ctx, l.StoreGroup(store))
+		g, err := c.GroupByName(ctx, l.StoreGroup(store.Name))
 		if err != nil {
 			t.Fatalf("store group %s: %v", store, err)
 		}

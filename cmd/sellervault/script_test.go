@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,9 +18,11 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/sellervault/sellervault/internal/app"
+	"github.com/sellervault/sellervault/internal/clipboard"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/xvfbtest"
 )
 
 // TestMain makes this test binary double as the sellervault binary: the
@@ -28,6 +31,7 @@ import (
 func TestMain(m *testing.M) {
 	os.Exit(func() int {
 		defer devvault.StopShared()
+		defer stopDisplay()
 		return testscript.RunMain(m, map[string]func() int{
 			"sellervault": func() int { return app.Main(os.Args, os.Stdin, os.Stdout, os.Stderr) },
 		})
@@ -36,34 +40,118 @@ func TestMain(m *testing.M) {
 
 var scriptCount atomic.Int64
 
+// display is a private X server (Xvfb) for the clipboard, started on
+// first use by the test process (not by the sellervault child processes).
+var display struct {
+	once sync.Once
+	name string
+	stop func()
+	err  error
+}
+
+func startDisplay() (string, error) {
+	display.once.Do(func() { display.name, display.stop, display.err = xvfbtest.Start() })
+	return display.name, display.err
+}
+
+func stopDisplay() {
+	if display.stop != nil {
+		display.stop()
+	}
+}
+
+// testEnv is the environment every script and end-to-end test starts
+// with: the shared Vault with a root token, a fresh mount prefix, its own
+// HOME, and the private X display.
+func testEnv(setenv func(key, value string), home string) error {
+	srv, err := devvault.Shared()
+	if err != nil {
+		return err
+	}
+	disp, err := startDisplay()
+	if err != nil {
+		return err
+	}
+	setenv("VAULT_ADDR", srv.URL)
+	setenv("DEV_VAULT_ADDR", srv.URL)
+	setenv("VAULT_CACERT", srv.CACertFile)
+	setenv("VAULT_TOKEN", srv.RootToken)
+	setenv("SELLERVAULT_MOUNT", fmt.Sprintf("sv%d", scriptCount.Add(1)))
+	setenv("HOME", home)
+	setenv("NO_COLOR", "1")
+	setenv("DISPLAY", disp)
+	setenv("WAYLAND_DISPLAY", "")
+	return nil
+}
+
 // TestScripts runs testdata/script/*.txtar against the package's one
 // in-process Vault. Each script gets its own mount prefix (so `init` in
 // one script finds nothing of another's records), its own HOME (so the
 // token helper file is the script's) and a root token in VAULT_TOKEN.
 func TestScripts(t *testing.T) {
-	srv, err := devvault.Shared()
-	if err != nil {
+	if _, err := startDisplay(); err != nil {
 		t.Fatal(err)
 	}
+	os.Setenv("DISPLAY", display.name) // for the clipboard commands below
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(e *testscript.Env) error {
-			prefix := fmt.Sprintf("sv%d", scriptCount.Add(1))
-			e.Setenv("VAULT_ADDR", srv.URL)
-			e.Setenv("DEV_VAULT_ADDR", srv.URL)
-			e.Setenv("VAULT_CACERT", srv.CACertFile)
-			e.Setenv("VAULT_TOKEN", srv.RootToken)
-			e.Setenv("SELLERVAULT_MOUNT", prefix)
-			e.Setenv("HOME", e.WorkDir)
-			e.Setenv("NO_COLOR", "1")
-			return nil
+			return testEnv(e.Setenv, e.WorkDir)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exitcode":     cmdExitCode,
-			"login-as":     cmdLoginAs,
-			"sealed-vault": cmdSealedVault,
+			"exitcode":       cmdExitCode,
+			"login-as":       cmdLoginAs,
+			"sealed-vault":   cmdSealedVault,
+			"clipboard-set":  cmdClipboardSet,
+			"clipboard-wait": cmdClipboardWait,
+			"sleep":          cmdSleep,
 		},
 	})
+}
+
+// sleep DURATION waits, for steps that must show something did NOT
+// happen in time (a clear that must not come).
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
+}
+
+// clipboard-set TEXT puts TEXT on the clipboard, as another program would.
+func cmdClipboardSet(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: clipboard-set TEXT")
+	}
+	ts.Check(clipboard.System().Write(args[0]))
+}
+
+// clipboard-wait TEXT|empty TIMEOUT waits until the clipboard holds TEXT
+// (or nothing), and fails if it does not within TIMEOUT.
+func cmdClipboardWait(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: clipboard-wait TEXT|empty TIMEOUT")
+	}
+	want := args[0]
+	if want == "empty" {
+		want = ""
+	}
+	timeout, err := time.ParseDuration(args[1])
+	ts.Check(err)
+	deadline := time.Now().Add(timeout)
+	for {
+		got, err := clipboard.System().Read()
+		ts.Check(err)
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("clipboard holds %d bytes, not the %d bytes waited for, after %s", len(got), len(want), timeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // exitcode N PROGRAM [ARGS...] runs a program and checks its exit status

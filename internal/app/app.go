@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -41,6 +42,10 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	args, err := interspersed(app, args)
 	if err == nil {
 		err = app.RunContext(ctx, args)
+	}
+	if err != nil && strings.HasPrefix(err.Error(), "Required flag") {
+		// urfave/cli reports missing required flags with an unexported type
+		err = usageError{err}
 	}
 	if err == nil {
 		return ExitOK
@@ -117,11 +122,17 @@ func prepare(cmd *cli.Command) {
 	}
 }
 
-// checkArgs refuses stray arguments to a command that takes none.
+// checkArgs holds a command to its ArgsUsage: none when it is empty,
+// exactly as many as it names when it names them (like "STORE/NAME"), and
+// any number when it opens with "[" (optional arguments).
 func checkArgs(cmd *cli.Command) cli.BeforeFunc {
 	return func(c *cli.Context) error {
-		if cmd.ArgsUsage == "" && c.NArg() > 0 {
+		usage := strings.TrimSpace(cmd.ArgsUsage)
+		switch want := len(strings.Fields(usage)); {
+		case usage == "" && c.NArg() > 0:
 			return usagef("%s takes no arguments, got %q", cmd.FullName(), c.Args().First())
+		case usage != "" && !strings.HasPrefix(usage, "[") && c.NArg() != want:
+			return usagef("%s needs %s (got %d arguments)", cmd.FullName(), usage, c.NArg())
 		}
 		return nil
 	}

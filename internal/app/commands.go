@@ -7,6 +7,11 @@ func commands(env *Env) []*cli.Command {
 	return []*cli.Command{
 		initCommand(env),
 		statusCommand(env),
+		storeCommand(env),
+		credCommand(env),
+		emailCommand(env),
+		phoneCommand(env),
+		clipboardClearCommand(env),
 		completionCommand(env),
 		helpCommand(env),
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/sellervault/sellervault/internal/clipboard"
+	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -21,6 +23,7 @@ const (
 	ExitNotFound    = 5
 	ExitUnreachable = 6
 	ExitConflict    = 7
+	ExitClipboard   = 8
 )
 
 // exitCodeTable is what `sellervault help exit-codes` prints.
@@ -35,7 +38,8 @@ var exitCodeTable = []struct {
 	{ExitDenied, "permission denied, or not logged in"},
 	{ExitNotFound, "not found"},
 	{ExitUnreachable, "Vault unreachable, sealed or failing"},
-	{ExitConflict, "conflict: the record changed since it was read (check-and-set)"},
+	{ExitConflict, "conflict: the record changed since it was read (check-and-set), or it exists already"},
+	{ExitClipboard, "the clipboard did not hold what sellervault put there: possible clipboard hijacking"},
 }
 
 func printExitCodes(w io.Writer) error {
@@ -78,6 +82,8 @@ func exitCode(err error) int {
 		return ExitUnreachable
 	case errors.Is(err, vault.ErrConflict):
 		return ExitConflict
+	case errors.Is(err, clipboard.ErrMismatch):
+		return ExitClipboard
 	default:
 		return ExitError
 	}
@@ -97,8 +103,14 @@ func hint(err error, addr string) string {
 		return "Vault at " + addr + " is sealed: an operator must unseal it"
 	case errors.Is(err, vault.ErrUnreachable):
 		return "check that Vault is running at " + addr + " (VAULT_ADDR or --address) and, for TLS, VAULT_CACERT"
+	case errors.Is(err, repo.ErrExists):
+		return "change it with `edit`, or choose another name"
 	case errors.Is(err, vault.ErrConflict):
 		return "someone changed the record since it was read: read it again and retry"
+	case errors.Is(err, clipboard.ErrMismatch):
+		return "something on this computer changed the clipboard: do not paste; check for malware, and compare what you paste with `--field NAME` output"
+	case errors.Is(err, clipboard.ErrUnavailable):
+		return "or print the value for a script with --reveal"
 	}
 	return ""
 }

@@ -27,6 +27,7 @@ func TestExitCodeValues(t *testing.T) {
 		{"ExitNotFound", ExitNotFound, 5},
 		{"ExitUnreachable", ExitUnreachable, 6},
 		{"ExitConflict", ExitConflict, 7},
+		{"ExitClipboard", ExitClipboard, 8},
 	}
 	for _, w := range want {
 		if w.got != w.code {

@@ -11,15 +11,89 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
 // Stores are the example team's stores.
-var Stores = []string{"acme-us", "acme-de"}
+var Stores = []records.Store{
+	{Name: "acme-us", Marketplace: "amazon", Region: "us", Notes: "Amazon.com seller account"},
+	{Name: "acme-de", Marketplace: "amazon", Region: "de", Notes: "Amazon.de seller account"},
+}
+
+// Phones use numbers reserved for fiction: 555-01xx in North America and
+// 07700 900xxx in the UK.
+var phones = []records.Phone{
+	{Number: "+14155550100", Carrier: "Example Mobile", Assignee: "olga"},
+	{Number: "+447700900123", Carrier: "Example Mobile UK", Assignee: "tom"},
+}
+
+var mailboxes = []records.Mailbox{
+	{Address: "ops-us@acme.example", Assignee: "olga", RecoveryPhone: "+14155550100"},
+	{Address: "ops-de@acme.example", Assignee: "tom", RecoveryPhone: "+447700900123"},
+	{Address: "tom.private@example.com", Assignee: "tom", Personal: true},
+}
+
+var credentials = []records.Credential{
+	{Store: "acme-us", Name: "seller-central", Login: "ops-us@acme.example", URL: "https://sellercentral.amazon.com",
+		RecoveryEmail: "ops-us@acme.example", RecoveryPhone: "+14155550100", Owner: "maria", Assignees: []string{"olga"}},
+	{Store: "acme-us", Name: "advertising", Login: "ops-us@acme.example", URL: "https://advertising.amazon.com",
+		RecoveryEmail: "ops-us@acme.example", Owner: "maria", Assignees: []string{"olga"}},
+	{Store: "acme-de", Name: "seller-central", Login: "ops-de@acme.example", URL: "https://sellercentral.amazon.de",
+		RecoveryEmail: "ops-de@acme.example", RecoveryPhone: "+447700900123", Owner: "maria", Assignees: []string{"tom"}},
+	{Store: "acme-de", Name: "shipping", Login: "tom.private@example.com", URL: "https://shipping.example.com",
+		RecoveryEmail: "tom.private@example.com", Owner: "tom", Assignees: []string{"tom"}},
+}
+
+// loadRecords adds the stores, phones, mailboxes and credentials, each
+// with a random (fake) secret; existing ones are kept.
+func loadRecords(ctx context.Context, r *repo.Repo, now time.Time) error {
+	keep := func(err error) error {
+		if errors.Is(err, repo.ErrExists) {
+			return nil
+		}
+		return err
+	}
+	rotated := records.Rotation{LastRotated: now.UTC().Add(-30 * 24 * time.Hour).Truncate(time.Second)}
+	for _, s := range Stores {
+		if err := keep(r.AddStore(ctx, s)); err != nil {
+			return fmt.Errorf("demo store %s: %w", s.Name, err)
+		}
+	}
+	for _, p := range phones {
+		p.PIN, p.Rotation = "", rotated
+		if err := keep(r.AddPhone(ctx, p)); err != nil {
+			return fmt.Errorf("demo phone %s: %w", p.Number, err)
+		}
+	}
+	for _, m := range mailboxes {
+		var err error
+		if m.Password, err = randomPassword(); err != nil {
+			return err
+		}
+		m.Rotation = rotated
+		if err := keep(r.AddMailbox(ctx, m)); err != nil {
+			return fmt.Errorf("demo mailbox %s: %w", m.Address, err)
+		}
+	}
+	for _, c := range credentials {
+		var err error
+		if c.Password, err = randomPassword(); err != nil {
+			return err
+		}
+		c.Rotation = rotated
+		if err := keep(r.AddCredential(ctx, c)); err != nil {
+			return fmt.Errorf("demo credential %s: %w", c.Address(), err)
+		}
+	}
+	return nil
+}
 
 // People are the example team: a manager, a finance person and two
 // operations staff, each assigned to one store.
@@ -30,12 +104,12 @@ var People = []setup.Person{
 	{Name: "tom", Role: "staff", Stores: []string{"acme-de"}},
 }
 
-// Load adds the example team to an initialised Vault. It is idempotent.
+// Load adds the example team to an initialised Vault. It is idempotent:
+// records that exist already are left as they are.
 func Load(ctx context.Context, c *vault.Client, l vault.Layout, now time.Time) error {
-	for _, store := range Stores {
-		if err := setup.EnsureStoreAccess(ctx, c, l, store); err != nil {
-			return fmt.Errorf("demo store %s: %w", store, err)
-		}
+	r := repo.New(c, l)
+	if err := loadRecords(ctx, r, now); err != nil {
+		return err
 	}
 	for _, p := range People {
 		password, err := randomPassword()

@@ -84,3 +84,18 @@ func (c *Client) EntityName(ctx context.Context, id string) (string, error) {
 	}
 	return str(data, "name"), nil
 }
+
+// EntityDisabled reads whether the named entity is disabled; a missing
+// entity is ErrNotFound.
+func (c *Client) EntityDisabled(ctx context.Context, name string) (bool, error) {
+	data, err := c.read(ctx, "read identity entity", "identity/entity/name/"+name)
+	if err != nil {
+		return false, err
+	}
+	return boolean(data, "disabled"), nil
+}
+
+// DeleteGroup deletes an identity group by name.
+func (c *Client) DeleteGroup(ctx context.Context, name string) error {
+	return c.remove(ctx, "delete identity group", "identity/group/name/"+name)
+}

@@ -3,6 +3,10 @@ package vault
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
 )
 
 // KVRecord is the current version of a KV v2 secret.
@@ -51,7 +55,27 @@ func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 type KVMeta struct {
 	CurrentVersion int
 	CustomMetadata map[string]string
+	CreatedTime    string
 	UpdatedTime    string
+	Versions       []KVVersion // oldest first
+}
+
+// KVVersion is one version in a secret's history.
+type KVVersion struct {
+	Version      int
+	CreatedTime  string
+	DeletionTime string // set when soft-deleted
+	Destroyed    bool
+}
+
+// Deleted reports whether the current version is soft-deleted.
+func (m *KVMeta) Deleted() bool {
+	for _, v := range m.Versions {
+		if v.Version == m.CurrentVersion {
+			return v.DeletionTime != "" || v.Destroyed
+		}
+	}
+	return false
 }
 
 // KVMetadata reads path's metadata in the KV v2 mount.
@@ -60,9 +84,70 @@ func (c *Client) KVMetadata(ctx context.Context, mount, path string) (*KVMeta, e
 	if err != nil {
 		return nil, err
 	}
-	return &KVMeta{
+	meta := &KVMeta{
 		CurrentVersion: int(integer(data, "current_version")),
 		CustomMetadata: stringMap(data, "custom_metadata"),
+		CreatedTime:    str(data, "created_time"),
 		UpdatedTime:    str(data, "updated_time"),
-	}, nil
+	}
+	for key, raw := range object(data, "versions") {
+		v, ok := raw.(map[string]interface{})
+		n, err := strconv.Atoi(key)
+		if !ok || err != nil {
+			continue
+		}
+		meta.Versions = append(meta.Versions, KVVersion{Version: n, CreatedTime: str(v, "created_time"),
+			DeletionTime: str(v, "deletion_time"), Destroyed: boolean(v, "destroyed")})
+	}
+	sort.Slice(meta.Versions, func(i, j int) bool { return meta.Versions[i].Version < meta.Versions[j].Version })
+	return meta, nil
+}
+
+// KVGetVersion reads one version of path; a deleted or destroyed version
+// is ErrNotFound.
+func (c *Client) KVGetVersion(ctx context.Context, mount, path string, version int) (*KVRecord, error) {
+	full := fmt.Sprintf("%s/data/%s?version=%d", mount, path, version)
+	ctx, cancel := c.ctx(ctx)
+	defer cancel()
+	secret, err := c.api.Logical().ReadWithDataWithContext(ctx, mount+"/data/"+path,
+		map[string][]string{"version": {strconv.Itoa(version)}})
+	if err != nil {
+		return nil, wrap("read record version", full, err)
+	}
+	if secret == nil || secret.Data == nil {
+		return nil, notFound("read record version", full)
+	}
+	values, meta := object(secret.Data, "data"), object(secret.Data, "metadata")
+	if values == nil {
+		return nil, notFound("read record version", full)
+	}
+	return &KVRecord{Data: values, Version: int(integer(meta, "version")), CustomMetadata: stringMap(meta, "custom_metadata")}, nil
+}
+
+// KVSetCustomMetadata replaces path's custom metadata. Metadata writes have
+// no check-and-set in KV v2: callers write it right after a data write
+// that passed check-and-set, and keep the data as the source of truth.
+func (c *Client) KVSetCustomMetadata(ctx context.Context, mount, path string, custom map[string]string) error {
+	_, err := c.write(ctx, "write record metadata", mount+"/metadata/"+path, map[string]interface{}{
+		"custom_metadata": custom,
+	})
+	return err
+}
+
+// KVList lists the keys under dir (folders end in "/"); nothing there
+// lists nothing.
+func (c *Client) KVList(ctx context.Context, mount, dir string) ([]string, error) {
+	return c.list(ctx, "list records", mount+"/metadata/"+strings.TrimSuffix(dir, "/")+"/")
+}
+
+// KVDelete soft-deletes the current version of path; KVUndelete brings
+// versions back.
+func (c *Client) KVDelete(ctx context.Context, mount, path string) error {
+	return c.remove(ctx, "delete record", mount+"/data/"+path)
+}
+
+// KVUndelete restores soft-deleted versions of path.
+func (c *Client) KVUndelete(ctx context.Context, mount, path string, versions ...int) error {
+	_, err := c.write(ctx, "undelete record", mount+"/undelete/"+path, map[string]interface{}{"versions": versions})
+	return err
 }

@@ -163,3 +163,8 @@ func (c *Client) Seal(ctx context.Context) error {
 	defer cancel()
 	return wrap("seal", "sys/seal", c.api.Sys().SealWithContext(ctx))
 }
+
+// DeletePolicy deletes an ACL policy.
+func (c *Client) DeletePolicy(ctx context.Context, name string) error {
+	return c.remove(ctx, "delete policy", "sys/policies/acl/"+name)
+}

@@ -1,0 +1,174 @@
+package clipboard
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// buildHelper builds testdata/clearhelper, which is `sellervault
+// clipboard-clear` in miniature.
+func buildHelper(t *testing.T) string {
+	t.Helper()
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		gocmd = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	dir, err := filepath.EvalSymlinks(t.TempDir()) // as /proc/<pid>/exe shows it
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "clearhelper")
+	out, err := exec.Command(gocmd, "build", "-o", bin, "./testdata/clearhelper").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// proc is a process as /proc shows it.
+type proc struct {
+	pid     int
+	exe     string
+	comm    string
+	cmdline []byte
+	environ []byte
+}
+
+// procs lists the running processes that match keep.
+func procs(t *testing.T, keep func(proc) bool) []proc {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []proc
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		dir := filepath.Join("/proc", e.Name())
+		p := proc{pid: pid}
+		p.exe, _ = os.Readlink(filepath.Join(dir, "exe"))
+		comm, _ := os.ReadFile(filepath.Join(dir, "comm"))
+		p.comm = strings.TrimSpace(string(comm))
+		if !keep(p) {
+			continue
+		}
+		if p.cmdline, err = os.ReadFile(filepath.Join(dir, "cmdline")); err != nil {
+			continue // gone
+		}
+		if p.environ, err = os.ReadFile(filepath.Join(dir, "environ")); err != nil {
+			continue
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// alive reports whether pid runs (and is not a zombie).
+func alive(pid int) bool {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	return i < 0 || len(stat) < i+3 || stat[i+2] != 'Z'
+}
+
+// session returns the session id of pid.
+func session(t *testing.T, pid int) int {
+	t.Helper()
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// pid (comm) state ppid pgrp session ...
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	sid, err := strconv.Atoi(fields[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sid
+}
+
+// poll calls cond until it holds, for at most 10 seconds.
+func poll(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+	}
+}
+
+// inspect finds the running helper, checks that its argv and environment
+// are exactly what HelperStarter promises, and that the secret is in the
+// argv and environment of neither the helper nor any xclip process.
+func inspect(t *testing.T, bin, secret string) int {
+	t.Helper()
+	helpers := procs(t, func(p proc) bool { return p.exe == bin })
+	if len(helpers) != 1 {
+		t.Fatalf("found %d clear helpers running, want 1", len(helpers))
+	}
+	h := helpers[0]
+	if want := bin + "\x00"; string(h.cmdline) != want {
+		t.Errorf("helper argv = %q, want %q", h.cmdline, want)
+	}
+	env := strings.Split(strings.TrimSuffix(string(h.environ), "\x00"), "\x00")
+	if want := os.Environ(); !slices.Equal(slices.Sorted(slices.Values(env)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("helper environment differs from os.Environ():\n got %q\nwant %q", env, want)
+	}
+	if sid := session(t, h.pid); sid != h.pid {
+		t.Errorf("helper runs in session %d, want its own (%d)", sid, h.pid)
+	}
+	xclips := procs(t, func(p proc) bool { return p.comm == "xclip" })
+	if len(xclips) == 0 {
+		t.Error("no xclip process serves the clipboard")
+	}
+	for _, p := range append(xclips, h) {
+		for what, b := range map[string][]byte{"argv": p.cmdline, "environment": p.environ} {
+			if bytes.Contains(b, []byte(secret)) {
+				t.Errorf("the secret is in the %s of process %d (%s)", what, p.pid, p.comm)
+			}
+		}
+	}
+	return h.pid
+}
+
+func TestHelperClears(t *testing.T) {
+	bin := buildHelper(t)
+	start := HelperStarter([]string{bin})
+
+	t.Run("clears", func(t *testing.T) {
+		const secret = "canary-7f3c9e-hunter2"
+		if err := Copy(System(), secret, time.Second, start); err != nil {
+			t.Fatal(err)
+		}
+		pid := inspect(t, bin, secret)
+		poll(t, "the helper clears the clipboard", func() bool { return get(t) == "" })
+		poll(t, "the helper exits", func() bool { return !alive(pid) })
+	})
+
+	t.Run("keeps newer content", func(t *testing.T) {
+		const secret = "canary-2b81d0-swordfish"
+		const other = "the user copied this since"
+		if err := Copy(System(), secret, time.Second, start); err != nil {
+			t.Fatal(err)
+		}
+		pid := inspect(t, bin, secret)
+		set(t, other)
+		poll(t, "the helper exits", func() bool { return !alive(pid) })
+		if got := get(t); got != other {
+			t.Errorf("clipboard holds %q, want %q", got, other)
+		}
+	})
+}

@@ -1,0 +1,184 @@
+package records
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// Kinds of record, as kept in custom metadata "kind".
+const (
+	KindStore      = "store"
+	KindCredential = "credential"
+	KindMailbox    = "mailbox"
+	KindPhone      = "phone"
+)
+
+// Paths of records in the KV mount.
+const (
+	storesDir  = "stores"
+	MailboxDir = "contacts/email"
+	PhoneDir   = "contacts/phone"
+)
+
+// StoreDir is the folder that lists stores.
+func StoreDir() string { return storesDir }
+
+// StorePath is a store record's path.
+func StorePath(store string) string { return storesDir + "/" + store }
+
+// CredDir is the folder of a store's credentials.
+func CredDir(store string) string { return storesDir + "/" + store + "/creds" }
+
+// CredPath is a credential's path.
+func CredPath(store, name string) string { return CredDir(store) + "/" + name }
+
+// MailboxPath is a mailbox record's path.
+func MailboxPath(address string) string { return MailboxDir + "/" + address }
+
+// PhonePath is a phone record's path: E.164 without the "+", which is
+// awkward in URLs.
+func PhonePath(e164 string) string { return PhoneDir + "/" + strings.TrimPrefix(e164, "+") }
+
+// PhoneFromKey turns a phone record's key back into E.164.
+func PhoneFromKey(key string) string { return "+" + key }
+
+// Rotation is when a secret was last changed and how often it must be.
+type Rotation struct {
+	Every       time.Duration // 0: no schedule of its own
+	LastRotated time.Time     // zero: never recorded
+}
+
+// Field is one named field of a record, for display and --field.
+type Field struct {
+	Name   string
+	Value  string
+	Secret bool
+}
+
+// Store is a seller account on a marketplace.
+type Store struct {
+	Name        string
+	Marketplace string
+	Region      string
+	Notes       string
+	UpdatedBy   string
+}
+
+// Credential is a login under a store.
+type Credential struct {
+	Store, Name   string
+	Login         string
+	Password      string // secret
+	URL           string
+	Notes         string
+	RecoveryEmail string // a mailbox record's address
+	RecoveryPhone string // a phone record's E.164 number
+	Owner         string
+	Assignees     []string
+	Rotation      Rotation
+	UpdatedBy     string
+}
+
+// Address is "STORE/NAME".
+func (c Credential) Address() string { return c.Store + "/" + c.Name }
+
+// Mailbox is an e-mail account, company-owned or someone's own.
+type Mailbox struct {
+	Address       string
+	Password      string // secret
+	RecoveryPhone string
+	Assignee      string
+	Personal      bool
+	Rotation      Rotation
+	UpdatedBy     string
+}
+
+// Phone is a phone number used to receive codes or recover accounts.
+type Phone struct {
+	Number    string // E.164
+	Carrier   string
+	PIN       string // the SIM PIN; secret, may be empty
+	Assignee  string
+	Personal  bool
+	Rotation  Rotation
+	UpdatedBy string
+}
+
+// Fields lists a store's fields in display order.
+func (s Store) Fields() []Field {
+	return []Field{
+		{Name: "name", Value: s.Name}, {Name: "marketplace", Value: s.Marketplace},
+		{Name: "region", Value: s.Region}, {Name: "notes", Value: s.Notes},
+	}
+}
+
+// Fields lists a credential's fields in display order.
+func (c Credential) Fields() []Field {
+	return []Field{
+		{Name: "store", Value: c.Store}, {Name: "name", Value: c.Name},
+		{Name: "login", Value: c.Login}, {Name: "password", Value: c.Password, Secret: true},
+		{Name: "url", Value: c.URL}, {Name: "notes", Value: c.Notes},
+		{Name: "recovery-email", Value: c.RecoveryEmail}, {Name: "recovery-phone", Value: c.RecoveryPhone},
+		{Name: "owner", Value: c.Owner}, {Name: "assignees", Value: strings.Join(c.Assignees, ",")},
+		{Name: "rotate-every", Value: formatEvery(c.Rotation.Every)}, {Name: "last-rotated", Value: formatTime(c.Rotation.LastRotated)},
+	}
+}
+
+// Fields lists a mailbox's fields in display order.
+func (m Mailbox) Fields() []Field {
+	return []Field{
+		{Name: "address", Value: m.Address}, {Name: "password", Value: m.Password, Secret: true},
+		{Name: "recovery-phone", Value: m.RecoveryPhone}, {Name: "assignee", Value: m.Assignee},
+		{Name: "owned-by", Value: OwnedBy(m.Personal)},
+		{Name: "rotate-every", Value: formatEvery(m.Rotation.Every)}, {Name: "last-rotated", Value: formatTime(m.Rotation.LastRotated)},
+	}
+}
+
+// Fields lists a phone's fields in display order.
+func (p Phone) Fields() []Field {
+	return []Field{
+		{Name: "number", Value: p.Number}, {Name: "carrier", Value: p.Carrier},
+		{Name: "pin", Value: p.PIN, Secret: true}, {Name: "assignee", Value: p.Assignee},
+		{Name: "owned-by", Value: OwnedBy(p.Personal)},
+		{Name: "rotate-every", Value: formatEvery(p.Rotation.Every)}, {Name: "last-rotated", Value: formatTime(p.Rotation.LastRotated)},
+	}
+}
+
+// OwnedBy names who owns a mailbox or phone: "company" or "personal".
+func OwnedBy(personal bool) string {
+	if personal {
+		return "personal"
+	}
+	return "company"
+}
+
+func formatEvery(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return FormatInterval(d)
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// SplitList splits a comma-separated list of names, dropping blanks and
+// duplicates, sorted.
+func SplitList(s string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part != "" && !seen[part] {
+			seen[part] = true
+			out = append(out, part)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,98 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// AddCredential records a new credential under an existing store.
+func (r *Repo) AddCredential(ctx context.Context, c records.Credential) error {
+	if err := r.requireStore(ctx, c.Store); err != nil {
+		return err
+	}
+	who, err := r.writer(ctx)
+	if err != nil {
+		return err
+	}
+	c.UpdatedBy = who
+	return r.create(ctx, "credential "+c.Address(), records.CredPath(c.Store, c.Name), c.Encode())
+}
+
+// GetCredential reads a credential and the version read, in one request.
+func (r *Repo) GetCredential(ctx context.Context, store, name string) (records.Credential, int, error) {
+	rec, err := r.c.KVGet(ctx, r.mount, records.CredPath(store, name))
+	if errors.Is(err, vault.ErrNotFound) {
+		return records.Credential{}, 0, fmt.Errorf("credential %s/%s: %w", store, name, errNoRecord)
+	}
+	if err != nil {
+		return records.Credential{}, 0, err
+	}
+	c := records.CredentialFromData(rec.Data)
+	c.Store, c.Name = store, name
+	return c, rec.Version, nil
+}
+
+// UpdateCredential writes c over the version the caller read; if someone
+// wrote in between, it fails with vault.ErrConflict and writes nothing.
+func (r *Repo) UpdateCredential(ctx context.Context, c records.Credential, version int) error {
+	who, err := r.writer(ctx)
+	if err != nil {
+		return err
+	}
+	c.UpdatedBy = who
+	return r.update(ctx, records.CredPath(c.Store, c.Name), c.Encode(), version)
+}
+
+// ListCredentials lists a store's credentials from metadata, or every
+// store's when store is "".
+func (r *Repo) ListCredentials(ctx context.Context, store string) ([]records.Credential, error) {
+	stores := []string{store}
+	if store == "" {
+		all, err := r.ListStores(ctx)
+		if err != nil {
+			return nil, err
+		}
+		stores = stores[:0]
+		for _, s := range all {
+			stores = append(stores, s.Name)
+		}
+	} else if err := r.requireStore(ctx, store); err != nil {
+		return nil, err
+	}
+	var out []records.Credential
+	for _, s := range stores {
+		entries, err := r.listMeta(ctx, records.CredDir(s))
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			c := records.CredentialFromMetadata(e.meta.CustomMetadata)
+			c.Store, c.Name = s, e.key
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// CredentialHistory lists a credential's versions, with who wrote each.
+func (r *Repo) CredentialHistory(ctx context.Context, store, name string) ([]Version, error) {
+	return r.history(ctx, records.CredPath(store, name))
+}
+
+// DeleteCredential soft-deletes a credential; UndeleteCredential brings it
+// back.
+func (r *Repo) DeleteCredential(ctx context.Context, store, name string) error {
+	if _, _, err := r.GetCredential(ctx, store, name); err != nil {
+		return err
+	}
+	return r.c.KVDelete(ctx, r.mount, records.CredPath(store, name))
+}
+
+// UndeleteCredential restores a soft-deleted credential.
+func (r *Repo) UndeleteCredential(ctx context.Context, store, name string) error {
+	return r.undelete(ctx, "credential "+store+"/"+name, records.CredPath(store, name))
+}

@@ -1,0 +1,196 @@
+// Package repo keeps sellervault's records (package records) in Vault's
+// KV v2 mount, through package vault.
+//
+// Every write is a check-and-set: adding a record requires that none
+// exists (cas=0), and an edit names the version it read, so two people
+// editing at once never silently overwrite each other: the second gets
+// vault.ErrConflict and reads again. After the data, the record's custom
+// metadata is written so that listings (and the reminder job) need
+// metadata only; the data stays the source of truth.
+//
+// Reads of a single record are one request; listings are one list request
+// plus one metadata read per record, a few at a time.
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// Errors callers tell apart. Each also matches the vault kind that sets
+// the exit code: ErrExists is a conflict, ErrNoStore a not-found.
+var (
+	ErrExists  = kindError{"already exists", vault.ErrConflict}
+	ErrNoStore = kindError{"no such store: add it first with `sellervault store add`", vault.ErrNotFound}
+)
+
+// errNoRecord is a record that is not there (or deleted).
+var errNoRecord = kindError{"no such record", vault.ErrNotFound}
+
+// kindError is an error with its own words that also matches a vault kind.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e kindError) Error() string        { return e.msg }
+func (e kindError) Is(target error) bool { return target == e.kind }
+
+// Repo reads and writes records for one team (one mount prefix).
+type Repo struct {
+	c      *vault.Client
+	layout vault.Layout
+	mount  string
+
+	whoOnce sync.Once
+	who     string
+	whoErr  error
+}
+
+// New returns a repository on the client's Vault.
+func New(c *vault.Client, l vault.Layout) *Repo {
+	return &Repo{c: c, layout: l, mount: l.KV()}
+}
+
+// writer names who is writing, recorded in every version written: the
+// token's display name (e.g. "userpass-olga", or "root"). It is what the
+// writer's token says; Vault's audit log is the authoritative record.
+func (r *Repo) writer(ctx context.Context) (string, error) {
+	r.whoOnce.Do(func() {
+		info, err := r.c.LookupSelf(ctx)
+		if err != nil {
+			r.whoErr = err
+			return
+		}
+		r.who = info.DisplayName
+	})
+	return r.who, r.whoErr
+}
+
+// create writes a record that must not exist yet.
+func (r *Repo) create(ctx context.Context, what, path string, enc records.Encoded) error {
+	if _, err := r.c.KVPut(ctx, r.mount, path, enc.Data, 0); err != nil {
+		if errors.Is(err, vault.ErrConflict) {
+			return r.existsError(ctx, what, path)
+		}
+		return err
+	}
+	return r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata)
+}
+
+func (r *Repo) existsError(ctx context.Context, what, path string) error {
+	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+	if err == nil && meta.Deleted() {
+		return fmt.Errorf("%s %w, deleted: undelete it or choose another name", what, ErrExists)
+	}
+	return fmt.Errorf("%s %w", what, ErrExists)
+}
+
+// update writes a new version over the version the caller read.
+func (r *Repo) update(ctx context.Context, path string, enc records.Encoded, version int) error {
+	if _, err := r.c.KVPut(ctx, r.mount, path, enc.Data, version); err != nil {
+		return err
+	}
+	return r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata)
+}
+
+// entry is a listed record's key and metadata.
+type entry struct {
+	key  string
+	meta *vault.KVMeta
+}
+
+// listMeta lists the records (not folders) under dir and reads their
+// metadata, a few at a time; deleted records are left out.
+func (r *Repo) listMeta(ctx context.Context, dir string) ([]entry, error) {
+	keys, err := r.c.KVList(ctx, r.mount, dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, k := range keys {
+		if !strings.HasSuffix(k, "/") {
+			names = append(names, k)
+		}
+	}
+	entries := make([]entry, len(names))
+	errs := make([]error, len(names))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			meta, err := r.c.KVMetadata(ctx, r.mount, dir+"/"+name)
+			entries[i], errs[i] = entry{key: name, meta: meta}, err
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	live := entries[:0]
+	for _, e := range entries {
+		if !e.meta.Deleted() {
+			live = append(live, e)
+		}
+	}
+	sort.Slice(live, func(i, j int) bool { return live[i].key < live[j].key })
+	return live, nil
+}
+
+// Version is one entry of a record's history.
+type Version struct {
+	Version   int    `json:"version"`
+	Created   string `json:"created"`
+	Deleted   string `json:"deleted,omitempty"`
+	Destroyed bool   `json:"destroyed"`
+	UpdatedBy string `json:"updated_by"`
+	Current   bool   `json:"current"`
+}
+
+// history lists a record's versions with who wrote each, reading each
+// live version (values are not returned).
+func (r *Repo) history(ctx context.Context, path string) ([]Version, error) {
+	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Version, 0, len(meta.Versions))
+	for _, v := range meta.Versions {
+		h := Version{Version: v.Version, Created: v.CreatedTime, Deleted: v.DeletionTime,
+			Destroyed: v.Destroyed, Current: v.Version == meta.CurrentVersion}
+		if v.DeletionTime == "" && !v.Destroyed {
+			rec, err := r.c.KVGetVersion(ctx, r.mount, path, v.Version)
+			if err != nil && !errors.Is(err, vault.ErrNotFound) {
+				return nil, err
+			}
+			if rec != nil {
+				h.UpdatedBy = records.UpdatedByFromData(rec.Data)
+			}
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// undelete restores the newest deleted version of a record.
+func (r *Repo) undelete(ctx context.Context, what, path string) error {
+	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+	if err != nil {
+		return err
+	}
+	if !meta.Deleted() {
+		return fmt.Errorf("%s is not deleted", what)
+	}
+	return r.c.KVUndelete(ctx, r.mount, path, meta.CurrentVersion)
+}

@@ -1,0 +1,80 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/setup"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// AddStore records a new store and creates its access policy and group,
+// through which staff are given the store.
+func (r *Repo) AddStore(ctx context.Context, s records.Store) error {
+	who, err := r.writer(ctx)
+	if err != nil {
+		return err
+	}
+	s.UpdatedBy = who
+	if err := r.create(ctx, "store "+s.Name, records.StorePath(s.Name), s.Encode()); err != nil {
+		return err
+	}
+	return setup.EnsureStoreAccess(ctx, r.c, r.layout, s.Name)
+}
+
+// GetStore reads a store record.
+func (r *Repo) GetStore(ctx context.Context, name string) (records.Store, error) {
+	rec, err := r.c.KVGet(ctx, r.mount, records.StorePath(name))
+	if errors.Is(err, vault.ErrNotFound) {
+		return records.Store{}, fmt.Errorf("store %s: %w", name, ErrNoStore)
+	}
+	if err != nil {
+		return records.Store{}, err
+	}
+	return records.StoreFromData(rec.Data), nil
+}
+
+// requireStore checks that a store exists, from its metadata.
+func (r *Repo) requireStore(ctx context.Context, name string) error {
+	meta, err := r.c.KVMetadata(ctx, r.mount, records.StorePath(name))
+	if errors.Is(err, vault.ErrNotFound) || (err == nil && meta.Deleted()) {
+		return fmt.Errorf("store %s: %w", name, ErrNoStore)
+	}
+	return err
+}
+
+// ListStores lists stores from metadata.
+func (r *Repo) ListStores(ctx context.Context) ([]records.Store, error) {
+	entries, err := r.listMeta(ctx, records.StoreDir())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]records.Store, 0, len(entries))
+	for _, e := range entries {
+		s := records.StoreFromMetadata(e.meta.CustomMetadata)
+		s.Name = e.key
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// RemoveStore soft-deletes a store that has no credentials left, and
+// removes its access group and policy so that nobody keeps access to it.
+func (r *Repo) RemoveStore(ctx context.Context, name string) error {
+	if err := r.requireStore(ctx, name); err != nil {
+		return err
+	}
+	creds, err := r.ListCredentials(ctx, name)
+	if err != nil {
+		return err
+	}
+	if len(creds) > 0 {
+		return fmt.Errorf("store %s still has %d credentials: remove them first (`sellervault cred rm`)", name, len(creds))
+	}
+	if err := r.c.KVDelete(ctx, r.mount, records.StorePath(name)); err != nil {
+		return err
+	}
+	return setup.RemoveStoreAccess(ctx, r.c, r.layout, name)
+}
