@@ -1,0 +1,248 @@
+package repo_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/setup"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	devvault.StopShared()
+	os.Exit(code)
+}
+
+var prefixes atomic.Int64
+
+// newRepo prepares a fresh mount prefix on the shared Vault, with one
+// store, and returns a repository on it as root.
+func newRepo(t *testing.T) (*repo.Repo, *vault.Client, vault.Layout) {
+	t.Helper()
+	ctx := context.Background()
+	srv, err := devvault.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VAULT_CACERT", srv.CACertFile)
+	c, err := vault.New(vault.Options{Address: srv.URL, Token: srv.RootToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := vault.NewLayout(fmt.Sprintf("repo%d", prefixes.Add(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := setup.Run(ctx, c, setup.Options{Layout: l}); err != nil {
+		t.Fatal(err)
+	}
+	r := repo.New(c, l)
+	if err := r.AddStore(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
+		t.Fatal(err)
+	}
+	return r, c, l
+}
+
+// TestConcurrentEdits: 20 goroutines edit one credential at once through
+// the real Vault, each read-modify-write adding its own assignee. Every
+// write either lands or fails with the conflict error, and every landed
+// write is in the final record: no update is silently lost.
+func TestConcurrentEdits(t *testing.T) {
+	ctx := context.Background()
+	r, _, _ := newRepo(t)
+	base := records.Credential{Store: "acme-us", Name: "seller-central", Login: "ops@acme.example", Password: "p0"}
+	if err := r.AddCredential(ctx, base); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 20
+	var (
+		wg       sync.WaitGroup
+		read     sync.WaitGroup
+		start    = make(chan struct{})
+		mu       sync.Mutex
+		landed   []string
+		conflict int
+		other    []error
+	)
+	read.Add(writers)
+	for i := 0; i < writers; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			name := fmt.Sprintf("writer%02d", i)
+			cred, version, err := r.GetCredential(ctx, "acme-us", "seller-central")
+			read.Done()
+			if err != nil {
+				mu.Lock()
+				other = append(other, err)
+				mu.Unlock()
+				return
+			}
+			<-start // all have read before anyone writes
+			cred.Assignees = append(cred.Assignees, name)
+			err = r.UpdateCredential(ctx, cred, version)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				landed = append(landed, name)
+			case errors.Is(err, vault.ErrConflict):
+				conflict++
+			default:
+				other = append(other, err)
+			}
+		}(i)
+	}
+	read.Wait()
+	close(start)
+	wg.Wait()
+	if len(other) > 0 {
+		t.Fatalf("writes failed other than by conflict: %v", other)
+	}
+	if len(landed)+conflict != writers {
+		t.Fatalf("%d landed + %d conflicts != %d writers", len(landed), conflict, writers)
+	}
+	if len(landed) != 1 {
+		t.Fatalf("%d writes based on the same version landed; check-and-set allows exactly one", len(landed))
+	}
+	final, version, err := r.GetCredential(ctx, "acme-us", "seller-central")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if version != 2 || strings.Join(final.Assignees, ",") != landed[0] {
+		t.Fatalf("final version %d assignees %v, want version 2 with %v", version, final.Assignees, landed)
+	}
+}
+
+// TestConcurrentEditsWithRetry: writers that retry on conflict all land,
+// one after another, and the record ends with every writer's change.
+func TestConcurrentEditsWithRetry(t *testing.T) {
+	ctx := context.Background()
+	r, _, _ := newRepo(t)
+	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "ads", Login: "a", Password: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 20
+	var wg sync.WaitGroup
+	var conflicts atomic.Int64
+	errs := make(chan error, writers)
+	for i := 0; i < writers; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for attempt := 0; attempt < 200; attempt++ {
+				cred, version, err := r.GetCredential(ctx, "acme-us", "ads")
+				if err != nil {
+					errs <- err
+					return
+				}
+				cred.Assignees = append(cred.Assignees, fmt.Sprintf("w%02d", i))
+				err = r.UpdateCredential(ctx, cred, version)
+				if err == nil {
+					return
+				}
+				if !errors.Is(err, vault.ErrConflict) {
+					errs <- err
+					return
+				}
+				conflicts.Add(1)
+			}
+			errs <- fmt.Errorf("writer %d never landed", i)
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	final, version, err := r.GetCredential(ctx, "acme-us", "ads")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(final.Assignees) != writers || version != writers+1 {
+		t.Fatalf("after %d retried writes (%d conflicts): version %d, %d assignees %v",
+			writers, conflicts.Load(), version, len(final.Assignees), final.Assignees)
+	}
+}
+
+// TestGetIsOneRequest counts the HTTP requests a credential read makes,
+// through a counting proxy in front of the real Vault.
+func TestGetIsOneRequest(t *testing.T) {
+	ctx := context.Background()
+	r, _, l := newRepo(t)
+	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "a", Password: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := devvault.Shared()
+	target, _ := url.Parse(srv.URL)
+	var mu sync.Mutex
+	var paths []string
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.Transport = caTransport(t, srv.CACertFile)
+	counting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		mu.Lock()
+		paths = append(paths, req.Method+" "+req.URL.Path)
+		mu.Unlock()
+		proxy.ServeHTTP(w, req)
+	}))
+	defer counting.Close()
+	c, err := vault.New(vault.Options{Address: counting.URL, Token: srv.RootToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred, _, err := repo.New(c, l).GetCredential(ctx, "acme-us", "sc")
+	if err != nil || cred.Password != "p" {
+		t.Fatalf("get through the proxy: %+v, %v", cred, err)
+	}
+	if len(paths) != 1 || paths[0] != "GET /v1/"+l.KV()+"/data/stores/acme-us/creds/sc" {
+		t.Fatalf("a get made %d requests: %v", len(paths), paths)
+	}
+}
+
+func TestListsReadMetadataOnly(t *testing.T) {
+	ctx := context.Background()
+	r, _, _ := newRepo(t)
+	for _, n := range []string{"b", "a", "c"} {
+		if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: n, Login: "login-" + n, Password: "SECRET-" + n, Owner: "olga"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.DeleteCredential(ctx, "acme-us", "c"); err != nil {
+		t.Fatal(err)
+	}
+	list, err := r.ListCredentials(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range list {
+		names = append(names, c.Address())
+		if c.Password != "" || c.Login != "" {
+			t.Errorf("listing carried a value: %+v", c)
+		}
+		if c.Owner != "olga" {
+			t.Errorf("listing lost the owner: %+v", c)
+		}
+	}
+	if !sort.StringsAreSorted(names) || strings.Join(names, " ") != "acme-us/a acme-us/b" {
+		t.Fatalf("listed %v, want acme-us/a acme-us/b (deleted c left out)", names)
+	}
+	if _, err := r.ListCredentials(ctx, "acme-xx"); !errors.Is(err, repo.ErrNoStore) || !errors.Is(err, vault.ErrNotFound) {
+		t.Fatalf("listing an unknown store: %v", err)
+	}
+}
