@@ -28,6 +28,16 @@ show() {
   [ "$rc" -eq 0 ] || printf '(exit status %d)\n' "$rc"
 }
 
+# show_secret is show for a command that reads a secret on stdin: the
+# tour feeds it a freshly generated fake password, never shown.
+show_secret() {
+  local title=$1; shift
+  printf '\n## %s\n$ %s   # a generated password on stdin\n' "$title" "$*"
+  local rc=0
+  head -c 18 /dev/urandom | base64 | "$@" 2>&1 || rc=$?
+  [ "$rc" -eq 0 ] || printf '(exit status %d)\n' "$rc"
+}
+
 show "Which Vault am I talking to, and who am I?" \
   sellervault status
 
@@ -46,6 +56,32 @@ show "An unreachable Vault: exit 6 and a hint" \
 show "A token Vault does not know: exit 4, and the token is never echoed" \
   env VAULT_TOKEN=hvs.this-token-is-made-up sellervault status
 
+show "The example team's stores" \
+  sellervault store list
+
+show "Their credentials: a listing reads metadata only, never a password" \
+  sellervault cred list
+
+show_secret "Add a credential: the password comes from a prompt, stdin or a file, never a flag" \
+  sellervault cred add acme-us/brand-registry --login ops-us@acme.example \
+  --url https://brandregistry.amazon.com --owner maria --assignees olga \
+  --recovery-email ops-us@acme.example --rotate-every 90d
+
+show "A credential, with its password masked" \
+  sellervault cred get acme-us/brand-registry
+
+show "Copy the password: read back to verify, cleared after 45 s if still ours (needs a clipboard: xclip or xsel)" \
+  sellervault cred get acme-us/brand-registry --field password --copy
+
+show "Who can recover each login? Personal or unassigned recovery factors are flagged" \
+  sellervault cred list --factors
+
+show "Company mailboxes and phones, with who holds them" \
+  sellervault email list
+
+show "Every change is a new version: when, and by whom (never the values)" \
+  sellervault cred history acme-us/brand-registry
+
 printf '\nThe example team (maria: manager, farid: finance, olga: staff on acme-us,\n'
-printf 'tom: staff on acme-de) is in Vault as identities with per-store groups.\n'
-printf 'Later capabilities add their records and commands to this tour.\n'
+printf 'tom: staff on acme-de) is in Vault as identities with per-store groups;\n'
+printf 'every value in it is fake.\n'
