@@ -8,6 +8,9 @@
 path "sellervault/data/stores/@STORE@" {
   capabilities = ["read"]
 }
+path "sellervault/metadata/stores/@STORE@" {
+  capabilities = ["read"]
+}
 path "sellervault/data/stores/@STORE@/creds/*" {
   capabilities = ["read"]
 }
