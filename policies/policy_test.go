@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -241,4 +242,48 @@ func has(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestTOTPNeverGivesSeeds imports a seed for two stores and shows that a
+// staff member gets codes of their own store only, that no role (root
+// included) reads the seed back from any path, and that staff cannot even
+// read a key's parameters.
+func TestTOTPNeverGivesSeeds(t *testing.T) {
+	tm := newTeam(t)
+	ctx := context.Background()
+	const seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	for _, key := range []string{"acme-us.seller-central", "acme-de.seller-central"} {
+		if err := tm.root.TOTPImport(ctx, "sellervault-totp", key, seed, vault.TOTPKey{Issuer: "Amazon", Account: "ops", Period: 30, Algorithm: "SHA1", Digits: 6}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff := tm.tokens["staff"]
+	if code, err := staff.TOTPCode(ctx, "sellervault-totp", "acme-us.seller-central"); err != nil || len(code) != 6 {
+		t.Fatalf("staff code for their store: %q, %v", code, err)
+	}
+	if _, err := staff.TOTPCode(ctx, "sellervault-totp", "acme-de.seller-central"); !errors.Is(err, vault.ErrDenied) {
+		t.Fatalf("staff code for another store: %v, want denied", err)
+	}
+	if _, err := staff.TOTPKeyInfo(ctx, "sellervault-totp", "acme-us.seller-central"); !errors.Is(err, vault.ErrDenied) {
+		t.Fatalf("staff reading a key: %v, want denied", err)
+	}
+	for _, role := range []string{"root", "manager", "finance", "staff", "reminder"} {
+		c := tm.root
+		if role != "root" {
+			c = tm.tokens[role]
+		}
+		info, err := c.TOTPKeyInfo(ctx, "sellervault-totp", "acme-us.seller-central")
+		if err == nil && strings.Contains(fmt.Sprintf("%+v", *info), seed) {
+			t.Fatalf("%s read the seed back", role)
+		}
+		for _, path := range []string{"keys/acme-us.seller-central", "export/acme-us.seller-central", "keys/acme-us.seller-central/export"} {
+			caps, err := c.CapabilitiesSelf(ctx, "sellervault-totp/"+path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if role != "root" && role != "manager" && (has(caps, "read") && !has(caps, "deny")) {
+				t.Errorf("%s may read sellervault-totp/%s: %v", role, path, caps)
+			}
+		}
+	}
 }

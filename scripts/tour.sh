@@ -73,6 +73,9 @@ show "A credential, with its password masked" \
 show "Copy the password: read back to verify, cleared after 45 s if still ours (needs a clipboard: xclip or xsel)" \
   sellervault cred get acme-us/brand-registry --field password --copy
 
+show "2-step verification: the seed is in Vault's TOTP engine; staff get codes, never the seed" \
+  sellervault totp code acme-us/seller-central
+
 show "Who can recover each login? Personal or unassigned recovery factors are flagged" \
   sellervault cred list --factors
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,7 @@ func TestTour(t *testing.T) {
 		"sellervault: added credential acme-us/brand-registry",
 		"password        ********",
 		"mailbox tom.private@example.com is personal: it leaves with its owner",
+		"$ sellervault totp code acme-us/seller-central",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("tour output lacks %q", want)
@@ -110,6 +112,9 @@ func TestTour(t *testing.T) {
 	}
 	// The made-up token appears once, in the echoed command line, never in
 	// sellervault's own output.
+	if !regexp.MustCompile(`(?m)^[0-9]{6}  \([0-9]+ s left\)$`).MatchString(out) {
+		t.Errorf("the tour shows no TOTP code")
+	}
 	if n := strings.Count(out, "hvs.this-token-is-made-up"); n != 1 {
 		t.Errorf("the made-up token appears %d times", n)
 	}

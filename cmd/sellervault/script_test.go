@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"strconv"
@@ -21,6 +24,7 @@ import (
 	"github.com/sellervault/sellervault/internal/clipboard"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/setup"
+	"github.com/sellervault/sellervault/internal/totp"
 	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/internal/xvfbtest"
 )
@@ -105,8 +109,35 @@ func TestScripts(t *testing.T) {
 			"clipboard-set":  cmdClipboardSet,
 			"clipboard-wait": cmdClipboardWait,
 			"sleep":          cmdSleep,
+			"make-qr":        cmdMakeQR,
+			"make-blank-png": cmdMakeBlankPNG,
 		},
 	})
+}
+
+// make-qr TEXT FILE writes a PNG QR code of TEXT, like a screenshot of
+// the marketplace's 2-step set-up page.
+func cmdMakeQR(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: make-qr TEXT FILE")
+	}
+	data, err := totp.EncodeQR(args[0], 300)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), data, 0o600))
+}
+
+// make-blank-png FILE writes a white PNG with no QR code in it.
+func cmdMakeBlankPNG(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: make-blank-png FILE")
+	}
+	img := image.NewGray(image.Rect(0, 0, 200, 200))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	var buf bytes.Buffer
+	ts.Check(png.Encode(&buf, img))
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o600))
 }
 
 // sleep DURATION waits, for steps that must show something did NOT

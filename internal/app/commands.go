@@ -11,6 +11,7 @@ func commands(env *Env) []*cli.Command {
 		credCommand(env),
 		emailCommand(env),
 		phoneCommand(env),
+		totpCommand(env),
 		clipboardClearCommand(env),
 		completionCommand(env),
 		helpCommand(env),

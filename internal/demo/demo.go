@@ -10,6 +10,7 @@ package demo
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base32"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
+	"github.com/sellervault/sellervault/internal/totp"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -91,6 +93,16 @@ func loadRecords(ctx context.Context, r *repo.Repo, now time.Time) error {
 		if err := keep(r.AddCredential(ctx, c)); err != nil {
 			return fmt.Errorf("demo credential %s: %w", c.Address(), err)
 		}
+	}
+	// The US Seller Central login has 2-step verification in Vault.
+	seed := make([]byte, 20)
+	if _, err := rand.Read(seed); err != nil {
+		return err
+	}
+	key := totp.Key{Secret: base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(seed),
+		Algorithm: "SHA1", Digits: 6, Period: 30, Issuer: "Amazon", Account: "ops-us@acme.example"}
+	if _, err := r.AddTOTP(ctx, "acme-us", "seller-central", key, false, time.Now); keep(err) != nil {
+		return fmt.Errorf("demo totp: %w", err)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package records
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -79,6 +80,7 @@ func (v values) credential() Credential {
 		Store: v("store"), Name: v("name"), Login: v("login"), Password: v("password"),
 		URL: v("url"), Notes: v("notes"), RecoveryEmail: v("recovery-email"), RecoveryPhone: v("recovery-phone"),
 		Owner: v("owner"), Assignees: SplitList(v("assignees")), Rotation: v.rotation(), UpdatedBy: v(keyUpdatedBy),
+		TOTPKey: v("totp"), TOTPPeriod: atoi(v("totp-period")),
 	}
 }
 
@@ -121,3 +123,11 @@ func PhoneFromMetadata(meta map[string]string) Phone { return fromMetadata(meta)
 
 // UpdatedByFromData reads who wrote a version, as the writer recorded it.
 func UpdatedByFromData(data map[string]interface{}) string { return fromData(data)(keyUpdatedBy) }
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0
+	}
+	return n
+}

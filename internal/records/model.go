@@ -2,6 +2,7 @@ package records
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -77,8 +78,15 @@ type Credential struct {
 	Owner         string
 	Assignees     []string
 	Rotation      Rotation
+	TOTPKey       string // the name of its key in the TOTP engine, if any
+	TOTPPeriod    int    // that key's period in seconds
 	UpdatedBy     string
 }
+
+// TOTPKeyName names a credential's key in the TOTP engine: the store and
+// the credential joined by a dot (names hold no dots), so that a policy
+// glob "code/STORE.*" opens exactly one store's keys.
+func TOTPKeyName(store, name string) string { return store + "." + name }
 
 // Address is "STORE/NAME".
 func (c Credential) Address() string { return c.Store + "/" + c.Name }
@@ -122,7 +130,15 @@ func (c Credential) Fields() []Field {
 		{Name: "recovery-email", Value: c.RecoveryEmail}, {Name: "recovery-phone", Value: c.RecoveryPhone},
 		{Name: "owner", Value: c.Owner}, {Name: "assignees", Value: strings.Join(c.Assignees, ",")},
 		{Name: "rotate-every", Value: formatEvery(c.Rotation.Every)}, {Name: "last-rotated", Value: formatTime(c.Rotation.LastRotated)},
+		{Name: "totp", Value: c.TOTPKey}, {Name: "totp-period", Value: formatSeconds(c.TOTPPeriod)},
 	}
+}
+
+func formatSeconds(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
 
 // Fields lists a mailbox's fields in display order.

@@ -1,0 +1,172 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sellervault/sellervault/internal/clipboard"
+	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/totp"
+)
+
+// nextThreshold: with --next, a code with less time left than this is
+// not worth typing; wait for the next one.
+const nextThreshold = 5
+
+// totpCodeView is the JSON form of a code.
+type totpCodeView struct {
+	Credential string `json:"credential"`
+	Code       string `json:"code"`
+	Remaining  int    `json:"remaining"`
+}
+
+func totpCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "totp",
+		Usage: "2-step verification: seeds go into Vault and never come out; staff get codes",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "add",
+				Usage:     "import a credential's TOTP seed (otpauth URI or base32 secret from the prompt, stdin, --secret-file, or a QR screenshot with --qr)",
+				ArgsUsage: "STORE/NAME",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "qr", Usage: "read the seed from a PNG or JPEG screenshot of the QR code at `FILE`"},
+					&cli.BoolFlag{Name: "replace", Usage: "replace an existing key with this seed"},
+					secretFileFlag,
+				},
+				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					store, name, err := credAddress(c)
+					if err != nil {
+						return err
+					}
+					input, err := s.totpInput(c, store+"/"+name)
+					if err != nil {
+						return err
+					}
+					key, err := parsed(totp.Parse(input))
+					if err != nil {
+						return err
+					}
+					code, err := r.AddTOTP(c.Context, store, name, key, c.Bool("replace"), time.Now)
+					if err != nil {
+						return err
+					}
+					env.say("imported the TOTP key of %s/%s into Vault; the seed cannot be read back", store, name)
+					if c.IsSet("qr") {
+						env.say("delete the QR screenshot %s now: it holds the seed", c.String("qr"))
+					}
+					env.say("enter this code on the marketplace to finish the 2-step set-up:")
+					return s.printCode(store+"/"+name, code, totp.Remaining(key.Period, time.Now()))
+				}),
+			},
+			{
+				Name:      "code",
+				Usage:     "the current code of a credential's TOTP key and the seconds it has left",
+				ArgsUsage: "STORE/NAME",
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: "copy", Usage: "copy the code to the clipboard, verify it, and clear it later"},
+					&cli.BoolFlag{Name: "next", Usage: fmt.Sprintf("when fewer than %d seconds are left, wait for the next code", nextThreshold)},
+					&cli.DurationFlag{Name: "clear-after", Value: 45 * time.Second, Usage: "clear the clipboard after this long (0: never)"},
+				},
+				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					store, name, err := credAddress(c)
+					if err != nil {
+						return err
+					}
+					code, period, err := r.TOTPCode(c.Context, store, name)
+					if err != nil {
+						return err
+					}
+					remaining := totp.Remaining(period, time.Now())
+					if c.Bool("next") && remaining < nextThreshold {
+						env.say("%d s left: waiting for the next code", remaining)
+						select {
+						case <-time.After(time.Duration(remaining)*time.Second + 200*time.Millisecond):
+						case <-c.Context.Done():
+							return errAborted
+						}
+						if code, period, err = r.TOTPCode(c.Context, store, name); err != nil {
+							return err
+						}
+						remaining = totp.Remaining(period, time.Now())
+					}
+					if c.Bool("copy") {
+						if err := clipboard.Copy(clipboard.System(), code, c.Duration("clear-after"), clipboardHelperStarter()); err != nil {
+							return err
+						}
+						env.say("copied the code of %s/%s to the clipboard (%d s left)", store, name, remaining)
+						return nil
+					}
+					return s.printCode(store+"/"+name, code, remaining)
+				}),
+			},
+			{
+				Name:  "list",
+				Usage: "list the TOTP keys (never seeds)",
+				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					keys, err := r.ListTOTP(c.Context)
+					if err != nil {
+						return err
+					}
+					if s.format == "json" {
+						return env.writeJSON(keys)
+					}
+					rows := make([][]string, 0, len(keys))
+					for _, k := range keys {
+						rows = append(rows, []string{k.Credential, orDash(k.Issuer), orDash(k.Account), k.Algorithm,
+							fmt.Sprint(k.Digits), fmt.Sprintf("%ds", k.Period)})
+					}
+					return env.writeTable([]string{"CREDENTIAL", "ISSUER", "ACCOUNT", "ALGORITHM", "DIGITS", "PERIOD"}, rows)
+				}),
+			},
+			{
+				Name:      "rm",
+				Usage:     "delete a credential's TOTP key (re-enrol 2-step verification before you do)",
+				ArgsUsage: "STORE/NAME",
+				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					store, name, err := credAddress(c)
+					if err != nil {
+						return err
+					}
+					if err := r.RemoveTOTP(c.Context, store, name); err != nil {
+						return err
+					}
+					env.say("deleted the TOTP key of %s/%s", store, name)
+					return nil
+				}),
+			},
+		},
+	}
+}
+
+// totpInput reads the seed: from a QR screenshot, or like any secret.
+func (s *session) totpInput(c *cli.Context, id string) (string, error) {
+	path := c.String("qr")
+	if path == "" {
+		return s.readSecret(c, "otpauth:// URI or secret key for "+id+": ", false, false)
+	}
+	if c.IsSet("secret-file") {
+		return "", usagef("--qr and --secret-file: choose one")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", usagef("--qr %s: %v", path, err)
+	}
+	defer f.Close()
+	text, err := totp.DecodeQR(f)
+	if err != nil {
+		return "", usagef("--qr %s: %v", path, err)
+	}
+	return text, nil
+}
+
+func (s *session) printCode(id, code string, remaining int) error {
+	if s.format == "json" {
+		return s.env.writeJSON(totpCodeView{Credential: id, Code: code, Remaining: remaining})
+	}
+	_, err := fmt.Fprintf(s.env.Stdout, "%s  (%d s left)\n", code, remaining)
+	return err
+}

@@ -1,0 +1,63 @@
+package records
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCredentialRoundTrip(t *testing.T) {
+	c := Credential{Store: "acme-us", Name: "seller-central", Login: "ops@acme.example", Password: "SECRET-pw",
+		URL: "https://sellercentral.amazon.com", Notes: "private note", RecoveryEmail: "ops@acme.example",
+		RecoveryPhone: "+14155550100", Owner: "maria", Assignees: []string{"olga", "tom"},
+		Rotation: Rotation{Every: 90 * 24 * time.Hour, LastRotated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)},
+		TOTPKey:  TOTPKeyName("acme-us", "seller-central"), TOTPPeriod: 30, UpdatedBy: "root"}
+	enc := c.Encode()
+	if got := CredentialFromData(enc.Data); !reflect.DeepEqual(got, c) {
+		t.Fatalf("data round trip:\n got %+v\nwant %+v", got, c)
+	}
+	for key, v := range enc.Metadata {
+		if strings.Contains(v, "SECRET") || key == "password" || key == "login" || key == "notes" {
+			t.Errorf("metadata carries %s=%q", key, v)
+		}
+	}
+	listed := CredentialFromMetadata(enc.Metadata)
+	if listed.Owner != "maria" || listed.RecoveryPhone != c.RecoveryPhone || listed.Rotation != c.Rotation ||
+		listed.TOTPKey != c.TOTPKey || listed.Password != "" || listed.Login != "" {
+		t.Fatalf("metadata view %+v", listed)
+	}
+}
+
+func TestContactsRoundTrip(t *testing.T) {
+	m := Mailbox{Address: "ops@acme.example", Password: "SECRET-m", RecoveryPhone: "+14155550100", Assignee: "olga", Personal: true, UpdatedBy: "root"}
+	if got := MailboxFromData(m.Encode().Data); !reflect.DeepEqual(got, m) {
+		t.Fatalf("mailbox: %+v", got)
+	}
+	p := Phone{Number: "+14155550100", Carrier: "X", PIN: "1234", Assignee: "olga", UpdatedBy: "root"}
+	if got := PhoneFromData(p.Encode().Data); !reflect.DeepEqual(got, p) {
+		t.Fatalf("phone: %+v", got)
+	}
+	if _, ok := p.Encode().Metadata["pin"]; ok {
+		t.Fatal("the PIN is in metadata")
+	}
+	s := Store{Name: "acme-us", Marketplace: "amazon", Region: "us", Notes: "n", UpdatedBy: "root"}
+	if got := StoreFromData(s.Encode().Data); !reflect.DeepEqual(got, s) {
+		t.Fatalf("store: %+v", got)
+	}
+}
+
+func TestDisplayMasksSecretsOnly(t *testing.T) {
+	c := Credential{Login: "l", Password: "hunter2"}
+	for _, f := range Display(c.Fields()) {
+		if f.Name == "password" && f.Value != Masked {
+			t.Fatalf("password shown as %q", f.Value)
+		}
+		if f.Name == "login" && f.Value != "l" {
+			t.Fatalf("login shown as %q", f.Value)
+		}
+	}
+	if Mask("") != "" {
+		t.Fatal("an empty secret should show empty")
+	}
+}

@@ -1,0 +1,147 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/totp"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// ErrCodeMismatch means Vault's code for an imported seed differs from
+// the one computed locally: the key was removed again.
+var ErrCodeMismatch = errors.New("vault's code for the imported seed does not match the seed; the key was removed again")
+
+// AddTOTP imports a credential's TOTP seed into the TOTP engine, checks
+// that Vault's current code matches the seed's, links the key to the
+// credential, and returns the current code. An existing key is kept
+// unless replace is set.
+func (r *Repo) AddTOTP(ctx context.Context, store, name string, key totp.Key, replace bool, now func() time.Time) (string, error) {
+	cred, version, err := r.GetCredential(ctx, store, name)
+	if err != nil {
+		return "", err
+	}
+	keyName := records.TOTPKeyName(store, name)
+	if !replace {
+		_, err := r.c.TOTPKeyInfo(ctx, r.layout.TOTP(), keyName)
+		switch {
+		case err == nil:
+			return "", fmt.Errorf("totp key of %s %w (use --replace to import a new seed)", cred.Address(), ErrExists)
+		case !errors.Is(err, vault.ErrNotFound) && !isUnknownKey(err):
+			return "", err
+		}
+	}
+	if err := r.c.TOTPImport(ctx, r.layout.TOTP(), keyName, key.Secret, vault.TOTPKey{
+		Issuer: key.Issuer, Account: key.Account, Period: key.Period, Algorithm: key.Algorithm, Digits: key.Digits,
+	}); err != nil {
+		return "", err
+	}
+	code, err := r.c.TOTPCode(ctx, r.layout.TOTP(), keyName)
+	if err == nil && !matchesNearby(key, code, now()) {
+		err = ErrCodeMismatch
+	}
+	if err != nil {
+		_ = r.c.TOTPDelete(ctx, r.layout.TOTP(), keyName)
+		return "", err
+	}
+	cred.TOTPKey, cred.TOTPPeriod = keyName, key.Period
+	if err := r.UpdateCredential(ctx, cred, version); err != nil {
+		return "", fmt.Errorf("the key is imported but not linked to %s: %w", cred.Address(), err)
+	}
+	return code, nil
+}
+
+// matchesNearby allows for a period boundary between Vault's clock and
+// ours: the code may be the previous, current or next one.
+func matchesNearby(key totp.Key, code string, now time.Time) bool {
+	period := time.Duration(key.Period) * time.Second
+	for _, t := range []time.Time{now, now.Add(-period), now.Add(period)} {
+		if local, err := totp.Code(key, t); err == nil && local == code {
+			return true
+		}
+	}
+	return false
+}
+
+// isUnknownKey: the TOTP engine answers a read of a missing key with a
+// 400 "unknown key" rather than a 404.
+func isUnknownKey(err error) bool {
+	var ve *vault.Error
+	return errors.As(err, &ve) && strings.Contains(strings.ToLower(ve.Detail), "unknown key")
+}
+
+// TOTPCode returns a credential's current code and its key's period. It
+// reads the credential (for the link and the period) and the code.
+func (r *Repo) TOTPCode(ctx context.Context, store, name string) (code string, period int, err error) {
+	cred, _, err := r.GetCredential(ctx, store, name)
+	if err != nil {
+		return "", 0, err
+	}
+	if cred.TOTPKey == "" {
+		return "", 0, fmt.Errorf("%s has no totp key: add one with `sellervault totp add %s`: %w", cred.Address(), cred.Address(), vault.ErrNotFound)
+	}
+	code, err = r.c.TOTPCode(ctx, r.layout.TOTP(), cred.TOTPKey)
+	if isUnknownKey(err) {
+		err = fmt.Errorf("the totp key of %s is gone from Vault: %w", cred.Address(), vault.ErrNotFound)
+	}
+	period = cred.TOTPPeriod
+	if period == 0 {
+		period = 30
+	}
+	return code, period, err
+}
+
+// TOTPEntry is a listed TOTP key.
+type TOTPEntry struct {
+	Credential string `json:"credential"`
+	Issuer     string `json:"issuer"`
+	Account    string `json:"account"`
+	Algorithm  string `json:"algorithm"`
+	Digits     int    `json:"digits"`
+	Period     int    `json:"period"`
+}
+
+// ListTOTP lists the TOTP engine's keys with their parameters.
+func (r *Repo) ListTOTP(ctx context.Context) ([]TOTPEntry, error) {
+	names, err := r.c.TOTPKeys(ctx, r.layout.TOTP())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TOTPEntry, 0, len(names))
+	for _, n := range names {
+		info, err := r.c.TOTPKeyInfo(ctx, r.layout.TOTP(), n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, TOTPEntry{Credential: strings.Replace(n, ".", "/", 1), Issuer: info.Issuer, Account: info.Account,
+			Algorithm: info.Algorithm, Digits: info.Digits, Period: info.Period})
+	}
+	return out, nil
+}
+
+// RemoveTOTP deletes a credential's TOTP key and unlinks it.
+func (r *Repo) RemoveTOTP(ctx context.Context, store, name string) error {
+	keyName := records.TOTPKeyName(store, name)
+	if _, err := r.c.TOTPKeyInfo(ctx, r.layout.TOTP(), keyName); err != nil {
+		if errors.Is(err, vault.ErrNotFound) || isUnknownKey(err) {
+			return fmt.Errorf("totp key of %s/%s: %w", store, name, errNoRecord)
+		}
+		return err
+	}
+	if err := r.c.TOTPDelete(ctx, r.layout.TOTP(), keyName); err != nil {
+		return err
+	}
+	cred, version, err := r.GetCredential(ctx, store, name)
+	if errors.Is(err, vault.ErrNotFound) {
+		return nil // the credential went first; nothing to unlink
+	}
+	if err != nil {
+		return err
+	}
+	cred.TOTPKey, cred.TOTPPeriod = "", 0
+	return r.UpdateCredential(ctx, cred, version)
+}

@@ -1,0 +1,63 @@
+package vault
+
+import (
+	"context"
+	"strconv"
+)
+
+// TOTPKey is what Vault's TOTP engine tells of a key: never its seed.
+type TOTPKey struct {
+	Issuer    string
+	Account   string
+	Period    int
+	Algorithm string
+	Digits    int
+}
+
+// TOTPImport imports a seed into the TOTP engine at mount with
+// generate=false: Vault keeps it and never returns it. The seed (base32)
+// travels only in the request body.
+func (c *Client) TOTPImport(ctx context.Context, mount, name, seed string, k TOTPKey) error {
+	_, err := c.write(ctx, "import totp key", mount+"/keys/"+name, map[string]interface{}{
+		"generate": false, "key": seed, "issuer": k.Issuer, "account_name": k.Account,
+		"period": k.Period, "algorithm": k.Algorithm, "digits": k.Digits,
+	})
+	return err
+}
+
+// TOTPKeyInfo reads a key's parameters (no seed: the engine has no path
+// that returns one for an imported key).
+func (c *Client) TOTPKeyInfo(ctx context.Context, mount, name string) (*TOTPKey, error) {
+	data, err := c.read(ctx, "read totp key", mount+"/keys/"+name)
+	if err != nil {
+		return nil, err
+	}
+	return &TOTPKey{Issuer: str(data, "issuer"), Account: str(data, "account_name"),
+		Period: int(integer(data, "period")), Algorithm: str(data, "algorithm"), Digits: int(integer(data, "digits"))}, nil
+}
+
+// TOTPCode asks Vault for the key's current code.
+func (c *Client) TOTPCode(ctx context.Context, mount, name string) (string, error) {
+	data, err := c.read(ctx, "read totp code", mount+"/code/"+name)
+	if err != nil {
+		return "", err
+	}
+	code := str(data, "code")
+	if code == "" {
+		return "", &Error{Op: "read totp code", Path: mount + "/code/" + name, Kind: ErrBadRequest, Detail: "no code in the answer"}
+	}
+	if _, err := strconv.Atoi(code); err != nil {
+		return "", &Error{Op: "read totp code", Path: mount + "/code/" + name, Kind: ErrBadRequest, Detail: "the answer is not a code"}
+	}
+	return code, nil
+}
+
+// TOTPKeys lists the TOTP engine's key names.
+func (c *Client) TOTPKeys(ctx context.Context, mount string) ([]string, error) {
+	return c.list(ctx, "list totp keys", mount+"/keys")
+}
+
+// TOTPDelete deletes a key.
+func (c *Client) TOTPDelete(ctx context.Context, mount, name string) error {
+	return c.remove(ctx, "delete totp key", mount+"/keys/"+name)
+}
