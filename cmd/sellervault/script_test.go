@@ -21,7 +21,6 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/sellervault/sellervault/internal/app"
-	"github.com/sellervault/sellervault/internal/clipboard"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/totp"
@@ -93,14 +92,21 @@ func testEnv(setenv func(key, value string), home string) error {
 // one script finds nothing of another's records), its own HOME (so the
 // token helper file is the script's) and a root token in VAULT_TOKEN.
 func TestScripts(t *testing.T) {
-	if _, err := startDisplay(); err != nil {
-		t.Fatal(err)
-	}
-	os.Setenv("DISPLAY", display.name) // for the clipboard commands below
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(e *testscript.Env) error {
-			return testEnv(e.Setenv, e.WorkDir)
+			if err := testEnv(e.Setenv, e.WorkDir); err != nil {
+				return err
+			}
+			// Scripts run in parallel: each gets its own X display, so
+			// that one script's clipboard is not another's.
+			disp, stop, err := xvfbtest.Start()
+			if err != nil {
+				return err
+			}
+			e.Defer(stop)
+			e.Setenv("DISPLAY", disp)
+			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode":       cmdExitCode,
@@ -151,16 +157,19 @@ func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
 	time.Sleep(d)
 }
 
-// clipboard-set TEXT puts TEXT on the clipboard, as another program would.
+// clipboard-set TEXT puts TEXT on the script's clipboard, as another
+// program would.
 func cmdClipboardSet(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: clipboard-set TEXT")
 	}
-	ts.Check(clipboard.System().Write(args[0]))
+	cmd := xclip(ts, "-i")
+	cmd.Stdin = strings.NewReader(args[0])
+	ts.Check(cmd.Run())
 }
 
-// clipboard-wait TEXT|empty TIMEOUT waits until the clipboard holds TEXT
-// (or nothing), and fails if it does not within TIMEOUT.
+// clipboard-wait TEXT|empty TIMEOUT waits until the script's clipboard
+// holds TEXT (or nothing), and fails if it does not within TIMEOUT.
 func cmdClipboardWait(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: clipboard-wait TEXT|empty TIMEOUT")
@@ -173,9 +182,9 @@ func cmdClipboardWait(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	deadline := time.Now().Add(timeout)
 	for {
-		got, err := clipboard.System().Read()
-		ts.Check(err)
-		if got == want {
+		// xclip fails when the clipboard holds nothing: that reads as empty
+		got, _ := xclip(ts, "-o").Output()
+		if string(got) == want {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -183,6 +192,13 @@ func cmdClipboardWait(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// xclip runs xclip on the script's display and clipboard.
+func xclip(ts *testscript.TestScript, args ...string) *exec.Cmd {
+	cmd := exec.Command("xclip", append([]string{"-selection", "clipboard"}, args...)...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+ts.Getenv("DISPLAY"))
+	return cmd
 }
 
 // exitcode N PROGRAM [ARGS...] runs a program and checks its exit status

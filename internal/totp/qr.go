@@ -22,7 +22,7 @@ const (
 	// screenshot or a phone photo), so a small, highly compressed file
 	// cannot cost seconds and a gigabyte.
 	MaxImageArea = 40_000_000
-	MaxQRSize      = 4096     // EncodeQR's largest size, in pixels
+	MaxQRSize    = 4096 // EncodeQR's largest size, in pixels
 )
 
 // Errors of DecodeQR, to test with errors.Is.
