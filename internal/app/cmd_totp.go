@@ -7,7 +7,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/sellervault/sellervault/internal/clipboard"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/totp"
 )
@@ -94,7 +93,7 @@ func totpCommand(env *Env) *cli.Command {
 						remaining = totp.Remaining(period, time.Now())
 					}
 					if c.Bool("copy") {
-						if err := clipboard.Copy(clipboard.System(), code, c.Duration("clear-after"), clipboardHelperStarter()); err != nil {
+						if err := copyToClipboard(code, c.Duration("clear-after")); err != nil {
 							return err
 						}
 						env.say("copied the code of %s/%s to the clipboard (%d s left)", store, name, remaining)

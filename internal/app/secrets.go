@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -68,7 +69,7 @@ func (s *session) showRecord(c *cli.Context, kind, id string, fields []records.F
 	switch {
 	case copyIt:
 		clearAfter := c.Duration("clear-after")
-		if err := clipboard.Copy(clipboard.System(), field.Value, clearAfter, clipboardHelperStarter()); err != nil {
+		if err := copyToClipboard(field.Value, clearAfter); err != nil {
 			return err
 		}
 		if clearAfter > 0 {
@@ -125,4 +126,13 @@ func parsed[T any](v T, err error) (T, error) {
 		return v, usageError{err}
 	}
 	return v, nil
+}
+
+// copyToClipboard copies a value with read-back and a later clear. The
+// Vault token has been read into the client by now: it is dropped from
+// the environment first, so that neither the clipboard tool (xclip keeps
+// running to serve the clipboard) nor the clear helper inherits it.
+func copyToClipboard(value string, clearAfter time.Duration) error {
+	os.Unsetenv("VAULT_TOKEN")
+	return clipboard.Copy(clipboard.System(), value, clearAfter, clipboardHelperStarter())
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 )
 
 // HelperStarter returns a StartHelper that runs argv (for example
@@ -31,7 +32,7 @@ func HelperStarter(argv []string) StartHelper {
 		}
 		defer pw.Close()
 		cmd := exec.Command(argv[0], argv[1:]...)
-		cmd.Env = os.Environ()
+		cmd.Env = helperEnv(os.Environ())
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = pr, null, null
 		cmd.SysProcAttr = detached()
 		err = cmd.Start()
@@ -55,4 +56,17 @@ func HelperStarter(argv []string) StartHelper {
 		go cmd.Wait()
 		return nil
 	}
+}
+
+// helperEnv is the environment without VAULT_* variables: the helper
+// never talks to Vault, and a token in its environment would sit in a
+// long-lived process for nothing.
+func helperEnv(environ []string) []string {
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		if !strings.HasPrefix(kv, "VAULT_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

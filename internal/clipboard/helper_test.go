@@ -124,8 +124,8 @@ func inspect(t *testing.T, bin, secret string) int {
 		t.Errorf("helper argv = %q, want %q", h.cmdline, want)
 	}
 	env := strings.Split(strings.TrimSuffix(string(h.environ), "\x00"), "\x00")
-	if want := os.Environ(); !slices.Equal(slices.Sorted(slices.Values(env)), slices.Sorted(slices.Values(want))) {
-		t.Errorf("helper environment differs from os.Environ():\n got %q\nwant %q", env, want)
+	if want := helperEnv(os.Environ()); !slices.Equal(slices.Sorted(slices.Values(env)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("helper environment differs from os.Environ() without VAULT_*:\n got %q\nwant %q", env, want)
 	}
 	if sid := session(t, h.pid); sid != h.pid {
 		t.Errorf("helper runs in session %d, want its own (%d)", sid, h.pid)
@@ -171,4 +171,11 @@ func TestHelperClears(t *testing.T) {
 			t.Errorf("clipboard holds %q, want %q", got, other)
 		}
 	})
+}
+
+func TestHelperEnvDropsVault(t *testing.T) {
+	got := helperEnv([]string{"HOME=/h", "VAULT_TOKEN=hvs.CANARY", "VAULT_ADDR=x", "DISPLAY=:1"})
+	if !slices.Equal(got, []string{"HOME=/h", "DISPLAY=:1"}) {
+		t.Fatalf("helperEnv = %q", got)
+	}
 }
