@@ -66,11 +66,11 @@ func Copy(cb Clipboard, value string, clearAfter time.Duration, start StartHelpe
 	if err := cb.Write(value); err != nil {
 		return fmt.Errorf("copy to clipboard: %w", err)
 	}
-	got, err := cb.Read()
+	same, err := readBack(cb, value)
 	if err != nil {
 		return fmt.Errorf("copy to clipboard: read back to verify: %w; %s", err, clearNote(cb.Write("")))
 	}
-	if subtle.ConstantTimeCompare([]byte(got), []byte(value)) != 1 {
+	if !same {
 		return fmt.Errorf("%w; %s", ErrMismatch, clearNote(cb.Write("")))
 	}
 	if clearAfter == 0 {
@@ -86,6 +86,33 @@ func Copy(cb Clipboard, value string, clearAfter time.Duration, start StartHelpe
 		return fmt.Errorf("copy to clipboard: start the clear helper: %w; %s", err, clearNote(cerr))
 	}
 	return nil
+}
+
+// Read-back settles: on X11 the copy tool (xclip) takes the selection in
+// a background process, so a read straight after the write can still see
+// the previous owner's text for a moment. A few reads, a short while
+// apart, tell that from a clipboard that really holds something else.
+const (
+	readBackTries = 10
+	readBackPause = 30 * time.Millisecond
+)
+
+// readBack reports whether the clipboard holds value, reading again for
+// a short while if it does not yet.
+func readBack(cb Clipboard, value string) (bool, error) {
+	for i := 0; ; i++ {
+		got, err := cb.Read()
+		if err != nil {
+			return false, err
+		}
+		if subtle.ConstantTimeCompare([]byte(got), []byte(value)) == 1 {
+			return true, nil
+		}
+		if i == readBackTries-1 {
+			return false, nil
+		}
+		time.Sleep(readBackPause)
+	}
 }
 
 // clearNote says whether an emergency clear worked.

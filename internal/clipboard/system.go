@@ -45,13 +45,12 @@ func (system) Write(s string) error {
 	if err == nil {
 		return nil
 	}
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		// The copy utility's stderr is not kept: ask the paste utility why.
-		if _, rerr := clipboard.ReadAll(); rerr != nil && !isEmpty(rerr) {
-			if u := classify("write", rerr); errors.Is(u, ErrUnavailable) {
-				return u
-			}
+	// The copy utility's stderr is not kept, and when it dies before
+	// reading its input the error is only a broken pipe: ask the paste
+	// utility why.
+	if _, rerr := clipboard.ReadAll(); rerr != nil && !isEmpty(rerr) {
+		if u := classify("write", rerr); errors.Is(u, ErrUnavailable) {
+			return u
 		}
 	}
 	return classify("write", err)
