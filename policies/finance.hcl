@@ -17,6 +17,9 @@ path "sellervault/data/staff/{{identity.entity.name}}" {
 path "sellervault/metadata/stores/" {
   capabilities = ["list"]
 }
+path "sellervault/metadata/stores/+" {
+  capabilities = ["read"]
+}
 path "sellervault/data/stores/+/payout" {
   capabilities = ["read"]
 }
@@ -29,7 +32,7 @@ path "sellervault/data/proposals/payout/*" {
   capabilities = ["create", "read", "update"]
 }
 path "sellervault/metadata/proposals/payout/*" {
-  capabilities = ["read", "list"]
+  capabilities = ["create", "read", "update", "list"]
 }
 
 path "sellervault-transit/hmac/sellervault-redact" {

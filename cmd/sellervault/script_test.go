@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -117,8 +118,22 @@ func TestScripts(t *testing.T) {
 			"sleep":          cmdSleep,
 			"make-qr":        cmdMakeQR,
 			"make-blank-png": cmdMakeBlankPNG,
+			"capture":        cmdCapture,
 		},
 	})
+}
+
+// capture VAR REGEXP sets VAR to the first group of REGEXP in the last
+// command's stdout (an ID a later step needs).
+func cmdCapture(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: capture VAR REGEXP")
+	}
+	m := regexp.MustCompile(args[1]).FindStringSubmatch(ts.ReadFile("stdout"))
+	if len(m) < 2 {
+		ts.Fatalf("capture: no match for %s in stdout", args[1])
+	}
+	ts.Setenv(args[0], m[1])
 }
 
 // make-qr TEXT FILE writes a PNG QR code of TEXT, like a screenshot of

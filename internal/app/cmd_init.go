@@ -18,6 +18,7 @@ after a failure finishes the job.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "audit-file", Usage: "also enable a file audit device writing to `PATH` (on the Vault server)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "check and print the plan, change nothing"},
+			&cli.DurationFlag{Name: "payout-cooling-off", Usage: "how long a payout change waits before it may be approved (default 24h at first init; kept after)"},
 		},
 		Action: func(c *cli.Context) error {
 			s, err := env.newSession(c)
@@ -32,6 +33,8 @@ after a failure finishes the job.`,
 				AuditFile: c.String("audit-file"),
 				DryRun:    c.Bool("dry-run"),
 				Version:   version(),
+
+				PayoutCoolingOff: c.Duration("payout-cooling-off"),
 			})
 			if perr := s.printInitReport(report); perr != nil && err == nil {
 				err = perr

@@ -12,6 +12,7 @@ func commands(env *Env) []*cli.Command {
 		emailCommand(env),
 		phoneCommand(env),
 		totpCommand(env),
+		payoutCommand(env),
 		clipboardClearCommand(env),
 		completionCommand(env),
 		helpCommand(env),

@@ -24,6 +24,7 @@ const (
 	ExitUnreachable = 6
 	ExitConflict    = 7
 	ExitClipboard   = 8
+	ExitMismatch    = 9
 )
 
 // exitCodeTable is what `sellervault help exit-codes` prints.
@@ -40,6 +41,7 @@ var exitCodeTable = []struct {
 	{ExitUnreachable, "Vault unreachable, sealed or failing"},
 	{ExitConflict, "conflict: the record changed since it was read (check-and-set), or it exists already"},
 	{ExitClipboard, "the clipboard did not hold what sellervault put there: possible clipboard hijacking"},
+	{ExitMismatch, "verification failed: the value differs from the golden copy (payout details may be tampered with)"},
 }
 
 func printExitCodes(w io.Writer) error {
@@ -84,6 +86,8 @@ func exitCode(err error) int {
 		return ExitConflict
 	case errors.Is(err, clipboard.ErrMismatch):
 		return ExitClipboard
+	case errors.Is(err, errPayoutMismatch):
+		return ExitMismatch
 	default:
 		return ExitError
 	}
@@ -95,6 +99,12 @@ func hint(err error, addr string) string {
 		addr = "VAULT_ADDR"
 	}
 	switch {
+	case errors.Is(err, repo.ErrSelfApproval):
+		return "another manager must approve it; this rule is what stops one stolen login from changing where the money goes"
+	case errors.Is(err, repo.ErrCoolingOff):
+		return "run the same command again after that time; the wait gives the team time to notice a change nobody asked for"
+	case errors.Is(err, repo.ErrNoIdentity):
+		return "log in as yourself (`sellervault login`) to approve"
 	case errors.Is(err, errNotLoggedIn):
 		return "log in with `sellervault login` or `vault login`, or set VAULT_TOKEN"
 	case errors.Is(err, vault.ErrDenied):

@@ -28,6 +28,7 @@ func TestExitCodeValues(t *testing.T) {
 		{"ExitUnreachable", ExitUnreachable, 6},
 		{"ExitConflict", ExitConflict, 7},
 		{"ExitClipboard", ExitClipboard, 8},
+		{"ExitMismatch", ExitMismatch, 9},
 	}
 	for _, w := range want {
 		if w.got != w.code {

@@ -29,7 +29,16 @@ type Options struct {
 	DryRun    bool   // check only
 	Version   string // sellervault's version, kept in the init marker
 	Now       func() time.Time
+	// PayoutCoolingOff is how long a payout change waits before it may be
+	// approved; 0 keeps the current setting (DefaultCoolingOff at first).
+	PayoutCoolingOff time.Duration
 }
+
+// DefaultCoolingOff is the payout cooling-off period a new team gets.
+const DefaultCoolingOff = 24 * time.Hour
+
+// SettingsPath is the KV record of team settings.
+const SettingsPath = "_meta/settings"
 
 // Action is what a step needs or did.
 type Action string
@@ -137,7 +146,45 @@ func (r *runner) steps() []step {
 	if r.opts.AuditFile != "" {
 		steps = append(steps, r.auditDevice())
 	}
-	return append(steps, r.marker())
+	return append(steps, r.settings(), r.marker())
+}
+
+// settings writes the team settings record: created with defaults, and
+// updated only when a flag asks for another value.
+func (r *runner) settings() step {
+	var version int
+	var want string
+	return step{
+		item: fmt.Sprintf("team settings %s/%s", r.l.KV(), SettingsPath),
+		check: func(ctx context.Context) (Action, error) {
+			want = (DefaultCoolingOff).String()
+			if r.opts.PayoutCoolingOff > 0 {
+				want = r.opts.PayoutCoolingOff.String()
+			}
+			if _, mounted := r.mounts[r.l.KV()+"/"]; !mounted {
+				return Create, nil
+			}
+			rec, err := r.c.KVGet(ctx, r.l.KV(), SettingsPath)
+			if errors.Is(err, vault.ErrNotFound) {
+				return Create, nil
+			}
+			if err != nil {
+				return "", err
+			}
+			version = rec.Version
+			if got, _ := rec.Data["payout_cooling_off"].(string); r.opts.PayoutCoolingOff > 0 && got != want {
+				return Update, nil
+			}
+			return Unchanged, nil
+		},
+		apply: func(ctx context.Context) error {
+			_, err := r.c.KVPut(ctx, r.l.KV(), SettingsPath, map[string]interface{}{"payout_cooling_off": want}, version)
+			if errors.Is(err, vault.ErrConflict) && version == 0 {
+				return nil // another init wrote it since we looked
+			}
+			return err
+		},
+	}
 }
 
 func (r *runner) secretsEngine(path, typ string, options map[string]string, description string) step {

@@ -60,7 +60,7 @@ func wrap(op, path string, err error) error {
 	switch {
 	case errors.As(err, &resp):
 		e.Status = resp.StatusCode
-		e.Detail = strings.Join(resp.Errors, "; ")
+		e.Detail = cleanDetail(resp.Errors)
 		e.Kind = kindOfStatus(resp.StatusCode, e.Detail)
 	case errors.Is(err, api.ErrSecretNotFound):
 		e.Kind, e.Status = ErrNotFound, http.StatusNotFound
@@ -114,4 +114,22 @@ func transportDetail(err error) string {
 // module answers a 404 on a logical read with a nil secret and no error.
 func notFound(op, path string) error {
 	return &Error{Op: op, Path: path, Kind: ErrNotFound, Status: http.StatusNotFound}
+}
+
+// cleanDetail joins Vault's error messages on one line; Vault wraps some
+// in a multi-line "1 error occurred:\n\t* ..." list, whose items are kept.
+func cleanDetail(errs []string) string {
+	var parts []string
+	for _, e := range errs {
+		if !strings.Contains(e, "error occurred:") && !strings.Contains(e, "errors occurred:") {
+			parts = append(parts, strings.TrimSpace(e))
+			continue
+		}
+		for _, line := range strings.Split(e, "\n") {
+			if item := strings.TrimSpace(line); strings.HasPrefix(item, "* ") {
+				parts = append(parts, strings.TrimPrefix(item, "* "))
+			}
+		}
+	}
+	return strings.Join(parts, "; ")
 }

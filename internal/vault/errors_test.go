@@ -308,3 +308,10 @@ func TestWrapCanceledKeepsCause(t *testing.T) {
 		t.Fatal("a timeout reads as an interrupt")
 	}
 }
+
+func TestCleanDetail(t *testing.T) {
+	got := cleanDetail([]string{"1 error occurred:\n\t* permission denied\n\n", "plain"})
+	if got != "permission denied; plain" {
+		t.Fatalf("cleanDetail = %q", got)
+	}
+}
