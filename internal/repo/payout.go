@@ -33,12 +33,15 @@ const (
 	StatusRejected = "rejected"
 )
 
-
-func payoutPath(store string) string        { return records.StorePath(store) + "/payout" }
-func requestDir(store string) string        { return "proposals/payout/" + store }
-func requestPath(store, id string) string   { return requestDir(store) + "/" + id }
-func payoutKeys() []string                  { return []string{"holder", "iban", "bic", "routing", "account", "account_type", "bank", "country", "currency", "provider"} }
-func recordData(r payout.Record) []string   { return []string{r.Holder, r.IBAN, r.BIC, r.Routing, r.Account, r.AccountType, r.Bank, r.Country, r.Currency, r.Provider} }
+func payoutPath(store string) string      { return records.StorePath(store) + "/payout" }
+func requestDir(store string) string      { return "proposals/payout/" + store }
+func requestPath(store, id string) string { return requestDir(store) + "/" + id }
+func payoutKeys() []string {
+	return []string{"holder", "iban", "bic", "routing", "account", "account_type", "bank", "country", "currency", "provider"}
+}
+func recordData(r payout.Record) []string {
+	return []string{r.Holder, r.IBAN, r.BIC, r.Routing, r.Account, r.AccountType, r.Bank, r.Country, r.Currency, r.Provider}
+}
 func nowUTC(now func() time.Time) time.Time { return now().UTC().Truncate(time.Second) }
 
 func encodePayout(r payout.Record, extra map[string]interface{}) map[string]interface{} {
@@ -89,19 +92,19 @@ func (r *Repo) GetPayout(ctx context.Context, store string) (*Payout, error) {
 
 // Request is a proposed payout change.
 type Request struct {
-	ID            string        `json:"id"`
-	Store         string        `json:"store"`
-	Status        string        `json:"status"`
-	RequestedBy   string        `json:"requested_by"`
-	RequestedAt   string        `json:"requested_at"`
-	DecidedBy     string        `json:"decided_by,omitempty"`
-	DecidedAt     string        `json:"decided_at,omitempty"`
-	Reason        string        `json:"reason,omitempty"`
-	Diff          []string      `json:"diff"`
-	Record        payout.Record `json:"-"`
-	requesterID   string
-	baseVersion   int
-	version       int
+	ID          string        `json:"id"`
+	Store       string        `json:"store"`
+	Status      string        `json:"status"`
+	RequestedBy string        `json:"requested_by"`
+	RequestedAt string        `json:"requested_at"`
+	DecidedBy   string        `json:"decided_by,omitempty"`
+	DecidedAt   string        `json:"decided_at,omitempty"`
+	Reason      string        `json:"reason,omitempty"`
+	Diff        []string      `json:"diff"`
+	Record      payout.Record `json:"-"`
+	requesterID string
+	baseVersion int
+	version     int
 }
 
 // identity is the caller's entity ID and display name.
