@@ -82,6 +82,12 @@ show "Who can recover each login? Personal or unassigned recovery factors are fl
 show "Company mailboxes and phones, with who holds them" \
   sellervault email list
 
+show "Payout details: validated and masked; who approved them" \
+  sellervault payout show acme-de
+
+show "A payout change waits for a second person and a cooling-off period" \
+  sellervault payout requests
+
 show "Every change is a new version: when, and by whom (never the values)" \
   sellervault cred history acme-us/brand-registry
 

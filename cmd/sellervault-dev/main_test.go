@@ -105,6 +105,9 @@ func TestTour(t *testing.T) {
 		"password        ********",
 		"mailbox tom.private@example.com is personal: it leaves with its owner",
 		"$ sellervault totp code acme-us/seller-central",
+		"DE89 **** **** **** **30 00",
+		"userpass-maria",
+		"pending",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("tour output lacks %q", want)
@@ -114,6 +117,9 @@ func TestTour(t *testing.T) {
 	// sellervault's own output.
 	if !regexp.MustCompile(`(?m)^[0-9]{6}  \([0-9]+ s left\)$`).MatchString(out) {
 		t.Errorf("the tour shows no TOTP code")
+	}
+	if strings.Contains(out, "DE89370400440532013000") || strings.Contains(out, "DE02120300000000202051") {
+		t.Errorf("the tour shows an IBAN in full")
 	}
 	if n := strings.Count(out, "hvs.this-token-is-made-up"); n != 1 {
 		t.Errorf("the made-up token appears %d times", n)

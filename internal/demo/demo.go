@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/payout"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
@@ -119,10 +120,7 @@ var People = []setup.Person{
 // Load adds the example team to an initialised Vault. It is idempotent:
 // records that exist already are left as they are.
 func Load(ctx context.Context, c *vault.Client, l vault.Layout, now time.Time) error {
-	r := repo.New(c, l)
-	if err := loadRecords(ctx, r, now); err != nil {
-		return err
-	}
+	logins := map[string]*vault.Client{}
 	for _, p := range People {
 		password, err := randomPassword()
 		if err != nil {
@@ -131,8 +129,49 @@ func Load(ctx context.Context, c *vault.Client, l vault.Layout, now time.Time) e
 		if _, err := setup.EnsurePerson(ctx, c, l, p, password, now); err != nil {
 			return fmt.Errorf("demo person %s: %w", p.Name, err)
 		}
+		token, err := c.UserpassLogin(ctx, vault.UserpassMount, p.Name, password)
+		if err != nil {
+			return fmt.Errorf("demo login %s: %w", p.Name, err)
+		}
+		if logins[p.Name], err = c.WithToken(token); err != nil {
+			return err
+		}
 	}
-	return nil
+	r := repo.New(c, l)
+	if err := loadRecords(ctx, r, now); err != nil {
+		return err
+	}
+	return loadPayout(ctx, repo.New(logins["farid"], l), repo.New(logins["maria"], l))
+}
+
+// loadPayout gives acme-de an approved payout record and one pending
+// change, through the real two-person flow: farid (finance) proposes,
+// maria (manager) approves once the cooling-off is over (the demo dates
+// the first proposal a day back rather than wait).
+func loadPayout(ctx context.Context, finance, manager *repo.Repo) error {
+	if _, err := finance.GetPayout(ctx, "acme-de"); err == nil || !errors.Is(err, vault.ErrNotFound) {
+		return err // there already, or a real error
+	}
+	propose := func(rec payout.Record, at func() time.Time) (*repo.Request, error) {
+		rec = rec.Normalize()
+		if err := rec.Validate(); err != nil {
+			return nil, fmt.Errorf("demo payout: %w", err)
+		}
+		return finance.ProposePayout(ctx, "acme-de", rec, at, false)
+	}
+	yesterday := func() time.Time { return time.Now().Add(-25 * time.Hour) }
+	// IBANs from the IBAN registry's published examples: valid, not real.
+	q, err := propose(payout.Record{Holder: "Acme Outdoor GmbH", IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX",
+		Bank: "Commerzbank", Currency: "EUR", Provider: "payoneer"}, yesterday)
+	if err != nil {
+		return err
+	}
+	if _, err := manager.ApprovePayout(ctx, q.ID, time.Now); err != nil {
+		return fmt.Errorf("demo payout approval: %w", err)
+	}
+	_, err = propose(payout.Record{Holder: "Acme Outdoor GmbH", IBAN: "DE02120300000000202051", BIC: "BYLADEM1001",
+		Bank: "Deutsche Kreditbank", Currency: "EUR", Provider: "payoneer"}, time.Now)
+	return err
 }
 
 func randomPassword() (string, error) {
