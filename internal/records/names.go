@@ -1,57 +1,27 @@
 package records
 
 import (
-	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sellervault/sellervault/internal/inputerr"
 )
 
 // ErrInvalidInput is matched, with errors.Is, by every error that a Parse
 // function of this package returns: the input was refused and nothing was
-// changed. The app maps it to the usage exit code. The error's own text is
-// the one-line message for the user; this sentinel's text never shows.
-var ErrInvalidInput = errors.New("invalid input")
+// changed. The app maps it to the usage exit code.
+var ErrInvalidInput = inputerr.ErrInvalid
 
-// inputError is a refused input: a one-line, lower-case message that says
-// what is wrong and what to use instead.
-type inputError struct{ msg string }
+// maxQuoted is how much of an input an error message quotes.
+const maxQuoted = inputerr.MaxQuoted
 
-func (e *inputError) Error() string        { return e.msg }
-func (e *inputError) Is(target error) bool { return target == ErrInvalidInput }
-
-// invalidf builds an inputError. Inputs in the message go through
-// quoteInput so that the message stays on one line.
-func invalidf(format string, args ...any) error {
-	return &inputError{msg: fmt.Sprintf(format, args...)}
-}
-
-// maxQuoted is how many bytes of quoted text an error message shows of
-// an input.
-const maxQuoted = 64
-
-// quoteInput quotes an input for an error message: Go-quoted, so control
-// characters, newlines and invalid UTF-8 are escaped and the message stays
-// on one line, and cut short at a character boundary, marked with "...",
-// when its quoted form is longer than maxQuoted bytes.
-func quoteInput(s string) string {
-	b := make([]byte, 1, maxQuoted+5)
-	b[0] = '"'
-	for i := 0; i < len(s); {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		// Quoting one character (or one invalid byte) alone gives what it
-		// is in the quoted whole.
-		piece := strconv.Quote(s[i : i+size])
-		piece = piece[1 : len(piece)-1]
-		if len(b)-1+len(piece) > maxQuoted {
-			return string(b) + `"...`
-		}
-		b = append(b, piece...)
-		i += size
-	}
-	return string(append(b, '"'))
-}
+// The refusal helpers every parser here uses.
+var (
+	invalidf     = inputerr.Errorf
+	quoteInput   = inputerr.Quote
+	describeRune = inputerr.DescribeRune
+)
 
 // maxNameLen is the longest store or credential name: one DNS label, which
 // keeps names safe in Vault paths, policy globs and TOTP key names.
@@ -168,28 +138,4 @@ func suggestName(s string) string {
 		return ""
 	}
 	return sug
-}
-
-// describeRune names a character for an error message.
-func describeRune(r rune, size int) string {
-	switch {
-	case r == utf8.RuneError && size <= 1:
-		return "bytes that are not UTF-8"
-	case r == ' ':
-		return "a space"
-	case r == '.':
-		return "a dot"
-	case r == '/':
-		return "a slash"
-	case r == '\\':
-		return "a backslash"
-	case r == '_':
-		return "an underscore"
-	case r < ' ' || r == 0x7f:
-		return "a control character"
-	case r >= utf8.RuneSelf:
-		return "the non-ASCII character " + strconv.QuoteRune(r)
-	default:
-		return strconv.QuoteRune(r)
-	}
 }
