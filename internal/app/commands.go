@@ -13,6 +13,8 @@ func commands(env *Env) []*cli.Command {
 		phoneCommand(env),
 		totpCommand(env),
 		payoutCommand(env),
+		staffCommand(env),
+		loginCommand(env),
 		clipboardClearCommand(env),
 		completionCommand(env),
 		helpCommand(env),

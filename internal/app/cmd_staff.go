@@ -1,0 +1,150 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/staff"
+)
+
+// memberView is the JSON form of a team member.
+type memberView struct {
+	Name        string   `json:"name"`
+	Role        string   `json:"role"`
+	Stores      []string `json:"stores"`
+	Email       string   `json:"email"`
+	Phone       string   `json:"phone"`
+	Status      string   `json:"status"`
+	OnboardedAt string   `json:"onboarded_at"`
+	OnboardedBy string   `json:"onboarded_by"`
+}
+
+func viewOf(m staff.Member) memberView {
+	stores := m.Stores
+	if stores == nil {
+		stores = []string{}
+	}
+	return memberView{Name: m.Name, Role: m.Role, Stores: stores, Email: m.Email, Phone: m.Phone, Status: m.Status,
+		OnboardedAt: m.OnboardedAt.UTC().Format(time.RFC3339), OnboardedBy: m.OnboardedBy}
+}
+
+func staffCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "staff",
+		Usage: "team members: onboarding, listing (offboarding and role changes are to come)",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "onboard",
+				Usage:     "bring a person in: identity, login, role and store access, mailbox and phone; prints a single-use token for their first login",
+				ArgsUsage: "NAME",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "role", Required: true, Usage: "ops, finance or manager"},
+					&cli.StringFlag{Name: "stores", Usage: "comma-separated stores they work on"},
+					&cli.StringFlag{Name: "email", Usage: "the company mailbox they get (must be company-owned and free)"},
+					&cli.StringFlag{Name: "phone", Usage: "the company phone they get (must be company-owned and free)"},
+					&cli.DurationFlag{Name: "wrap-ttl", Value: 24 * time.Hour, Usage: "how long the first-login token stays valid"},
+				},
+				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					m, err := memberFromFlags(c)
+					if err != nil {
+						return err
+					}
+					token, err := r.Onboard(c.Context, m, c.Duration("wrap-ttl"), time.Now)
+					if err != nil {
+						return err
+					}
+					env.say("onboarded %s as %s; send them this single-use token (valid %s): they run `sellervault login --wrapped` and choose their own password", m.Name, m.Role, c.Duration("wrap-ttl"))
+					env.say("if they are told it was already used, someone else used it: onboard them again and find out how it leaked")
+					return s.printToken(token)
+				}),
+			},
+			{
+				Name:  "list",
+				Usage: "list team members (from metadata)",
+				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					members, err := r.ListMembers(c.Context)
+					if err != nil {
+						return err
+					}
+					if s.format == "json" {
+						out := make([]memberView, 0, len(members))
+						for _, m := range members {
+							out = append(out, viewOf(m))
+						}
+						return env.writeJSON(out)
+					}
+					rows := make([][]string, 0, len(members))
+					for _, m := range members {
+						rows = append(rows, []string{m.Name, m.Role, orDash(strings.Join(m.Stores, ",")), orDash(m.Email), orDash(m.Phone), m.Status})
+					}
+					return env.writeTable([]string{"NAME", "ROLE", "STORES", "MAILBOX", "PHONE", "STATUS"}, rows)
+				}),
+			},
+			{
+				Name:      "show",
+				Usage:     "one team member",
+				ArgsUsage: "NAME",
+				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					name, err := parsed(records.ParsePersonName(oneArg(c)))
+					if err != nil {
+						return err
+					}
+					m, _, err := r.GetMember(c.Context, name)
+					if err != nil {
+						return err
+					}
+					v := viewOf(m)
+					if s.format == "json" {
+						return env.writeJSON(v)
+					}
+					return env.writeTable(nil, [][]string{{"name", v.Name}, {"role", v.Role}, {"stores", orDash(strings.Join(v.Stores, ","))},
+						{"mailbox", orDash(v.Email)}, {"phone", orDash(v.Phone)}, {"status", v.Status},
+						{"onboarded", v.OnboardedAt + " by " + v.OnboardedBy}})
+				}),
+			},
+		},
+	}
+}
+
+func memberFromFlags(c *cli.Context) (staff.Member, error) {
+	var m staff.Member
+	var err error
+	if m.Name, err = parsed(records.ParsePersonName(oneArg(c))); err != nil {
+		return m, err
+	}
+	if m.Role, err = parsed(staff.ParseRole(c.String("role"))); err != nil {
+		return m, err
+	}
+	for _, st := range records.SplitList(c.String("stores")) {
+		name, err := parsed(records.ParseStoreName(st))
+		if err != nil {
+			return m, err
+		}
+		m.Stores = append(m.Stores, name)
+	}
+	if v := c.String("email"); v != "" {
+		if m.Email, err = parsed(records.ParseEmail(v)); err != nil {
+			return m, err
+		}
+	}
+	if v := c.String("phone"); v != "" {
+		if m.Phone, err = parsed(records.ParsePhone(v)); err != nil {
+			return m, err
+		}
+	}
+	return m, nil
+}
+
+// printToken prints the single-use wrapping token: the one value a
+// manager may send by chat.
+func (s *session) printToken(token string) error {
+	if s.format == "json" {
+		return s.env.writeJSON(map[string]string{"wrapped_token": token})
+	}
+	_, err := s.env.Stdout.Write([]byte(token + "\n"))
+	return err
+}

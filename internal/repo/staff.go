@@ -1,0 +1,157 @@
+package repo
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/setup"
+	"github.com/sellervault/sellervault/internal/staff"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// Onboard brings a person into the team: checks their stores, mailbox and
+// phone (company-owned and free), creates their identity, userpass login
+// with a random initial password and group memberships, writes their
+// staff record, assigns the mailbox and phone, and returns a single-use
+// wrapping token that holds the initial login (valid for wrapTTL). The
+// password itself is never returned. Re-running after a failure finishes
+// the job.
+func (r *Repo) Onboard(ctx context.Context, m staff.Member, wrapTTL time.Duration, now func() time.Time) (string, error) {
+	for _, s := range m.Stores {
+		if err := r.requireStore(ctx, s); err != nil {
+			return "", err
+		}
+	}
+	current, version, err := r.GetMember(ctx, m.Name)
+	switch {
+	case err == nil && current.Status == staff.StatusActive:
+		return "", fmt.Errorf("team member %s %w", m.Name, ErrExists)
+	case err != nil && !errors.Is(err, vault.ErrNotFound):
+		return "", err
+	}
+	mailbox, mailboxVersion, err := r.freeMailbox(ctx, m.Email, m.Name)
+	if err != nil {
+		return "", err
+	}
+	phone, phoneVersion, err := r.freePhone(ctx, m.Phone, m.Name)
+	if err != nil {
+		return "", err
+	}
+	who, err := r.writer(ctx)
+	if err != nil {
+		return "", err
+	}
+	password, err := initialPassword()
+	if err != nil {
+		return "", err
+	}
+	person := setup.Person{Name: m.Name, Role: staff.PersonRole(m.Role), Stores: m.Stores}
+	if _, err := setup.EnsurePerson(ctx, r.c, r.layout, person, password, now()); err != nil {
+		return "", err
+	}
+	m.Status, m.OnboardedAt, m.OnboardedBy = staff.StatusActive, now().UTC().Truncate(time.Second), who
+	data, meta := m.Encode()
+	if _, err := r.c.KVPut(ctx, r.mount, staff.Path(m.Name), data, version); err != nil {
+		return "", err
+	}
+	if err := r.c.KVSetCustomMetadata(ctx, r.mount, staff.Path(m.Name), meta); err != nil {
+		return "", err
+	}
+	if mailbox != nil && mailbox.Assignee != m.Name {
+		mailbox.Assignee, mailbox.UpdatedBy = m.Name, who
+		if err := r.update(ctx, records.MailboxPath(mailbox.Address), mailbox.Encode(), mailboxVersion); err != nil {
+			return "", err
+		}
+	}
+	if phone != nil && phone.Assignee != m.Name {
+		phone.Assignee, phone.UpdatedBy = m.Name, who
+		if err := r.update(ctx, records.PhonePath(phone.Number), phone.Encode(), phoneVersion); err != nil {
+			return "", err
+		}
+	}
+	return r.c.Wrap(ctx, map[string]interface{}{"username": m.Name, "password": password}, wrapTTL)
+}
+
+func initialPassword() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random password: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// freeMailbox checks that a mailbox is recorded, company-owned, and held
+// by nobody else.
+func (r *Repo) freeMailbox(ctx context.Context, address, name string) (*records.Mailbox, int, error) {
+	if address == "" {
+		return nil, 0, nil
+	}
+	m, v, err := r.GetMailbox(ctx, address)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := assignable("mailbox", address, m.Personal, m.Assignee, name); err != nil {
+		return nil, 0, err
+	}
+	return &m, v, nil
+}
+
+func (r *Repo) freePhone(ctx context.Context, number, name string) (*records.Phone, int, error) {
+	if number == "" {
+		return nil, 0, nil
+	}
+	p, v, err := r.GetPhone(ctx, number)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := assignable("phone", number, p.Personal, p.Assignee, name); err != nil {
+		return nil, 0, err
+	}
+	return &p, v, nil
+}
+
+func assignable(kind, id string, personal bool, assignee, name string) error {
+	switch {
+	case personal:
+		return fmt.Errorf("%s %s is someone's personal one: only company-owned ones are handed out", kind, id)
+	case assignee != "" && assignee != name:
+		return kindError{fmt.Sprintf("%s %s is assigned to %s: hand it over first", kind, id, assignee), vault.ErrConflict}
+	}
+	return nil
+}
+
+// GetMember reads a staff record and its version.
+func (r *Repo) GetMember(ctx context.Context, name string) (staff.Member, int, error) {
+	rec, err := r.c.KVGet(ctx, r.mount, staff.Path(name))
+	if errors.Is(err, vault.ErrNotFound) {
+		return staff.Member{}, 0, fmt.Errorf("team member %s: %w", name, errNoRecord)
+	}
+	if err != nil {
+		return staff.Member{}, 0, err
+	}
+	meta := map[string]string{}
+	for k, v := range rec.Data {
+		if s, ok := v.(string); ok {
+			meta[k] = s
+		}
+	}
+	return staff.FromMetadata(name, meta), rec.Version, nil
+}
+
+// ListMembers lists staff records from metadata.
+func (r *Repo) ListMembers(ctx context.Context) ([]staff.Member, error) {
+	entries, err := r.listMeta(ctx, staff.Dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]staff.Member, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, staff.FromMetadata(e.key, e.meta.CustomMetadata))
+	}
+	return out, nil
+}

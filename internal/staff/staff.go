@@ -1,0 +1,99 @@
+// Package staff is the model of a team member's lifecycle: roles, the
+// staff record kept in Vault beside their identity, and what onboarding
+// gives them. It is pure Go.
+//
+// A person has one role:
+//
+//	ops      operations staff and virtual assistants (identity group
+//	         PREFIX-staff): codes and logins of their stores only
+//	finance  payout details of every store, proposing changes (PREFIX-finance)
+//	manager  everything in the team vault (PREFIX-managers)
+//
+// and a list of stores, each granting that store's group. The staff
+// record (KV "staff/NAME") keeps the role, stores, the company mailbox and
+// phone they hold, their status and the dates; Vault's identity entity is
+// the login and the access.
+package staff
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sellervault/sellervault/internal/records"
+)
+
+// Roles, as given on the command line.
+const (
+	RoleOps     = "ops"
+	RoleFinance = "finance"
+	RoleManager = "manager"
+)
+
+// Statuses of a member.
+const (
+	StatusActive     = "active"
+	StatusOffboarded = "offboarded"
+)
+
+// PersonRole maps a role to the person role of its Vault policy and group
+// (package setup's manager, finance, staff).
+func PersonRole(role string) string {
+	if role == RoleOps {
+		return "staff"
+	}
+	return role
+}
+
+// ParseRole checks a role name.
+func ParseRole(s string) (string, error) {
+	switch r := strings.ToLower(strings.TrimSpace(s)); r {
+	case RoleOps, RoleFinance, RoleManager:
+		return r, nil
+	case "staff":
+		return RoleOps, nil
+	}
+	return "", fmt.Errorf("role %q: use ops, finance or manager", s)
+}
+
+// Member is a staff record.
+type Member struct {
+	Name        string
+	Role        string
+	Stores      []string
+	Email       string // the company mailbox they hold
+	Phone       string // the company phone they hold
+	Status      string
+	OnboardedAt time.Time
+	OnboardedBy string
+}
+
+// Path is the member's staff record in the KV mount.
+func Path(name string) string { return "staff/" + name }
+
+// Dir is the folder of staff records.
+const Dir = "staff"
+
+// Encode returns the member's KV data; every field is also in metadata
+// (none is secret), so that listings read metadata only.
+func (m Member) Encode() (map[string]interface{}, map[string]string) {
+	meta := map[string]string{"kind": "staff", "role": m.Role, "status": m.Status,
+		"stores": strings.Join(m.Stores, ","), "email": m.Email, "phone": m.Phone,
+		"onboarded_at": m.OnboardedAt.UTC().Format(time.RFC3339), "onboarded_by": m.OnboardedBy}
+	data := map[string]interface{}{}
+	for k, v := range meta {
+		data[k] = v
+		if v == "" {
+			delete(meta, k) // Vault refuses empty metadata values
+		}
+	}
+	return data, meta
+}
+
+// FromMetadata decodes a member from its metadata (or its data, turned
+// into strings).
+func FromMetadata(name string, meta map[string]string) Member {
+	at, _ := time.Parse(time.RFC3339, meta["onboarded_at"])
+	return Member{Name: name, Role: meta["role"], Status: meta["status"], Stores: records.SplitList(meta["stores"]),
+		Email: meta["email"], Phone: meta["phone"], OnboardedAt: at, OnboardedBy: meta["onboarded_by"]}
+}

@@ -1,0 +1,45 @@
+package staff
+
+import (
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestParseRole(t *testing.T) {
+	for in, want := range map[string]string{"ops": "ops", "Staff": "ops", " finance ": "finance", "manager": "manager"} {
+		if got, err := ParseRole(in); err != nil || got != want {
+			t.Errorf("ParseRole(%q) = %q, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "root", "admin", "ops,finance"} {
+		if _, err := ParseRole(bad); err == nil {
+			t.Errorf("ParseRole(%q) accepted", bad)
+		}
+	}
+	if PersonRole(RoleOps) != "staff" || PersonRole(RoleManager) != "manager" {
+		t.Fatal("person roles")
+	}
+}
+
+func FuzzParseRole(f *testing.F) {
+	f.Add("ops")
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRole(s)
+		if err == nil && r != RoleOps && r != RoleFinance && r != RoleManager {
+			t.Fatalf("ParseRole(%q) = %q", s, r)
+		}
+	})
+}
+
+func TestMemberRoundTrip(t *testing.T) {
+	m := Member{Name: "olga", Role: RoleOps, Stores: []string{"acme-de", "acme-us"}, Email: "ops@acme.example",
+		Status: StatusActive, OnboardedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), OnboardedBy: "userpass-maria"}
+	_, meta := m.Encode()
+	if got := FromMetadata("olga", meta); !reflect.DeepEqual(got, m) {
+		t.Fatalf("round trip: %+v", got)
+	}
+	if _, ok := meta["phone"]; ok {
+		t.Fatal("an empty value went into metadata")
+	}
+}
