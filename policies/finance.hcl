@@ -27,12 +27,17 @@ path "sellervault/metadata/stores/+/payout" {
   capabilities = ["read"]
 }
 
-# Payout change proposals, approved by a manager.
+# Payout change proposals: finance creates them and can never change one
+# afterwards (no update); a manager's decision is a separate record
+# (proposals/payout-decisions/), which finance can read but not write.
 path "sellervault/data/proposals/payout/*" {
-  capabilities = ["create", "read", "update"]
+  capabilities = ["create", "read"]
 }
 path "sellervault/metadata/proposals/payout/*" {
-  capabilities = ["create", "read", "update", "list"]
+  capabilities = ["read", "list"]
+}
+path "sellervault/data/proposals/payout-decisions/*" {
+  capabilities = ["read"]
 }
 
 path "sellervault-transit/hmac/sellervault-redact" {

@@ -146,31 +146,40 @@ func Load(ctx context.Context, c *vault.Client, l vault.Layout, now time.Time) e
 
 // loadPayout gives acme-de an approved payout record and one pending
 // change, through the real two-person flow: farid (finance) proposes,
-// maria (manager) approves once the cooling-off is over (the demo dates
-// the first proposal a day back rather than wait).
+// maria (manager) approves. The demo lifts the cooling-off for that one
+// approval rather than wait a day, then puts it back.
 func loadPayout(ctx context.Context, finance, manager *repo.Repo) error {
 	if _, err := finance.GetPayout(ctx, "acme-de"); err == nil || !errors.Is(err, vault.ErrNotFound) {
 		return err // there already, or a real error
 	}
-	propose := func(rec payout.Record, at func() time.Time) (*repo.Request, error) {
+	propose := func(rec payout.Record) (*repo.Request, error) {
 		rec = rec.Normalize()
 		if err := rec.Validate(); err != nil {
 			return nil, fmt.Errorf("demo payout: %w", err)
 		}
-		return finance.ProposePayout(ctx, "acme-de", rec, at, false)
+		return finance.ProposePayout(ctx, "acme-de", rec, time.Now, false)
 	}
-	yesterday := func() time.Time { return time.Now().Add(-25 * time.Hour) }
 	// IBANs from the IBAN registry's published examples: valid, not real.
 	q, err := propose(payout.Record{Holder: "Acme Outdoor GmbH", IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX",
-		Bank: "Commerzbank", Currency: "EUR", Provider: "payoneer"}, yesterday)
+		Bank: "Commerzbank", Currency: "EUR", Provider: "payoneer"})
 	if err != nil {
+		return err
+	}
+	cooling, err := manager.CoolingOff(ctx)
+	if err != nil {
+		return err
+	}
+	if err := manager.SetCoolingOff(ctx, 0); err != nil {
 		return err
 	}
 	if _, err := manager.ApprovePayout(ctx, q.ID, time.Now); err != nil {
 		return fmt.Errorf("demo payout approval: %w", err)
 	}
+	if err := manager.SetCoolingOff(ctx, cooling); err != nil {
+		return err
+	}
 	_, err = propose(payout.Record{Holder: "Acme Outdoor GmbH", IBAN: "DE02120300000000202051", BIC: "BYLADEM1001",
-		Bank: "Deutsche Kreditbank", Currency: "EUR", Provider: "payoneer"}, time.Now)
+		Bank: "Deutsche Kreditbank", Currency: "EUR", Provider: "payoneer"})
 	return err
 }
 

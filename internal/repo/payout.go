@@ -96,7 +96,7 @@ type Request struct {
 	Store       string        `json:"store"`
 	Status      string        `json:"status"`
 	RequestedBy string        `json:"requested_by"`
-	RequestedAt string        `json:"requested_at"`
+	RequestedAt string        `json:"requested_at"` // Vault's clock: when the request record was created
 	DecidedBy   string        `json:"decided_by,omitempty"`
 	DecidedAt   string        `json:"decided_at,omitempty"`
 	Reason      string        `json:"reason,omitempty"`
@@ -104,7 +104,6 @@ type Request struct {
 	Record      payout.Record `json:"-"`
 	requesterID string
 	baseVersion int
-	version     int
 }
 
 // identity is the caller's entity ID and display name.
@@ -117,7 +116,10 @@ func (r *Repo) identity(ctx context.Context) (id, name string, err error) {
 }
 
 // ProposePayout records a change request for a store's payout details.
-// The record must be normalised and valid. With dryRun nothing is written.
+// The record must be normalised and valid. With dryRun nothing is
+// written. The request is written once (check-and-set 0) and never
+// changed: finance may create requests but not update them, and the
+// decision goes to a separate record only managers write.
 func (r *Repo) ProposePayout(ctx context.Context, store string, rec payout.Record, now func() time.Time, dryRun bool) (*Request, error) {
 	if err := r.requireStore(ctx, store); err != nil {
 		return nil, err
@@ -145,10 +147,12 @@ func (r *Repo) ProposePayout(ctx context.Context, store string, rec payout.Recor
 	if dryRun {
 		return req, nil
 	}
-	if _, err := r.c.KVPut(ctx, r.mount, requestPath(store, req.ID), req.data(), 0); err != nil {
+	data := encodePayout(rec, map[string]interface{}{"kind": "payout-request", "requested_by": who,
+		"requested_by_entity": entity, "diff": strings.Join(diff, "\n"), "base_version": fmt.Sprint(base)})
+	if _, err := r.c.KVPut(ctx, r.mount, requestPath(store, req.ID), data, 0); err != nil {
 		return nil, err
 	}
-	return req, r.c.KVSetCustomMetadata(ctx, r.mount, requestPath(store, req.ID), req.metadata())
+	return req, nil
 }
 
 func newRequestID(at time.Time) string {
@@ -157,62 +161,54 @@ func newRequestID(at time.Time) string {
 	return at.Format("20060102-150405") + "-" + hex.EncodeToString(b)
 }
 
-func (q *Request) data() map[string]interface{} {
-	return encodePayout(q.Record, map[string]interface{}{
-		"kind": "payout-request", "store": q.Store, "status": q.Status,
-		"requested_by": q.RequestedBy, "requested_by_entity": q.requesterID, "requested_at": q.RequestedAt,
-		"decided_by": q.DecidedBy, "decided_at": q.DecidedAt, "reason": q.Reason,
-		"diff": strings.Join(q.Diff, "\n"), "base_version": fmt.Sprint(q.baseVersion),
-	})
-}
+func decisionPath(store, id string) string { return "proposals/payout-decisions/" + store + "/" + id }
 
-// metadata mirrors what listings show: masked diff, status, who and when.
-// Vault takes no empty values and no line breaks in custom metadata.
-func (q *Request) metadata() map[string]string {
-	return nonEmpty(map[string]string{"kind": "payout-request", "store": q.Store, "status": q.Status,
-		"requested_by": q.RequestedBy, "requested_at": q.RequestedAt, "decided_by": q.DecidedBy,
-		"decided_at": q.DecidedAt, "diff": strings.Join(q.Diff, diffSeparator)})
-}
-
-// nonEmpty drops empty values, which Vault refuses in custom metadata.
-func nonEmpty(m map[string]string) map[string]string {
-	for k, v := range m {
-		if v == "" {
-			delete(m, k)
-		}
-	}
-	return m
-}
-
-// diffSeparator joins diff lines in metadata.
-const diffSeparator = " | "
-
-func requestFromData(id string, data map[string]interface{}, version int) *Request {
-	get := func(k string) string { s, _ := data[k].(string); return s }
-	base := 0
-	fmt.Sscan(get("base_version"), &base)
-	return &Request{ID: id, Store: get("store"), Status: get("status"), RequestedBy: get("requested_by"),
-		RequestedAt: get("requested_at"), DecidedBy: get("decided_by"), DecidedAt: get("decided_at"),
-		Reason: get("reason"), Diff: splitLines(get("diff")), Record: decodePayout(data),
-		requesterID: get("requested_by_entity"), baseVersion: base, version: version}
-}
-
-func requestFromMetadata(id string, m map[string]string) *Request {
-	return &Request{ID: id, Store: m["store"], Status: m["status"], RequestedBy: m["requested_by"],
-		RequestedAt: m["requested_at"], DecidedBy: m["decided_by"], DecidedAt: m["decided_at"], Diff: splitOn(m["diff"], diffSeparator)}
-}
-
-func splitLines(s string) []string { return splitOn(s, "\n") }
-
-func splitOn(s, sep string) []string {
+func splitLines(s string) []string {
 	if s == "" {
 		return []string{}
 	}
-	return strings.Split(s, sep)
+	return strings.Split(s, "\n")
 }
 
-// PayoutRequests lists change requests from metadata, newest first; store
-// "" lists every store's.
+// loadRequest reads a request and its decision. The store comes from the
+// path and the request time from Vault's own record of when the request
+// was created, never from what the requester wrote.
+func (r *Repo) loadRequest(ctx context.Context, store, id string) (*Request, error) {
+	path := requestPath(store, id)
+	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+	if err != nil {
+		return nil, err
+	}
+	if meta.CurrentVersion != 1 || len(meta.Versions) != 1 {
+		return nil, fmt.Errorf("payout change %s was modified after it was proposed (%d versions): it cannot be approved; propose it again and look into who changed it", id, meta.CurrentVersion)
+	}
+	rec, err := r.c.KVGetVersion(ctx, r.mount, path, 1)
+	if err != nil {
+		return nil, err
+	}
+	get := func(k string) string { s, _ := rec.Data[k].(string); return s }
+	created, err := time.Parse(time.RFC3339Nano, meta.Versions[0].CreatedTime)
+	if err != nil {
+		return nil, fmt.Errorf("payout change %s has no creation time", id)
+	}
+	q := &Request{ID: id, Store: store, Status: StatusPending, RequestedBy: get("requested_by"),
+		RequestedAt: created.UTC().Truncate(time.Second).Format(time.RFC3339), Diff: splitLines(get("diff")),
+		Record: decodePayout(rec.Data), requesterID: get("requested_by_entity")}
+	fmt.Sscan(get("base_version"), &q.baseVersion)
+	dec, err := r.c.KVGet(ctx, r.mount, decisionPath(store, id))
+	switch {
+	case err == nil:
+		d := func(k string) string { s, _ := dec.Data[k].(string); return s }
+		q.Status, q.DecidedBy, q.DecidedAt, q.Reason = d("status"), d("decided_by"), d("decided_at"), d("reason")
+	case !errors.Is(err, vault.ErrNotFound):
+		return nil, err
+	}
+	return q, nil
+}
+
+// PayoutRequests lists change requests, newest first; store "" lists
+// every store's. Each request is read in full (its masked diff is in its
+// data), with its decision.
 func (r *Repo) PayoutRequests(ctx context.Context, store string) ([]*Request, error) {
 	stores := []string{store}
 	if store == "" {
@@ -229,12 +225,19 @@ func (r *Repo) PayoutRequests(ctx context.Context, store string) ([]*Request, er
 	}
 	var out []*Request
 	for _, s := range stores {
-		entries, err := r.listMeta(ctx, requestDir(s))
+		ids, err := r.c.KVList(ctx, r.mount, requestDir(s))
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range entries {
-			out = append(out, requestFromMetadata(e.key, e.meta.CustomMetadata))
+		for _, id := range ids {
+			if strings.HasSuffix(id, "/") {
+				continue
+			}
+			q, err := r.loadRequest(ctx, s, id)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, q)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
@@ -243,17 +246,14 @@ func (r *Repo) PayoutRequests(ctx context.Context, store string) ([]*Request, er
 
 // findRequest reads a request by ID (IDs are unique across stores).
 func (r *Repo) findRequest(ctx context.Context, id string) (*Request, error) {
-	all, err := r.PayoutRequests(ctx, "")
+	keys, err := r.c.KVList(ctx, r.mount, "proposals/payout")
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range all {
-		if q.ID == id {
-			rec, err := r.c.KVGet(ctx, r.mount, requestPath(q.Store, id))
-			if err != nil {
-				return nil, err
-			}
-			return requestFromData(id, rec.Data, rec.Version), nil
+	for _, k := range keys {
+		store := strings.TrimSuffix(k, "/")
+		if _, err := r.c.KVMetadata(ctx, r.mount, requestPath(store, id)); err == nil {
+			return r.loadRequest(ctx, store, id)
 		}
 	}
 	return nil, fmt.Errorf("payout change %s: %w", id, errNoRecord)
@@ -277,8 +277,9 @@ func (r *Repo) CoolingOff(ctx context.Context) (time.Duration, error) {
 }
 
 // ApprovePayout applies a pending change: by someone other than the
-// requester, after the cooling-off period, over the payout version the
-// request was made against (check-and-set).
+// requester, after the cooling-off period (from Vault's clock), over the
+// payout version the request was made against (check-and-set). The
+// decision is claimed first, as a record that can be created once.
 func (r *Repo) ApprovePayout(ctx context.Context, id string, now func() time.Time) (*Request, error) {
 	q, err := r.findRequest(ctx, id)
 	if err != nil {
@@ -301,10 +302,7 @@ func (r *Repo) ApprovePayout(ctx context.Context, id string, now func() time.Tim
 	if err != nil {
 		return nil, err
 	}
-	requested, err := time.Parse(time.RFC3339, q.RequestedAt)
-	if err != nil {
-		return nil, fmt.Errorf("payout change %s has no valid request time", id)
-	}
+	requested, _ := time.Parse(time.RFC3339, q.RequestedAt)
 	at := nowUTC(now)
 	if wait := requested.Add(cooling).Sub(at); wait > 0 {
 		return nil, fmt.Errorf("%w: approve it after %s (in %s)", ErrCoolingOff, requested.Add(cooling).Format(time.RFC3339), wait.Round(time.Second))
@@ -312,18 +310,19 @@ func (r *Repo) ApprovePayout(ctx context.Context, id string, now func() time.Tim
 	if err := q.Record.Validate(); err != nil {
 		return nil, fmt.Errorf("payout change %s is not valid any more: %w", id, err)
 	}
-	// Claim the decision first (check-and-set on the request), so that two
-	// approvers, or an approver and a rejecter, cannot both act.
 	q.Status, q.DecidedBy, q.DecidedAt = StatusApproved, who, at.Format(time.RFC3339)
-	if err := r.decide(ctx, q); err != nil {
+	if err := r.decide(ctx, q, 0); err != nil {
 		return nil, err
 	}
 	data := encodePayout(q.Record, map[string]interface{}{"kind": "payout", "approved_by": who,
 		"approved_at": q.DecidedAt, "requested_by": q.RequestedBy, "request_id": q.ID, "updated_at": q.DecidedAt})
 	if _, err := r.c.KVPut(ctx, r.mount, payoutPath(q.Store), data, q.baseVersion); err != nil {
-		// Not applied: record why, so the request does not read as approved.
-		q.Status, q.Reason = StatusRejected, "not applied: "+err.Error()
-		_ = r.decide(ctx, q)
+		// An answer lost on the way may hide a write that happened.
+		if p, gerr := r.GetPayout(ctx, q.Store); gerr == nil && p.RequestID == q.ID {
+			return q, nil
+		}
+		q.Status, q.Reason = "failed", "not applied: "+err.Error()
+		_ = r.decide(ctx, q, 1)
 		if errors.Is(err, vault.ErrConflict) {
 			return nil, ErrStale
 		}
@@ -331,7 +330,10 @@ func (r *Repo) ApprovePayout(ctx context.Context, id string, now func() time.Tim
 	}
 	meta := nonEmpty(map[string]string{"kind": "payout", "scheme": q.Record.Scheme(), "country": q.Record.Country,
 		"currency": q.Record.Currency, "provider": q.Record.Provider, "approved_by": who, "approved_at": q.DecidedAt})
-	return q, r.c.KVSetCustomMetadata(ctx, r.mount, payoutPath(q.Store), meta)
+	if err := r.c.KVSetCustomMetadata(ctx, r.mount, payoutPath(q.Store), meta); err != nil {
+		return q, fmt.Errorf("approved and applied, but the listing metadata was not updated: %w", err)
+	}
+	return q, nil
 }
 
 // RejectPayout closes a pending change without applying it.
@@ -348,15 +350,42 @@ func (r *Repo) RejectPayout(ctx context.Context, id, reason string, now func() t
 		return nil, err
 	}
 	q.Status, q.DecidedBy, q.DecidedAt, q.Reason = StatusRejected, who, nowUTC(now).Format(time.RFC3339), reason
-	return q, r.decide(ctx, q)
+	return q, r.decide(ctx, q, 0)
 }
 
-// decide records the request's outcome over the version read.
-func (r *Repo) decide(ctx context.Context, q *Request) error {
-	v, err := r.c.KVPut(ctx, r.mount, requestPath(q.Store, q.ID), q.data(), q.version)
-	if err != nil {
+// decide writes the request's decision record over version (0: it must
+// not exist yet, so a request is decided once).
+func (r *Repo) decide(ctx context.Context, q *Request, version int) error {
+	_, err := r.c.KVPut(ctx, r.mount, decisionPath(q.Store, q.ID), map[string]interface{}{
+		"kind": "payout-decision", "status": q.Status, "decided_by": q.DecidedBy, "decided_at": q.DecidedAt, "reason": q.Reason,
+	}, version)
+	if errors.Is(err, vault.ErrConflict) {
+		return fmt.Errorf("%w (decided by someone else meanwhile)", ErrNotPending)
+	}
+	return err
+}
+
+// nonEmpty drops empty values, which Vault refuses in custom metadata.
+func nonEmpty(m map[string]string) map[string]string {
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+// SetCoolingOff changes the team's payout cooling-off period (what
+// `init --payout-cooling-off` sets), with check-and-set.
+func (r *Repo) SetCoolingOff(ctx context.Context, d time.Duration) error {
+	version := 0
+	rec, err := r.c.KVGet(ctx, r.mount, setup.SettingsPath)
+	switch {
+	case err == nil:
+		version = rec.Version
+	case !errors.Is(err, vault.ErrNotFound):
 		return err
 	}
-	q.version = v
-	return r.c.KVSetCustomMetadata(ctx, r.mount, requestPath(q.Store, q.ID), q.metadata())
+	_, err = r.c.KVPut(ctx, r.mount, setup.SettingsPath, map[string]interface{}{"payout_cooling_off": d.String()}, version)
+	return err
 }
