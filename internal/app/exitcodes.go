@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/sellervault/sellervault/internal/clipboard"
+	"github.com/sellervault/sellervault/internal/inputerr"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -72,7 +73,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.As(err, &usage):
+	case errors.As(err, &usage), errors.Is(err, inputerr.ErrInvalid):
 		return ExitUsage
 	case errors.Is(err, errAborted), errors.Is(err, context.Canceled):
 		return ExitAborted

@@ -38,6 +38,20 @@ func encode(kind string, fields []Field, updatedBy string) Encoded {
 	return e
 }
 
+// MaxMetadataValue is the longest value Vault takes in custom metadata.
+const MaxMetadataValue = 512
+
+// Check refuses a record whose listable fields are too long for Vault's
+// custom metadata, before anything is written.
+func (e Encoded) Check() error {
+	for k, v := range e.Metadata {
+		if len(v) > MaxMetadataValue {
+			return invalidf("%s is %d bytes long; at most %d", strings.ReplaceAll(k, "_", "-"), len(v), MaxMetadataValue)
+		}
+	}
+	return nil
+}
+
 // Encode returns the store's KV form.
 func (s Store) Encode() Encoded { return encode(KindStore, s.Fields(), s.UpdatedBy) }
 

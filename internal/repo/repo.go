@@ -76,6 +76,9 @@ func (r *Repo) writer(ctx context.Context) (string, error) {
 
 // create writes a record that must not exist yet.
 func (r *Repo) create(ctx context.Context, what, path string, enc records.Encoded) error {
+	if err := enc.Check(); err != nil {
+		return err
+	}
 	if _, err := r.c.KVPut(ctx, r.mount, path, enc.Data, 0); err != nil {
 		if errors.Is(err, vault.ErrConflict) {
 			return r.existsError(ctx, what, path)
@@ -95,6 +98,9 @@ func (r *Repo) existsError(ctx context.Context, what, path string) error {
 
 // update writes a new version over the version the caller read.
 func (r *Repo) update(ctx context.Context, path string, enc records.Encoded, version int) error {
+	if err := enc.Check(); err != nil {
+		return err
+	}
 	if _, err := r.c.KVPut(ctx, r.mount, path, enc.Data, version); err != nil {
 		return err
 	}

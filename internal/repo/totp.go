@@ -35,18 +35,29 @@ func (r *Repo) AddTOTP(ctx context.Context, store, name string, key totp.Key, re
 			return "", err
 		}
 	}
-	if err := r.c.TOTPImport(ctx, r.layout.TOTP(), keyName, key.Secret, vault.TOTPKey{
-		Issuer: key.Issuer, Account: key.Account, Period: key.Period, Algorithm: key.Algorithm, Digits: key.Digits,
-	}); err != nil {
+	// A replacement is imported and checked under a staging name first, so
+	// that a seed that fails the check never costs the working one.
+	params := vault.TOTPKey{Issuer: key.Issuer, Account: key.Account, Period: key.Period, Algorithm: key.Algorithm, Digits: key.Digits}
+	checkName := keyName
+	if replace {
+		checkName = keyName + ".staged"
+	}
+	if err := r.c.TOTPImport(ctx, r.layout.TOTP(), checkName, key.Secret, params); err != nil {
 		return "", err
 	}
-	code, err := r.c.TOTPCode(ctx, r.layout.TOTP(), keyName)
+	code, err := r.c.TOTPCode(ctx, r.layout.TOTP(), checkName)
 	if err == nil && !matchesNearby(key, code, now()) {
 		err = ErrCodeMismatch
 	}
 	if err != nil {
-		_ = r.c.TOTPDelete(ctx, r.layout.TOTP(), keyName)
+		_ = r.c.TOTPDelete(ctx, r.layout.TOTP(), checkName)
 		return "", err
+	}
+	if replace {
+		if err := r.c.TOTPImport(ctx, r.layout.TOTP(), keyName, key.Secret, params); err != nil {
+			return "", err
+		}
+		_ = r.c.TOTPDelete(ctx, r.layout.TOTP(), checkName)
 	}
 	cred.TOTPKey, cred.TOTPPeriod = keyName, key.Period
 	if err := r.UpdateCredential(ctx, cred, version); err != nil {

@@ -95,3 +95,33 @@ func TestAddTOTPRemovesKeyOnMismatch(t *testing.T) {
 		t.Fatal("credential linked to a removed key")
 	}
 }
+
+// A replacement seed that fails the check leaves the working key alone.
+func TestReplaceKeepsWorkingKeyOnFailure(t *testing.T) {
+	ctx := context.Background()
+	r, c, l := newRepo(t)
+	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "x", Password: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	good, _ := totp.Parse("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+	if _, err := r.AddTOTP(ctx, "acme-us", "sc", good, false, time.Now); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := totp.Parse("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+	skewed := func() time.Time { return time.Now().Add(-time.Hour) }
+	if _, err := r.AddTOTP(ctx, "acme-us", "sc", other, true, skewed); !errors.Is(err, repo.ErrCodeMismatch) {
+		t.Fatalf("replace with a failing check: %v", err)
+	}
+	code, _, err := r.TOTPCode(ctx, "acme-us", "sc")
+	if err != nil {
+		t.Fatalf("the working key is gone: %v", err)
+	}
+	if local, _ := totp.Code(good, time.Now()); code != local {
+		if prev, _ := totp.Code(good, time.Now().Add(-30*time.Second)); code != prev {
+			t.Fatalf("the key changed: vault %s, good seed %s", code, local)
+		}
+	}
+	if keys, _ := c.TOTPKeys(ctx, l.TOTP()); len(keys) != 1 {
+		t.Fatalf("keys after a failed replace: %v", keys)
+	}
+}

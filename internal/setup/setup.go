@@ -382,6 +382,11 @@ func (r *runner) auditDevice() step {
 					return Unchanged, nil
 				}
 			}
+			for _, d := range devices {
+				if d.Path == path+"/" {
+					return "", fmt.Errorf("audit device %s/ already writes to %s: disable it first (vault audit disable %s) to change the file", path, d.FilePath, path)
+				}
+			}
 			return Create, nil
 		},
 		apply: func(ctx context.Context) error { return r.c.EnableFileAudit(ctx, path, r.opts.AuditFile) },

@@ -175,6 +175,10 @@ func TestAuditFile(t *testing.T) {
 	if err != nil || again.Changed() {
 		t.Fatalf("second run with the same audit file: changed=%v err=%v", again.Changed(), err)
 	}
+	opts.AuditFile = t.TempDir() + "/other.log"
+	if _, err := setup.Run(ctx, c, opts); err == nil || !strings.Contains(err.Error(), "disable it first") {
+		t.Fatalf("a different audit file: %v", err)
+	}
 }
 
 // Two inits racing on the same Vault (two managers, or two CI jobs) both
