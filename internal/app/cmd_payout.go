@@ -371,6 +371,8 @@ func (s *session) copyPayout(c *cli.Context, p *repo.Payout) error {
 	in := bufio.NewReader(s.env.Stdin)
 	cb := clipboard.System()
 	for i, f := range fields {
+		// The next copy replaces the last field: no clear in between, which
+		// on X11 could race the next write.
 		if err := copyToClipboard(f.Value, clearAfter); err != nil {
 			return err
 		}
@@ -379,11 +381,14 @@ func (s *session) copyPayout(c *cli.Context, p *repo.Payout) error {
 			_, _ = clipboard.ClearIfHolds(cb, f.Value)
 			return errAborted
 		}
-		if held, err := clipboard.ClearIfHolds(cb, f.Value); err != nil || !held {
+		if held, err := clipboard.Holds(cb, f.Value); err != nil || !held {
 			_ = cb.Write("") // whatever is there now must not be pasted
 			return fmt.Errorf("%w: the clipboard changed while %s was on it; the clipboard was cleared. "+
 				"Do not submit the form: check what was pasted against `sellervault payout show %s`", clipboard.ErrMismatch, f.Name, p.Store)
 		}
+	}
+	if len(fields) > 0 {
+		_, _ = clipboard.ClearIfHolds(cb, fields[len(fields)-1].Value)
 	}
 	s.env.say("all %d fields copied; the clipboard is cleared", len(fields))
 	return nil

@@ -93,8 +93,8 @@ func Copy(cb Clipboard, value string, clearAfter time.Duration, start StartHelpe
 // the previous owner's text for a moment. A few reads, a short while
 // apart, tell that from a clipboard that really holds something else.
 const (
-	readBackTries = 10
-	readBackPause = 30 * time.Millisecond
+	readBackTries = 20
+	readBackPause = 50 * time.Millisecond
 )
 
 // readBack reports whether the clipboard holds value, reading again for
@@ -113,6 +113,16 @@ func readBack(cb Clipboard, value string) (bool, error) {
 		}
 		time.Sleep(readBackPause)
 	}
+}
+
+// Holds reports whether the clipboard holds value now (compared in
+// constant time), without changing it.
+func Holds(cb Clipboard, value string) (bool, error) {
+	got, err := cb.Read()
+	if err != nil {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(value)) == 1, nil
 }
 
 // clearNote says whether an emergency clear worked.
