@@ -74,6 +74,11 @@ path "auth/userpass/users/*" {
 path "auth/token/revoke-accessor" {
   capabilities = ["update"]
 }
+# Offboarding ends every session of a leaver: all tokens issued through
+# their userpass login.
+path "sys/leases/revoke-prefix/auth/userpass/login/*" {
+  capabilities = ["update", "sudo"]
+}
 path "auth/approle/role/sellervault-*" {
   capabilities = ["create", "read", "update", "list"]
 }

@@ -113,6 +113,8 @@ func TestPolicyTable(t *testing.T) {
 		{"manager", "update", "sys/policies/acl/sellervault-manager", false},
 		{"manager", "update", "sys/mounts/elsewhere", false},
 		{"manager", "sudo", "sys/audit", false},
+		{"manager", "sudo", "sys/leases/revoke-prefix/auth/userpass/login/olga", true},
+		{"manager", "sudo", "sys/leases/revoke-prefix/auth/approle/login", false},
 		{"manager", "read", "sellervault-transit/export/hmac-key/sellervault-redact", false},
 		// finance
 		{"finance", "read", "sellervault/data/stores/acme-us/payout", true},
@@ -146,6 +148,7 @@ func TestPolicyTable(t *testing.T) {
 		{"staff", "update", "auth/userpass/users/mgr/password", false},
 		{"staff", "update", "sellervault-transit/hmac/sellervault-redact", true},
 		{"staff", "update", "identity/group/name/sellervault-store-acme-de", false},
+		{"staff", "update", "sys/leases/revoke-prefix/auth/userpass/login/mgr", false},
 		// reminder job: metadata only
 		{"reminder", "read", "sellervault/metadata/stores/acme-us/creds/seller-central", true},
 		{"reminder", "list", "sellervault/metadata/stores/", true},

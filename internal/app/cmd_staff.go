@@ -1,6 +1,10 @@
 package app
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -35,7 +39,7 @@ func viewOf(m staff.Member) memberView {
 func staffCommand(env *Env) *cli.Command {
 	return &cli.Command{
 		Name:  "staff",
-		Usage: "team members: onboarding, listing (offboarding and role changes are to come)",
+		Usage: "team members: onboarding, offboarding with handover, listing (role changes are to come)",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "onboard",
@@ -60,6 +64,49 @@ func staffCommand(env *Env) *cli.Command {
 					env.say("onboarded %s as %s; send them this single-use token (valid %s): they run `sellervault login --wrapped` and choose their own password", m.Name, m.Role, c.Duration("wrap-ttl"))
 					env.say("if they are told it was already used, someone else used it: onboard them again and find out how it leaked")
 					return s.printToken(token)
+				}),
+			},
+			{
+				Name:      "offboard",
+				Usage:     "end a member's access at once, hand over what they held, mark what they could read for rotation; shows the plan first",
+				ArgsUsage: "NAME",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "handover-to", Required: true, Usage: "the active member who takes over"},
+					&cli.BoolFlag{Name: "dry-run", Usage: "show the plan and stop"},
+					&cli.StringFlag{Name: "report-dir", Value: ".", Usage: "where the Markdown and JSON handover report go"},
+				},
+				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					name, err := parsed(records.ParsePersonName(oneArg(c)))
+					if err != nil {
+						return err
+					}
+					to, err := parsed(records.ParsePersonName(c.String("handover-to")))
+					if err != nil {
+						return err
+					}
+					plan, err := r.Offboard(c.Context, name, to, true, time.Now)
+					if err != nil {
+						return err
+					}
+					if c.Bool("dry-run") {
+						env.say("dry run: the plan for offboarding %s; nothing was changed", name)
+						return s.printOffboard(plan)
+					}
+					rep, err := r.Offboard(c.Context, name, to, false, time.Now)
+					if rep != nil {
+						if perr := s.printOffboard(rep); perr != nil && err == nil {
+							err = perr
+						}
+					}
+					if err != nil {
+						return err
+					}
+					md, js, err := writeOffboardReport(c.String("report-dir"), rep)
+					if err != nil {
+						return err
+					}
+					env.say("offboarded %s; handed over to %s; report: %s and %s", name, to, md, js)
+					return nil
 				}),
 			},
 			{
@@ -147,4 +194,52 @@ func (s *session) printToken(token string) error {
 	}
 	_, err := s.env.Stdout.Write([]byte(token + "\n"))
 	return err
+}
+
+func (s *session) printOffboard(rep *repo.OffboardReport) error {
+	if s.format == "json" {
+		return s.env.writeJSON(rep)
+	}
+	rows := make([][]string, 0, len(rep.Steps))
+	for _, st := range rep.Steps {
+		state := "done already"
+		switch {
+		case st.Changed && rep.DryRun:
+			state = "to do"
+		case st.Changed:
+			state = "done"
+		}
+		rows = append(rows, []string{st.Step, state, orDash(strings.Join(st.Items, ", "))})
+	}
+	return s.env.writeTable([]string{"STEP", "STATE", "ITEMS"}, rows)
+}
+
+// writeOffboardReport writes the handover report as Markdown and JSON,
+// readable by the owner only: it lists records, never their values.
+func writeOffboardReport(dir string, rep *repo.OffboardReport) (string, string, error) {
+	base := filepath.Join(dir, "offboarding-"+rep.Member+"-"+strings.NewReplacer(":", "", "-", "").Replace(rep.At))
+	var md strings.Builder
+	fmt.Fprintf(&md, "# Offboarding of %s\n\n- handed over to: %s\n- by: %s\n- at: %s\n\n", rep.Member, rep.HandedTo, rep.By, rep.At)
+	for _, st := range rep.Steps {
+		state := "already done"
+		if st.Changed {
+			state = "done"
+		}
+		fmt.Fprintf(&md, "## %s (%s)\n\n", st.Step, state)
+		for _, it := range st.Items {
+			fmt.Fprintf(&md, "- %s\n", it)
+		}
+		md.WriteString("\n")
+	}
+	js, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(base+".md", []byte(md.String()), 0o600); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(base+".json", append(js, '\n'), 0o600); err != nil {
+		return "", "", err
+	}
+	return base + ".md", base + ".json", nil
 }

@@ -82,6 +82,7 @@ func (v values) rotation() Rotation {
 	var r Rotation
 	r.Every, _ = ParseInterval(v("rotate-every")) // a bad stored value reads as no schedule
 	r.LastRotated, _ = time.Parse(time.RFC3339, v("last-rotated"))
+	r.DueSince, _ = time.Parse(time.RFC3339, v("rotation-due"))
 	return r
 }
 

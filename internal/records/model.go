@@ -48,6 +48,7 @@ func PhoneFromKey(key string) string { return "+" + key }
 type Rotation struct {
 	Every       time.Duration // 0: no schedule of its own
 	LastRotated time.Time     // zero: never recorded
+	DueSince    time.Time     // set when marked due now (offboarding, by hand); zero otherwise
 }
 
 // Field is one named field of a record, for display and --field.
@@ -130,6 +131,7 @@ func (c Credential) Fields() []Field {
 		{Name: "recovery-email", Value: c.RecoveryEmail}, {Name: "recovery-phone", Value: c.RecoveryPhone},
 		{Name: "owner", Value: c.Owner}, {Name: "assignees", Value: strings.Join(c.Assignees, ",")},
 		{Name: "rotate-every", Value: formatEvery(c.Rotation.Every)}, {Name: "last-rotated", Value: formatTime(c.Rotation.LastRotated)},
+		{Name: "rotation-due", Value: formatTime(c.Rotation.DueSince)},
 		{Name: "totp", Value: c.TOTPKey}, {Name: "totp-period", Value: formatSeconds(c.TOTPPeriod)},
 	}
 }

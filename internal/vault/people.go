@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -103,4 +104,55 @@ func (c *Client) AppRoleLogin(ctx context.Context, mount, role string) (string, 
 		return "", &Error{Op: "log in", Path: path, Kind: ErrBadRequest, Detail: "no token in the answer"}
 	}
 	return secret.Auth.ClientToken, nil
+}
+
+// DisableEntity disables an identity entity: its tokens stop working at
+// once and it cannot log in.
+func (c *Client) DisableEntity(ctx context.Context, name string) error {
+	_, err := c.write(ctx, "disable identity entity", "identity/entity/name/"+name, map[string]interface{}{"disabled": true})
+	return err
+}
+
+// EntityID reads an entity's ID by name.
+func (c *Client) EntityID(ctx context.Context, name string) (string, error) {
+	data, err := c.read(ctx, "read identity entity", "identity/entity/name/"+name)
+	if err != nil {
+		return "", err
+	}
+	return str(data, "id"), nil
+}
+
+// RemoveGroupMember takes an entity out of a group; it reports whether it
+// was a member.
+func (c *Client) RemoveGroupMember(ctx context.Context, group, entityID string) (bool, error) {
+	g, err := c.GroupByName(ctx, group)
+	if err != nil {
+		return false, err
+	}
+	kept := make([]string, 0, len(g.MemberEntityIDs))
+	for _, id := range g.MemberEntityIDs {
+		if id != entityID {
+			kept = append(kept, id)
+		}
+	}
+	if len(kept) == len(g.MemberEntityIDs) {
+		return false, nil
+	}
+	return true, c.SetGroupMembers(ctx, group, kept)
+}
+
+// DeleteUserpassUser deletes a userpass login; a missing one is fine.
+func (c *Client) DeleteUserpassUser(ctx context.Context, mount, user string) error {
+	err := c.remove(ctx, "delete userpass login", "auth/"+mount+"/users/"+user)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// RevokeLogins revokes every token issued through a userpass login (by
+// the login path prefix, which needs sudo).
+func (c *Client) RevokeLogins(ctx context.Context, mount, user string) error {
+	_, err := c.write(ctx, "revoke tokens", "sys/leases/revoke-prefix/auth/"+mount+"/login/"+user, nil)
+	return err
 }

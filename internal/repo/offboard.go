@@ -1,0 +1,313 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/staff"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// OffboardStep is one step of an offboarding and what it did (or, on a
+// dry run, would do). Items lists what it touched.
+type OffboardStep struct {
+	Step    string   `json:"step"`
+	Changed bool     `json:"changed"`
+	Items   []string `json:"items"`
+}
+
+// OffboardReport is the record of an offboarding.
+type OffboardReport struct {
+	Member    string         `json:"member"`
+	HandedTo  string         `json:"handed_to"`
+	By        string         `json:"by"`
+	At        string         `json:"at"`
+	DryRun    bool           `json:"dry_run"`
+	Steps     []OffboardStep `json:"steps"`
+	Completed bool           `json:"completed"`
+}
+
+// Offboard ends a member's access and hands over what they held. Every
+// step first checks whether it is done, so the offboarding can be run
+// again after a failure at any step and finishes without duplicating
+// anything; a run on a finished offboarding changes nothing.
+//
+// The steps: disable the identity (its tokens stop working at once);
+// remove its group memberships; delete the userpass login; revoke every
+// token issued through it; hand the mailbox, phone and owned or assigned
+// credentials to the successor; mark every credential of the member's
+// stores (all stores, for finance and managers) due for rotation now and
+// flag those stores' payout records for verification; record the
+// offboarding in the staff record.
+func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now func() time.Time) (*OffboardReport, error) {
+	m, version, err := r.GetMember(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if to == name {
+		return nil, fmt.Errorf("hand over to someone else than %s", name)
+	}
+	if succ, _, err := r.GetMember(ctx, to); err != nil {
+		return nil, fmt.Errorf("successor: %w", err)
+	} else if succ.Status != staff.StatusActive {
+		return nil, fmt.Errorf("successor %s is not active", to)
+	}
+	who, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	at := nowUTC(now)
+	rep := &OffboardReport{Member: name, HandedTo: to, By: who, At: at.Format(time.RFC3339), DryRun: dryRun}
+	step := func(title string, run func() ([]string, error)) error {
+		items, err := run()
+		if err != nil {
+			return fmt.Errorf("offboarding %s: %s: %w (run it again to finish)", name, title, err)
+		}
+		if items == nil {
+			items = []string{}
+		}
+		rep.Steps = append(rep.Steps, OffboardStep{Step: title, Changed: len(items) > 0, Items: items})
+		return nil
+	}
+	entityID, err := r.c.EntityID(ctx, name)
+	if err != nil && !errors.Is(err, vault.ErrNotFound) {
+		return nil, err
+	}
+	steps := []struct {
+		title string
+		run   func() ([]string, error)
+	}{
+		{"disable the identity", func() ([]string, error) {
+			disabled, err := r.c.EntityDisabled(ctx, name)
+			if errors.Is(err, vault.ErrNotFound) || disabled {
+				return nil, nil
+			}
+			if err != nil || dryRun {
+				return []string{"entity " + name}, err
+			}
+			return []string{"entity " + name}, r.c.DisableEntity(ctx, name)
+		}},
+		{"remove group memberships", func() ([]string, error) {
+			if entityID == "" {
+				return nil, nil
+			}
+			groups := []string{r.layout.RoleGroup(staff.PersonRole(m.Role))}
+			for _, s := range m.Stores {
+				groups = append(groups, r.layout.StoreGroup(s))
+			}
+			var out []string
+			for _, g := range groups {
+				grp, err := r.c.GroupByName(ctx, g)
+				if errors.Is(err, vault.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return out, err
+				}
+				if !contains(grp.MemberEntityIDs, entityID) {
+					continue
+				}
+				out = append(out, "group "+g)
+				if !dryRun {
+					if _, err := r.c.RemoveGroupMember(ctx, g, entityID); err != nil {
+						return out, err
+					}
+				}
+			}
+			return out, nil
+		}},
+		{"delete the login and revoke its tokens", func() ([]string, error) {
+			if m.Status == staff.StatusOffboarded {
+				return nil, nil
+			}
+			if dryRun {
+				return []string{"userpass login " + name, "tokens issued to " + name}, nil
+			}
+			if err := r.c.RevokeLogins(ctx, vault.UserpassMount, name); err != nil {
+				return nil, err
+			}
+			return []string{"userpass login " + name, "tokens issued to " + name}, r.c.DeleteUserpassUser(ctx, vault.UserpassMount, name)
+		}},
+		{"hand over mailbox and phone", func() ([]string, error) { return r.handOverContacts(ctx, name, to, dryRun) }},
+		{"hand over and mark credentials for rotation", func() ([]string, error) {
+			return r.handOverCredentials(ctx, m, to, at, dryRun)
+		}},
+		{"flag payout records for verification", func() ([]string, error) { return r.flagPayouts(ctx, m, at, dryRun) }},
+		{"record the offboarding", func() ([]string, error) {
+			if m.Status == staff.StatusOffboarded {
+				return nil, nil
+			}
+			if dryRun {
+				return []string{"staff record " + name}, nil
+			}
+			m.Status = staff.StatusOffboarded
+			data, meta := m.Encode()
+			for k, v := range map[string]string{"offboarded_at": rep.At, "offboarded_by": who, "handed_to": to} {
+				data[k], meta[k] = v, v
+			}
+			if _, err := r.c.KVPut(ctx, r.mount, staff.Path(name), data, version); err != nil {
+				return nil, err
+			}
+			return []string{"staff record " + name}, r.c.KVSetCustomMetadata(ctx, r.mount, staff.Path(name), meta)
+		}},
+	}
+	for _, s := range steps {
+		if err := step(s.title, s.run); err != nil {
+			return rep, err
+		}
+	}
+	rep.Completed = !dryRun
+	return rep, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Repo) handOverContacts(ctx context.Context, from, to string, dryRun bool) ([]string, error) {
+	var out []string
+	boxes, err := r.ListMailboxes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range boxes {
+		if b.Assignee != from {
+			continue
+		}
+		out = append(out, "mailbox "+b.Address)
+		if dryRun {
+			continue
+		}
+		full, v, err := r.GetMailbox(ctx, b.Address)
+		if err != nil {
+			return out, err
+		}
+		full.Assignee, full.UpdatedBy = to, r.who
+		if err := r.update(ctx, records.MailboxPath(full.Address), full.Encode(), v); err != nil {
+			return out, err
+		}
+	}
+	phones, err := r.ListPhones(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, p := range phones {
+		if p.Assignee != from {
+			continue
+		}
+		out = append(out, "phone "+p.Number)
+		if dryRun {
+			continue
+		}
+		full, v, err := r.GetPhone(ctx, p.Number)
+		if err != nil {
+			return out, err
+		}
+		full.Assignee, full.UpdatedBy = to, r.who
+		if err := r.update(ctx, records.PhonePath(full.Number), full.Encode(), v); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// handOverCredentials gives the successor what the leaver owned or was
+// assigned, and marks due for rotation every credential the leaver could
+// read (their stores' for ops; every store's for finance and managers).
+func (r *Repo) handOverCredentials(ctx context.Context, m staff.Member, to string, at time.Time, dryRun bool) ([]string, error) {
+	store := ""
+	if m.Role == staff.RoleOps && len(m.Stores) == 1 {
+		store = m.Stores[0]
+	}
+	creds, err := r.ListCredentials(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range creds {
+		readable := m.Role != staff.RoleOps || contains(m.Stores, c.Store)
+		held := c.Owner == m.Name || contains(c.Assignees, m.Name)
+		due := readable && c.Rotation.DueSince.IsZero()
+		if !held && !due {
+			continue
+		}
+		out = append(out, "credential "+c.Address())
+		if dryRun {
+			continue
+		}
+		full, v, err := r.GetCredential(ctx, c.Store, c.Name)
+		if err != nil {
+			return out, err
+		}
+		if full.Owner == m.Name {
+			full.Owner = to
+		}
+		if contains(full.Assignees, m.Name) {
+			full.Assignees = records.SplitList(replaceName(full.Assignees, m.Name, to))
+		}
+		if readable && full.Rotation.DueSince.IsZero() {
+			full.Rotation.DueSince = at
+			if !contains(full.Assignees, to) {
+				full.Assignees = append(full.Assignees, to)
+			}
+		}
+		if err := r.UpdateCredential(ctx, full, v); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+func replaceName(list []string, from, to string) string {
+	out := ""
+	for _, n := range list {
+		if n == from {
+			n = to
+		}
+		out += n + ","
+	}
+	return out
+}
+
+// flagPayouts marks the payout records the leaver could read for
+// verification against the marketplace (finance and managers: all).
+func (r *Repo) flagPayouts(ctx context.Context, m staff.Member, at time.Time, dryRun bool) ([]string, error) {
+	if m.Role == staff.RoleOps {
+		return nil, nil // staff never read payout records
+	}
+	stores, err := r.ListStores(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, s := range stores {
+		meta, err := r.c.KVMetadata(ctx, r.mount, payoutPath(s.Name))
+		if errors.Is(err, vault.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return out, err
+		}
+		if meta.CustomMetadata["verify_due"] != "" {
+			continue
+		}
+		out = append(out, "payout "+s.Name)
+		if dryRun {
+			continue
+		}
+		meta.CustomMetadata["verify_due"] = at.Format(time.RFC3339)
+		meta.CustomMetadata["verify_reason"] = "offboarding of " + m.Name
+		if err := r.c.KVSetCustomMetadata(ctx, r.mount, payoutPath(s.Name), meta.CustomMetadata); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
