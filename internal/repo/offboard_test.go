@@ -1,0 +1,173 @@
+package repo_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/staff"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// faultyVault is a proxy in front of the real dev Vault that fails the
+// failAt-th write (POST, PUT or DELETE) with a 500: the only way to make
+// a real core fail at a chosen step.
+type faultyVault struct {
+	failAt int64
+	writes atomic.Int64
+	failed atomic.Bool
+}
+
+func (f *faultyVault) start(t *testing.T) string {
+	srv, _ := devvault.Shared()
+	target, _ := url.Parse(srv.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.Transport = caTransport(t, srv.CACertFile)
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method == http.MethodPost || req.Method == http.MethodPut || req.Method == http.MethodDelete {
+			if f.writes.Add(1) == f.failAt {
+				f.failed.Store(true)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusInternalServerError)
+				fmt.Fprint(w, `{"errors":["injected fault"]}`)
+				return
+			}
+		}
+		proxy.ServeHTTP(w, req)
+	}))
+	t.Cleanup(s.Close)
+	return s.URL
+}
+
+// offboardFixture: a store with two credentials (one held by the leaver),
+// a mailbox and a phone held by the leaver, a successor, and the leaver.
+func offboardFixture(t *testing.T, r *repo.Repo, leaver, successor string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, c := range []records.Credential{
+		{Store: "acme-us", Name: "seller-central", Login: "a", Password: "p", Owner: leaver, Assignees: []string{leaver}},
+		{Store: "acme-us", Name: "ads", Login: "b", Password: "p"},
+	} {
+		if err := r.AddCredential(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.AddMailbox(ctx, records.Mailbox{Address: leaver + "@acme.example", Password: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddPhone(ctx, records.Phone{Number: "+14155550100"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Onboard(ctx, staff.Member{Name: successor, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Onboard(ctx, staff.Member{Name: leaver, Role: staff.RoleOps, Stores: []string{"acme-us"},
+		Email: leaver + "@acme.example", Phone: "+14155550100"}, time.Hour, time.Now); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkOffboarded asserts the end state of a complete offboarding.
+func checkOffboarded(t *testing.T, c *vault.Client, r *repo.Repo, l vault.Layout, leaver, successor string) {
+	t.Helper()
+	ctx := context.Background()
+	if disabled, err := c.EntityDisabled(ctx, leaver); err != nil || !disabled {
+		t.Errorf("entity disabled=%v err=%v", disabled, err)
+	}
+	id, _ := c.EntityID(ctx, leaver)
+	for _, g := range []string{l.RoleGroup("staff"), l.StoreGroup("acme-us")} {
+		grp, err := c.GroupByName(ctx, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range grp.MemberEntityIDs {
+			if m == id {
+				t.Errorf("still in group %s", g)
+			}
+		}
+	}
+	if _, err := c.UserpassLogin(ctx, vault.UserpassMount, leaver, "anything"); err == nil {
+		t.Error("the login still works")
+	}
+	m, _, _ := r.GetMailbox(ctx, leaver+"@acme.example")
+	p, _, _ := r.GetPhone(ctx, "+14155550100")
+	if m.Assignee != successor || p.Assignee != successor {
+		t.Errorf("mailbox held by %q, phone by %q", m.Assignee, p.Assignee)
+	}
+	for _, name := range []string{"seller-central", "ads"} {
+		cred, _, err := r.GetCredential(ctx, "acme-us", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cred.Rotation.DueSince.IsZero() || cred.Owner == leaver {
+			t.Errorf("%s: due=%v owner=%q assignees=%v", name, cred.Rotation.DueSince, cred.Owner, cred.Assignees)
+		}
+		for _, a := range cred.Assignees {
+			if a == leaver {
+				t.Errorf("%s still assigned to the leaver", name)
+			}
+		}
+	}
+	member, _, err := r.GetMember(ctx, leaver)
+	if err != nil || member.Status != staff.StatusOffboarded {
+		t.Errorf("staff record: %+v, %v", member, err)
+	}
+}
+
+// TestOffboardResumesAfterFaultAtEveryStep fails the offboarding at each
+// of its writes in turn, then runs it again without faults: every time it
+// ends complete and consistent, and a further run changes nothing.
+func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
+	t.Setenv("VAULT_MAX_RETRIES", "0")
+	ctx := context.Background()
+	srv, _ := devvault.Shared()
+	for k := int64(1); ; k++ {
+		r, c, l := newRepo(t)
+		leaver, successor := fmt.Sprintf("leaver-%s", l.Prefix), fmt.Sprintf("boss-%s", l.Prefix)
+		offboardFixture(t, r, leaver, successor)
+
+		faults := &faultyVault{failAt: k}
+		fc, err := vault.New(vault.Options{Address: faults.start(t), Token: srv.RootToken})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = repo.New(fc, l).Offboard(ctx, leaver, successor, false, time.Now)
+		if !faults.failed.Load() {
+			if err != nil {
+				t.Fatalf("no fault injected, yet: %v", err)
+			}
+			if k < 5 {
+				t.Fatalf("the offboarding made only %d writes", k-1)
+			}
+			t.Logf("offboarding makes %d writes; each was failed once and resumed", k-1)
+			checkOffboarded(t, c, r, l, leaver, successor)
+			return
+		}
+		if err == nil {
+			t.Fatalf("write %d failed, yet the offboarding reported success", k)
+		}
+		rep, err := r.Offboard(ctx, leaver, successor, false, time.Now)
+		if err != nil || !rep.Completed {
+			t.Fatalf("resume after a fault at write %d: %v", k, err)
+		}
+		checkOffboarded(t, c, r, l, leaver, successor)
+		again, err := r.Offboard(ctx, leaver, successor, false, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range again.Steps {
+			if st.Changed {
+				t.Errorf("fault at write %d: a third run still changed %q: %v", k, st.Step, st.Items)
+			}
+		}
+	}
+}
