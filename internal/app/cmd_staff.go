@@ -39,7 +39,7 @@ func viewOf(m staff.Member) memberView {
 func staffCommand(env *Env) *cli.Command {
 	return &cli.Command{
 		Name:  "staff",
-		Usage: "team members: onboarding, offboarding with handover, listing (role changes are to come)",
+		Usage: "team members: onboarding, role and store changes, offboarding with handover",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "onboard",
@@ -64,6 +64,67 @@ func staffCommand(env *Env) *cli.Command {
 					env.say("onboarded %s as %s; send them this single-use token (valid %s): they run `sellervault login --wrapped` and choose their own password", m.Name, m.Role, c.Duration("wrap-ttl"))
 					env.say("if they are told it was already used, someone else used it: onboard them again and find out how it leaked")
 					return s.printToken(token)
+				}),
+			},
+			{
+				Name:      "set",
+				Usage:     "change a member's role and stores; shows the access diff, then applies it",
+				ArgsUsage: "NAME",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "role", Usage: "ops, finance or manager (default: unchanged)"},
+					&cli.StringFlag{Name: "stores", Usage: "the full comma-separated list of stores (default: unchanged)"},
+					&cli.BoolFlag{Name: "dry-run", Usage: "show the diff and stop"},
+				},
+				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					name, err := parsed(records.ParsePersonName(oneArg(c)))
+					if err != nil {
+						return err
+					}
+					m, _, err := r.GetMember(c.Context, name)
+					if err != nil {
+						return err
+					}
+					role, stores := m.Role, m.Stores
+					if c.IsSet("role") {
+						if role, err = parsed(staff.ParseRole(c.String("role"))); err != nil {
+							return err
+						}
+					}
+					if c.IsSet("stores") {
+						stores = nil
+						for _, st := range records.SplitList(c.String("stores")) {
+							n, err := parsed(records.ParseStoreName(st))
+							if err != nil {
+								return err
+							}
+							stores = append(stores, n)
+						}
+					}
+					change, err := r.SetAccess(c.Context, name, role, stores, c.Bool("dry-run"))
+					if err != nil {
+						return err
+					}
+					if s.format == "json" {
+						if err := env.writeJSON(change); err != nil {
+							return err
+						}
+					} else {
+						for _, g := range change.Add {
+							fmt.Fprintf(env.Stdout, "+ %s\n", g)
+						}
+						for _, g := range change.Remove {
+							fmt.Fprintf(env.Stdout, "- %s\n", g)
+						}
+					}
+					switch {
+					case len(change.Add)+len(change.Remove) == 0:
+						env.say("nothing to change for %s", name)
+					case c.Bool("dry-run"):
+						env.say("dry run: nothing was changed")
+					default:
+						env.say("updated %s: role %s, stores %s", name, role, orDash(strings.Join(stores, ",")))
+					}
+					return nil
 				}),
 			},
 			{

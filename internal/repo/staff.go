@@ -155,3 +155,77 @@ func (r *Repo) ListMembers(ctx context.Context) ([]staff.Member, error) {
 	}
 	return out, nil
 }
+
+// AccessChange is what a role or store change does to a member's groups.
+type AccessChange struct {
+	Add    []string `json:"add"`
+	Remove []string `json:"remove"`
+}
+
+// memberGroups are the identity groups a role and stores grant.
+func (r *Repo) memberGroups(role string, stores []string) []string {
+	groups := []string{r.layout.RoleGroup(staff.PersonRole(role))}
+	for _, s := range stores {
+		groups = append(groups, r.layout.StoreGroup(s))
+	}
+	return groups
+}
+
+// SetAccess changes an active member's role and stores: it works out the
+// group memberships to add and remove and, unless dryRun, applies them
+// and updates the staff record (check-and-set).
+func (r *Repo) SetAccess(ctx context.Context, name, role string, stores []string, dryRun bool) (*AccessChange, error) {
+	m, version, err := r.GetMember(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if m.Status != staff.StatusActive {
+		return nil, fmt.Errorf("team member %s is %s", name, m.Status)
+	}
+	for _, s := range stores {
+		if err := r.requireStore(ctx, s); err != nil {
+			return nil, err
+		}
+	}
+	before, after := r.memberGroups(m.Role, m.Stores), r.memberGroups(role, stores)
+	change := &AccessChange{Add: []string{}, Remove: []string{}}
+	for _, g := range after {
+		if !contains(before, g) {
+			change.Add = append(change.Add, g)
+		}
+	}
+	for _, g := range before {
+		if !contains(after, g) {
+			change.Remove = append(change.Remove, g)
+		}
+	}
+	if dryRun || len(change.Add)+len(change.Remove) == 0 {
+		return change, nil
+	}
+	id, err := r.c.EntityID(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range stores {
+		if err := setup.EnsureStoreAccess(ctx, r.c, r.layout, s); err != nil {
+			return nil, err
+		}
+	}
+	// Removals first: a failure half-way leaves less access, never more.
+	for _, g := range change.Remove {
+		if _, err := r.c.RemoveGroupMember(ctx, g, id); err != nil && !errors.Is(err, vault.ErrNotFound) {
+			return nil, err
+		}
+	}
+	for _, g := range change.Add {
+		if err := r.c.AddGroupMember(ctx, g, id); err != nil {
+			return nil, err
+		}
+	}
+	m.Role, m.Stores = role, stores
+	data, meta := m.Encode()
+	if _, err := r.c.KVPut(ctx, r.mount, staff.Path(name), data, version); err != nil {
+		return nil, err
+	}
+	return change, r.c.KVSetCustomMetadata(ctx, r.mount, staff.Path(name), meta)
+}
