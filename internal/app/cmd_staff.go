@@ -206,12 +206,27 @@ func staffCommand(env *Env) *cli.Command {
 						return err
 					}
 					v := viewOf(m)
+					creds, err := r.ListCredentials(c.Context, "")
+					if err != nil {
+						return err
+					}
+					held := []string{}
+					for _, cr := range creds {
+						if cr.Owner == name {
+							held = append(held, cr.Address()+" (owner)")
+						} else if records.Contains(cr.Assignees, name) {
+							held = append(held, cr.Address()+" (assignee)")
+						}
+					}
 					if s.format == "json" {
-						return env.writeJSON(v)
+						return env.writeJSON(struct {
+							memberView
+							Credentials []string `json:"credentials"`
+						}{v, held})
 					}
 					return env.writeTable(nil, [][]string{{"name", v.Name}, {"role", v.Role}, {"stores", orDash(strings.Join(v.Stores, ","))},
 						{"mailbox", orDash(v.Email)}, {"phone", orDash(v.Phone)}, {"status", v.Status},
-						{"onboarded", v.OnboardedAt + " by " + v.OnboardedBy}})
+						{"onboarded", v.OnboardedAt + " by " + v.OnboardedBy}, {"credentials", orDash(strings.Join(held, ", "))}})
 				}),
 			},
 		},

@@ -200,3 +200,13 @@ func SplitList(s string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Contains reports whether list holds s.
+func Contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

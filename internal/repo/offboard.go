@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/records"
@@ -163,14 +164,7 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 	return rep, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
+func contains(list []string, s string) bool { return records.Contains(list, s) }
 
 func (r *Repo) handOverContacts(ctx context.Context, from, to string, dryRun bool) ([]string, error) {
 	var out []string
@@ -231,39 +225,55 @@ func (r *Repo) handOverCredentials(ctx context.Context, m staff.Member, to strin
 	if err != nil {
 		return nil, err
 	}
+	var todo []records.Credential
 	var out []string
 	for _, c := range creds {
 		readable := m.Role != staff.RoleOps || contains(m.Stores, c.Store)
 		held := c.Owner == m.Name || contains(c.Assignees, m.Name)
-		due := readable && c.Rotation.DueSince.IsZero()
-		if !held && !due {
-			continue
-		}
-		out = append(out, "credential "+c.Address())
-		if dryRun {
-			continue
-		}
-		full, v, err := r.GetCredential(ctx, c.Store, c.Name)
-		if err != nil {
-			return out, err
-		}
-		if full.Owner == m.Name {
-			full.Owner = to
-		}
-		if contains(full.Assignees, m.Name) {
-			full.Assignees = records.SplitList(replaceName(full.Assignees, m.Name, to))
-		}
-		if readable && full.Rotation.DueSince.IsZero() {
-			full.Rotation.DueSince = at
-			if !contains(full.Assignees, to) {
-				full.Assignees = append(full.Assignees, to)
-			}
-		}
-		if err := r.UpdateCredential(ctx, full, v); err != nil {
-			return out, err
+		if held || (readable && c.Rotation.DueSince.IsZero()) {
+			todo = append(todo, c)
+			out = append(out, "credential "+c.Address())
 		}
 	}
-	return out, nil
+	if dryRun {
+		return out, nil
+	}
+	// A few at a time: a leaver may have seen a thousand credentials.
+	errs := make([]error, len(todo))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, c := range todo {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = r.handOverCredential(ctx, c, m, to, at)
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+func (r *Repo) handOverCredential(ctx context.Context, c records.Credential, m staff.Member, to string, at time.Time) error {
+	full, v, err := r.GetCredential(ctx, c.Store, c.Name)
+	if err != nil {
+		return err
+	}
+	if full.Owner == m.Name {
+		full.Owner = to
+	}
+	if contains(full.Assignees, m.Name) {
+		full.Assignees = records.SplitList(replaceName(full.Assignees, m.Name, to))
+	}
+	readable := m.Role != staff.RoleOps || contains(m.Stores, c.Store)
+	if readable && full.Rotation.DueSince.IsZero() {
+		full.Rotation.DueSince = at
+		if !contains(full.Assignees, to) {
+			full.Assignees = append(full.Assignees, to)
+		}
+	}
+	return r.UpdateCredential(ctx, full, v)
 }
 
 func replaceName(list []string, from, to string) string {

@@ -22,17 +22,19 @@ import (
 // failAt-th write (POST, PUT or DELETE) with a 500: the only way to make
 // a real core fail at a chosen step.
 type faultyVault struct {
-	failAt int64
-	writes atomic.Int64
-	failed atomic.Bool
+	failAt   int64 // 0: never
+	writes   atomic.Int64
+	requests atomic.Int64
+	failed   atomic.Bool
 }
 
-func (f *faultyVault) start(t *testing.T) string {
+func (f *faultyVault) start(t testing.TB) string {
 	srv, _ := devvault.Shared()
 	target, _ := url.Parse(srv.URL)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	proxy.Transport = caTransport(t, srv.CACertFile)
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		f.requests.Add(1)
 		if req.Method == http.MethodPost || req.Method == http.MethodPut || req.Method == http.MethodDelete {
 			if f.writes.Add(1) == f.failAt {
 				f.failed.Store(true)

@@ -32,7 +32,7 @@ var prefixes atomic.Int64
 
 // newRepo prepares a fresh mount prefix on the shared Vault, with one
 // store, and returns a repository on it as root.
-func newRepo(t *testing.T) (*repo.Repo, *vault.Client, vault.Layout) {
+func newRepo(t testing.TB) (*repo.Repo, *vault.Client, vault.Layout) {
 	t.Helper()
 	ctx := context.Background()
 	srv, err := devvault.Shared()

@@ -50,7 +50,7 @@ func (r *Repo) Onboard(ctx context.Context, m staff.Member, wrapTTL time.Duratio
 	if err != nil {
 		return "", err
 	}
-	person := setup.Person{Name: m.Name, Role: staff.PersonRole(m.Role), Stores: m.Stores}
+	person := setup.Person{Name: m.Name, Role: staff.PersonRole(m.Role), Stores: m.Stores, By: who}
 	if _, err := setup.EnsurePerson(ctx, r.c, r.layout, person, password, now()); err != nil {
 		return "", err
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // caTransport trusts the dev Vault's CA, for the counting proxy.
-func caTransport(t *testing.T, caFile string) *http.Transport {
+func caTransport(t testing.TB, caFile string) *http.Transport {
 	t.Helper()
 	pem, err := os.ReadFile(caFile)
 	if err != nil {

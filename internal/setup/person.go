@@ -13,6 +13,7 @@ type Person struct {
 	Name   string   // entity name and userpass login
 	Role   string   // manager, finance or staff
 	Stores []string // stores whose groups the person joins
+	By     string   // who onboards them, kept in the entity's metadata
 }
 
 // EnsurePerson creates or updates a person's identity entity, their
@@ -32,7 +33,7 @@ func EnsurePerson(ctx context.Context, c *vault.Client, l vault.Layout, p Person
 		return "", fmt.Errorf("userpass is not enabled: run `sellervault init` first")
 	}
 	entityID, err = c.EnsureEntity(ctx, p.Name, map[string]string{
-		"sellervault_role": p.Role, "onboarded_at": now.UTC().Format(time.RFC3339),
+		"sellervault_role": p.Role, "onboarded_at": now.UTC().Format(time.RFC3339), "onboarded_by": p.By,
 	})
 	if err != nil {
 		return "", err

@@ -1,0 +1,70 @@
+package repo_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/staff"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// BenchmarkOffboard1000 offboards a staff member who could read 1,000
+// credentials (one store), against the in-process Vault, through a
+// counting proxy; each iteration gets a fresh team. Run:
+//
+//	go test -run '^$' -bench Offboard1000 -benchtime 1x -count 3 ./internal/repo
+func BenchmarkOffboard1000(b *testing.B) {
+	b.Setenv("VAULT_MAX_RETRIES", "0")
+	ctx := context.Background()
+	srv, err := devvault.Shared()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		r, _, l := newRepo(b)
+		leaver, successor := "bench-leaver-"+l.Prefix, "bench-boss-"+l.Prefix
+		if _, err := r.Onboard(ctx, staff.Member{Name: successor, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.Onboard(ctx, staff.Member{Name: leaver, Role: staff.RoleOps, Stores: []string{"acme-us"}}, time.Hour, time.Now); err != nil {
+			b.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 8)
+		for n := 0; n < 1000; n++ {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				c := records.Credential{Store: "acme-us", Name: fmt.Sprintf("login-%04d", n), Login: "x", Password: "p"}
+				if n%10 == 0 {
+					c.Owner = leaver
+				}
+				if err := r.AddCredential(ctx, c); err != nil {
+					b.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		counter := &faultyVault{}
+		c, err := vault.New(vault.Options{Address: counter.start(b), Token: srv.RootToken})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		rep, err := repo.New(c, l).Offboard(ctx, leaver, successor, false, time.Now)
+		b.StopTimer()
+		if err != nil || !rep.Completed {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(counter.requests.Load()), "requests/op")
+	}
+}
