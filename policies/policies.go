@@ -22,7 +22,7 @@ import (
 	"strings"
 )
 
-//go:embed *.hcl
+//go:embed *.hcl rotation.conf
 var files embed.FS
 
 // DefaultPrefix is the mount prefix the files are written for.
@@ -69,4 +69,11 @@ func Render(name string, v Vars) (string, error) {
 		text = strings.ReplaceAll(text, "@STORE@", v.Store)
 	}
 	return text, nil
+}
+
+// RotationDefaults returns rotation.conf: the default rotation interval
+// of each kind of record, parsed by package rotation.
+func RotationDefaults() string {
+	data, _ := files.ReadFile("rotation.conf")
+	return string(data)
 }
