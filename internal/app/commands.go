@@ -14,6 +14,7 @@ func commands(env *Env) []*cli.Command {
 		totpCommand(env),
 		payoutCommand(env),
 		staffCommand(env),
+		rotationCommand(env),
 		loginCommand(env),
 		clipboardClearCommand(env),
 		completionCommand(env),

@@ -26,6 +26,7 @@ const (
 	ExitConflict    = 7
 	ExitClipboard   = 8
 	ExitMismatch    = 9
+	ExitOverdue     = 10
 )
 
 // exitCodeTable is what `sellervault help exit-codes` prints.
@@ -43,6 +44,7 @@ var exitCodeTable = []struct {
 	{ExitConflict, "conflict: the record changed since it was read (check-and-set), or it exists already"},
 	{ExitClipboard, "the clipboard did not hold what sellervault put there: possible clipboard hijacking"},
 	{ExitMismatch, "verification failed: the value differs from the golden copy (payout details may be tampered with)"},
+	{ExitOverdue, "something is overdue for rotation (rotation status)"},
 }
 
 func printExitCodes(w io.Writer) error {
@@ -89,6 +91,8 @@ func exitCode(err error) int {
 		return ExitClipboard
 	case errors.Is(err, errPayoutMismatch):
 		return ExitMismatch
+	case errors.Is(err, errOverdue):
+		return ExitOverdue
 	default:
 		return ExitError
 	}

@@ -29,6 +29,7 @@ func TestExitCodeValues(t *testing.T) {
 		{"ExitConflict", ExitConflict, 7},
 		{"ExitClipboard", ExitClipboard, 8},
 		{"ExitMismatch", ExitMismatch, 9},
+		{"ExitOverdue", ExitOverdue, 10},
 	}
 	for _, w := range want {
 		if w.got != w.code {

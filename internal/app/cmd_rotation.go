@@ -1,0 +1,99 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/rotation"
+	"github.com/sellervault/sellervault/policies"
+)
+
+// errOverdue: something is overdue for rotation (its own exit code, for
+// cron jobs and CI).
+var errOverdue = errors.New("records are overdue for rotation")
+
+func rotationCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "rotation",
+		Usage: "rotation schedules: what is overdue, what is due soon",
+		Subcommands: []*cli.Command{
+			{
+				Name:  "status",
+				Usage: "overdue, due-soon and ok records with owner and due date, from metadata only; exit 10 when something is overdue",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "due-within", Value: "14d", Usage: "what counts as due soon"},
+					&cli.StringFlag{Name: "owner", Usage: "only records this person owns or holds"},
+					&cli.StringFlag{Name: "store", Usage: "only this store's credentials"},
+				},
+				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					window, err := parsed(records.ParseInterval(c.String("due-within")))
+					if err != nil {
+						return err
+					}
+					defaults, err := rotation.ParseDefaults(policies.RotationDefaults())
+					if err != nil {
+						return err
+					}
+					store := c.String("store")
+					if store != "" {
+						if store, err = parsed(records.ParseStoreName(store)); err != nil {
+							return err
+						}
+					}
+					items, err := r.RotationItems(c.Context, store)
+					if err != nil {
+						return err
+					}
+					results := rotation.Report(items, defaults, time.Now(), window)
+					if owner := c.String("owner"); owner != "" {
+						kept := results[:0]
+						for _, res := range results {
+							if res.Owner == owner || records.Contains(res.Assignees, owner) {
+								kept = append(kept, res)
+							}
+						}
+						results = kept
+					}
+					overdue := 0
+					for _, res := range results {
+						if res.State == rotation.Overdue {
+							overdue++
+						}
+					}
+					if err := s.printRotation(results); err != nil {
+						return err
+					}
+					if overdue > 0 {
+						return fmt.Errorf("%d %w", overdue, errOverdue)
+					}
+					return nil
+				}),
+			},
+		},
+	}
+}
+
+func (s *session) printRotation(results []rotation.Result) error {
+	if s.format == "json" {
+		if results == nil {
+			results = []rotation.Result{}
+		}
+		return s.env.writeJSON(results)
+	}
+	rows := make([][]string, 0, len(results))
+	for _, r := range results {
+		state := r.State
+		if r.Reason != "" {
+			state += " (" + r.Reason + ")"
+		}
+		rows = append(rows, []string{state, r.Kind, r.ID, orDash(r.Owner), orDash(strings.Join(r.Assignees, ",")),
+			r.Interval, r.Due.UTC().Format("2006-01-02")})
+	}
+	return s.env.writeTable([]string{"STATE", "KIND", "RECORD", "OWNER", "ASSIGNEES", "EVERY", "DUE"}, rows)
+}
