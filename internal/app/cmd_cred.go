@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/vault"
 )
 
 // credFieldFlags are the non-secret fields of a credential, for add and edit.
@@ -117,7 +119,7 @@ func credCommand(env *Env) *cli.Command {
 				Name:      "get",
 				Usage:     "show a credential with its password masked, or copy or reveal one field",
 				ArgsUsage: "STORE/NAME",
-				Flags:     retrievalFlags(),
+				Flags:     append(retrievalFlags(), &cli.BoolFlag{Name: "pending", Usage: "the pending password of a rotation under way (for --copy or --reveal)"}),
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
 					store, name, err := credAddress(c)
 					if err != nil {
@@ -127,7 +129,16 @@ func credCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					return s.showRecord(c, records.KindCredential, cred.Address(), cred.Fields())
+					fields := cred.Fields()
+					if c.Bool("pending") {
+						if cred.Pending == "" {
+							return fmt.Errorf("%s has no pending password: %w", cred.Address(), vault.ErrNotFound)
+						}
+						if err := c.Set("field", "pending-password"); err != nil {
+							return err
+						}
+					}
+					return s.showRecord(c, records.KindCredential, cred.Address(), fields)
 				}),
 			},
 			{

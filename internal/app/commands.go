@@ -15,6 +15,7 @@ func commands(env *Env) []*cli.Command {
 		payoutCommand(env),
 		staffCommand(env),
 		rotationCommand(env),
+		rotateCommand(env),
 		loginCommand(env),
 		clipboardClearCommand(env),
 		completionCommand(env),

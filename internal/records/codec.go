@@ -96,6 +96,7 @@ func (v values) credential() Credential {
 		URL: v("url"), Notes: v("notes"), RecoveryEmail: v("recovery-email"), RecoveryPhone: v("recovery-phone"),
 		Owner: v("owner"), Assignees: SplitList(v("assignees")), Rotation: v.rotation(), UpdatedBy: v(keyUpdatedBy),
 		TOTPKey: v("totp"), TOTPPeriod: atoi(v("totp-period")),
+		Pending: v("pending-password"), PendingSince: parseTime(v("pending-since")),
 	}
 }
 
@@ -145,4 +146,9 @@ func atoi(s string) int {
 		return 0
 	}
 	return n
+}
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339, s)
+	return t
 }

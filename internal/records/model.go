@@ -81,7 +81,11 @@ type Credential struct {
 	Rotation      Rotation
 	TOTPKey       string // the name of its key in the TOTP engine, if any
 	TOTPPeriod    int    // that key's period in seconds
-	UpdatedBy     string
+	// Pending is a new password being set on the site (secret); the
+	// current one stays until the change is confirmed.
+	Pending      string
+	PendingSince time.Time
+	UpdatedBy    string
 }
 
 // TOTPKeyName names a credential's key in the TOTP engine: the store and
@@ -133,6 +137,7 @@ func (c Credential) Fields() []Field {
 		{Name: "rotate-every", Value: formatEvery(c.Rotation.Every)}, {Name: "last-rotated", Value: formatTime(c.Rotation.LastRotated)},
 		{Name: "rotation-due", Value: formatTime(c.Rotation.DueSince)},
 		{Name: "totp", Value: c.TOTPKey}, {Name: "totp-period", Value: formatSeconds(c.TOTPPeriod)},
+		{Name: "pending-password", Value: c.Pending, Secret: true}, {Name: "pending-since", Value: formatTime(c.PendingSince)},
 	}
 }
 
