@@ -145,14 +145,16 @@ func staffCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					plan, err := r.Offboard(c.Context, name, to, true, time.Now)
-					if err != nil {
-						return err
-					}
 					if c.Bool("dry-run") {
+						plan, err := r.Offboard(c.Context, name, to, true, time.Now)
+						if err != nil {
+							return err
+						}
 						env.say("dry run: the plan for offboarding %s; nothing was changed", name)
 						return s.printOffboard(plan)
 					}
+					// Offboard checks the member and the successor before it
+					// changes anything: no separate planning pass is needed.
 					rep, err := r.Offboard(c.Context, name, to, false, time.Now)
 					if rep != nil {
 						if perr := s.printOffboard(rep); perr != nil && err == nil {
