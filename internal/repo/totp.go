@@ -31,7 +31,7 @@ func (r *Repo) AddTOTP(ctx context.Context, store, name string, key totp.Key, re
 		switch {
 		case err == nil:
 			return "", fmt.Errorf("totp key of %s %w (use --replace to import a new seed)", cred.Address(), ErrExists)
-		case !errors.Is(err, vault.ErrNotFound) && !isUnknownKey(err):
+		case !errors.Is(err, vault.ErrNotFound):
 			return "", err
 		}
 	}
@@ -78,12 +78,6 @@ func matchesNearby(key totp.Key, code string, now time.Time) bool {
 	return false
 }
 
-// isUnknownKey: the TOTP engine answers a read of a missing key with a
-// 400 "unknown key" rather than a 404.
-func isUnknownKey(err error) bool {
-	var ve *vault.Error
-	return errors.As(err, &ve) && strings.Contains(strings.ToLower(ve.Detail), "unknown key")
-}
 
 // TOTPCode returns a credential's current code and its key's period. It
 // reads the credential (for the link and the period) and the code.
@@ -96,7 +90,7 @@ func (r *Repo) TOTPCode(ctx context.Context, store, name string) (code string, p
 		return "", 0, fmt.Errorf("%s has no totp key: add one with `sellervault totp add %s`: %w", cred.Address(), cred.Address(), vault.ErrNotFound)
 	}
 	code, err = r.c.TOTPCode(ctx, r.layout.TOTP(), cred.TOTPKey)
-	if isUnknownKey(err) {
+	if errors.Is(err, vault.ErrNotFound) {
 		err = fmt.Errorf("the totp key of %s is gone from Vault: %w", cred.Address(), vault.ErrNotFound)
 	}
 	period = cred.TOTPPeriod
@@ -138,7 +132,7 @@ func (r *Repo) ListTOTP(ctx context.Context) ([]TOTPEntry, error) {
 func (r *Repo) RemoveTOTP(ctx context.Context, store, name string) error {
 	keyName := records.TOTPKeyName(store, name)
 	if _, err := r.c.TOTPKeyInfo(ctx, r.layout.TOTP(), keyName); err != nil {
-		if errors.Is(err, vault.ErrNotFound) || isUnknownKey(err) {
+		if errors.Is(err, vault.ErrNotFound) {
 			return fmt.Errorf("totp key of %s/%s: %w", store, name, errNoRecord)
 		}
 		return err

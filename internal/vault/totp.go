@@ -2,7 +2,9 @@ package vault
 
 import (
 	"context"
+	"errors"
 	"strconv"
+	"strings"
 )
 
 // TOTPKey is what Vault's TOTP engine tells of a key: never its seed.
@@ -30,7 +32,7 @@ func (c *Client) TOTPImport(ctx context.Context, mount, name, seed string, k TOT
 func (c *Client) TOTPKeyInfo(ctx context.Context, mount, name string) (*TOTPKey, error) {
 	data, err := c.read(ctx, "read totp key", mount+"/keys/"+name)
 	if err != nil {
-		return nil, err
+		return nil, unknownKey(err)
 	}
 	return &TOTPKey{Issuer: str(data, "issuer"), Account: str(data, "account_name"),
 		Period: int(integer(data, "period")), Algorithm: str(data, "algorithm"), Digits: int(integer(data, "digits"))}, nil
@@ -40,7 +42,7 @@ func (c *Client) TOTPKeyInfo(ctx context.Context, mount, name string) (*TOTPKey,
 func (c *Client) TOTPCode(ctx context.Context, mount, name string) (string, error) {
 	data, err := c.read(ctx, "read totp code", mount+"/code/"+name)
 	if err != nil {
-		return "", err
+		return "", unknownKey(err)
 	}
 	code := str(data, "code")
 	if code == "" {
@@ -60,4 +62,14 @@ func (c *Client) TOTPKeys(ctx context.Context, mount string) ([]string, error) {
 // TOTPDelete deletes a key.
 func (c *Client) TOTPDelete(ctx context.Context, mount, name string) error {
 	return c.remove(ctx, "delete totp key", mount+"/keys/"+name)
+}
+
+// unknownKey: the TOTP engine answers a missing key with a 400 "unknown
+// key" rather than a 404; it is ErrNotFound like any missing record.
+func unknownKey(err error) error {
+	var e *Error
+	if errors.As(err, &e) && e.Kind == ErrBadRequest && strings.Contains(strings.ToLower(e.Detail), "unknown key") {
+		e.Kind = ErrNotFound
+	}
+	return err
 }
