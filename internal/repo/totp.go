@@ -78,7 +78,6 @@ func matchesNearby(key totp.Key, code string, now time.Time) bool {
 	return false
 }
 
-
 // TOTPCode returns a credential's current code and its key's period. It
 // reads the credential (for the link and the period) and the code.
 func (r *Repo) TOTPCode(ctx context.Context, store, name string) (code string, period int, err error) {
