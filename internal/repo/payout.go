@@ -106,15 +106,6 @@ type Request struct {
 	baseVersion int
 }
 
-// identity is the caller's entity ID and display name.
-func (r *Repo) identity(ctx context.Context) (id, name string, err error) {
-	info, err := r.c.LookupSelf(ctx)
-	if err != nil {
-		return "", "", err
-	}
-	return info.EntityID, info.DisplayName, nil
-}
-
 // ProposePayout records a change request for a store's payout details.
 // The record must be normalised and valid. With dryRun nothing is
 // written. The request is written once (check-and-set 0) and never

@@ -50,7 +50,8 @@ type Repo struct {
 	mount  string
 
 	whoOnce sync.Once
-	who     string
+	self    *vault.TokenInfo // the caller, looked up once
+	who     string           // self's display name
 	whoErr  error
 }
 
@@ -63,15 +64,23 @@ func New(c *vault.Client, l vault.Layout) *Repo {
 // token's display name (e.g. "userpass-olga", or "root"). It is what the
 // writer's token says; Vault's audit log is the authoritative record.
 func (r *Repo) writer(ctx context.Context) (string, error) {
+	_, who, err := r.identity(ctx)
+	return who, err
+}
+
+// identity is the caller's entity ID and display name, from one
+// lookup-self per repository.
+func (r *Repo) identity(ctx context.Context) (id, name string, err error) {
 	r.whoOnce.Do(func() {
-		info, err := r.c.LookupSelf(ctx)
-		if err != nil {
-			r.whoErr = err
-			return
+		r.self, r.whoErr = r.c.LookupSelf(ctx)
+		if r.whoErr == nil {
+			r.who = r.self.DisplayName
 		}
-		r.who = info.DisplayName
 	})
-	return r.who, r.whoErr
+	if r.whoErr != nil {
+		return "", "", r.whoErr
+	}
+	return r.self.EntityID, r.who, nil
 }
 
 // create writes a record that must not exist yet.
