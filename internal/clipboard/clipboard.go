@@ -101,15 +101,8 @@ const (
 // a short while if it does not yet.
 func readBack(cb Clipboard, value string) (bool, error) {
 	for i := 0; ; i++ {
-		got, err := cb.Read()
-		if err != nil {
-			return false, err
-		}
-		if subtle.ConstantTimeCompare([]byte(got), []byte(value)) == 1 {
-			return true, nil
-		}
-		if i == readBackTries-1 {
-			return false, nil
+		if held, err := Holds(cb, value); err != nil || held || i == readBackTries-1 {
+			return held, err
 		}
 		time.Sleep(readBackPause)
 	}
