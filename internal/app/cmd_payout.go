@@ -35,15 +35,7 @@ func payoutCommand(env *Env) *cli.Command {
 				Name:      "show",
 				Usage:     "the payout record, masked, with each field's validity and who approved it",
 				ArgsUsage: "STORE",
-				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					store, err := storeArg(c)
-					if err != nil {
-						return err
-					}
-					p, err := r.GetPayout(c.Context, store)
-					if err != nil {
-						return err
-					}
+				Action: env.withPayout(func(c *cli.Context, s *session, p *repo.Payout) error {
 					return s.printPayout(p)
 				}),
 			},
@@ -55,15 +47,7 @@ func payoutCommand(env *Env) *cli.Command {
 					&cli.StringFlag{Name: "field", Usage: "copy only `FIELD` (holder, iban, bic, routing, account, …)"},
 					&cli.DurationFlag{Name: "clear-after", Value: 45 * time.Second, Usage: "clear the clipboard after this long"},
 				},
-				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					store, err := storeArg(c)
-					if err != nil {
-						return err
-					}
-					p, err := r.GetPayout(c.Context, store)
-					if err != nil {
-						return err
-					}
+				Action: env.withPayout(func(c *cli.Context, s *session, p *repo.Payout) error {
 					return s.copyPayout(c, p)
 				}),
 			},
@@ -72,16 +56,8 @@ func payoutCommand(env *Env) *cli.Command {
 				Usage:     "check a field as the marketplace shows it (pasted at the prompt or on stdin) against the golden copy",
 				ArgsUsage: "STORE",
 				Flags:     []cli.Flag{&cli.StringFlag{Name: "field", Value: "iban", Usage: "the `FIELD` to verify"}, secretFileFlag},
-				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					store, err := storeArg(c)
-					if err != nil {
-						return err
-					}
-					p, err := r.GetPayout(c.Context, store)
-					if err != nil {
-						return err
-					}
-					name := c.String("field")
+				Action: env.withPayout(func(c *cli.Context, s *session, p *repo.Payout) error {
+					name, store := c.String("field"), p.Store
 					stored, ok := payoutField(p.Record, name)
 					if !ok {
 						return usagef("the payout record of %s has no field %q", store, name)
@@ -401,4 +377,20 @@ func maskedValue(rec payout.Record, name string) string {
 		}
 	}
 	return ""
+}
+
+// withPayout wraps an action on a store's payout record: the STORE
+// argument checked, the record read.
+func (e *Env) withPayout(action func(*cli.Context, *session, *repo.Payout) error) cli.ActionFunc {
+	return e.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+		store, err := parsed(records.ParseStoreName(oneArg(c)))
+		if err != nil {
+			return err
+		}
+		p, err := r.GetPayout(c.Context, store)
+		if err != nil {
+			return err
+		}
+		return action(c, s, p)
+	})
 }
