@@ -156,6 +156,12 @@ func TestPolicyTable(t *testing.T) {
 		{"reminder", "read", "sellervault/data/_meta/init", false},
 		{"reminder", "read", "sellervault-totp/code/acme-us.seller-central", false},
 		{"reminder", "update", "sellervault-transit/hmac/sellervault-redact", false},
+		{"reminder", "update", "sellervault/metadata/_meta/reminders/slack/olga", true},
+		{"reminder", "create", "sellervault/metadata/_meta/reminders/slack/olga", true},
+		{"reminder", "delete", "sellervault/metadata/_meta/reminders/slack/olga", false},
+		{"reminder", "update", "sellervault/metadata/stores/acme-us/creds/seller-central", false},
+		{"reminder", "update", "sellervault/metadata/_meta/settings", false},
+		{"reminder", "create", "sellervault/data/_meta/reminders/slack/olga", false},
 	}
 	allowed, denied := 0, 0
 	for _, tc := range cases {

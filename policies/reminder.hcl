@@ -17,3 +17,11 @@ path "sellervault-totp/*" {
 path "sellervault-transit/*" {
   capabilities = ["deny"]
 }
+
+# Its own notes, and nothing else, it may write: when each channel last
+# reminded each person of what (metadata entries without data, under
+# _meta/reminders/), so a run within the quiet period does not repeat
+# the same reminder.
+path "sellervault/metadata/_meta/reminders/*" {
+  capabilities = ["create", "update", "read", "list"]
+}

@@ -91,6 +91,38 @@ show "A payout change waits for a second person and a cooling-off period" \
 show "Every change is a new version: when, and by whom (never the values)" \
   sellervault cred history acme-us/brand-registry
 
+show "Rotation: what is overdue and due soon, from metadata only; exit 10 when something is overdue" \
+  sellervault rotation status
+
+show "Rotate safely: the new password is pending beside the current one, which keeps working" \
+  sellervault rotate acme-us/advertising --preset amazon --clear-after 0
+
+show "While pending, both are there: nobody is locked out if the site's change fails" \
+  sellervault cred get acme-us/advertising --pending
+
+show "The site took the new password: confirm it (check-and-set, so two rotations cannot both land)" \
+  sellervault rotate acme-us/advertising --confirm
+
+show "A leak is suspected: mark a record due now, by hand" \
+  sellervault rotation due ops-us@acme.example
+
+# The reminder job: a manager issues its AppRole login once; the job runs
+# on a schedule with it (README: systemd timer, cron). Here it sends to
+# sellervault-dev's demo webhook receiver.
+work=$(mktemp -d)
+trap 'rm -rf "$bin" "$work"' EXIT
+show "Issue the reminder job's AppRole login: the secret ID goes to a new file, mode 600" \
+  sellervault rotation remind-setup --secret-id-file "$work/secret-id"
+role_id=$(sellervault rotation remind-setup --secret-id-file "$work/secret-id2" --format json 2>/dev/null |
+  sed -n 's/.*"role_id": "\(.*\)".*/\1/p')
+(umask 077 && printf '{"channels": [{"name": "demo-hook", "type": "webhook", "url": "%s"}]}\n' \
+  "${SELLERVAULT_DEMO_WEBHOOK:?run the tour under sellervault-dev --demo}" >"$work/channels.json")
+show "The scheduled reminder: metadata only, grouped by person, one message per channel" \
+  env VAULT_TOKEN= sellervault rotation remind --role-id "$role_id" --secret-id-file "$work/secret-id2" --channels "$work/channels.json"
+
+show "Run again within the quiet period: the same reminder is not repeated" \
+  env VAULT_TOKEN= sellervault rotation remind --role-id "$role_id" --secret-id-file "$work/secret-id2" --channels "$work/channels.json"
+
 printf '\nThe example team (maria: manager, farid: finance, olga: staff on acme-us,\n'
 printf 'tom: staff on acme-de) is in Vault as identities with per-store groups;\n'
 printf 'every value in it is fake.\n'

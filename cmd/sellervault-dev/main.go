@@ -10,7 +10,10 @@
 //	    runs COMMAND with VAULT_ADDR and VAULT_TOKEN set, stops Vault and
 //	    exits with COMMAND's status.
 //
-// --demo loads the example team (package demo); every value is fake.
+// --demo loads the example team (package demo); every value is fake. With
+// a COMMAND it also starts a webhook receiver on loopback that prints the
+// reminders it gets, and gives its URL to the command as
+// SELLERVAULT_DEMO_WEBHOOK (the tour sends `rotation remind` there).
 //
 // This is not a Vault server for real secrets: storage is memory, the root
 // token is printed, and it listens on loopback only. It links Vault's core
@@ -106,7 +109,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	stop() // from here an interrupt is the command's to handle
-	return runCommand(o.command, srv, stdin, stdout, stderr, say)
+	var extra []string
+	if _, isFile := stdout.(*os.File); !isFile {
+		// The command's output is copied in by a goroutine and the
+		// receiver writes too: one lock for both.
+		stdout = &lockedWriter{w: stdout}
+	}
+	if o.demo {
+		hook, err := startReceiver(stdout)
+		if err != nil {
+			say("%v", err)
+			return 1
+		}
+		defer hook.Close()
+		extra = append(extra, "SELLERVAULT_DEMO_WEBHOOK="+hook.URL)
+	}
+	return runCommand(o.command, srv, extra, stdin, stdout, stderr, say)
 }
 
 // start starts the dev Vault and prepares it as `sellervault init` does.
@@ -143,10 +161,10 @@ func start(ctx context.Context, o options) (*devvault.Server, error) {
 
 // runCommand runs the user's command against the dev Vault and returns
 // its exit status.
-func runCommand(argv []string, srv *devvault.Server, stdin io.Reader, stdout, stderr io.Writer, say func(string, ...interface{})) int {
+func runCommand(argv []string, srv *devvault.Server, extraEnv []string, stdin io.Reader, stdout, stderr io.Writer, say func(string, ...interface{})) int {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
-	cmd.Env = commandEnv(os.Environ(), srv)
+	cmd.Env = append(commandEnv(os.Environ(), srv), extraEnv...)
 	// Ctrl-C reaches the command through the terminal; the dev server
 	// waits for it to finish and then stops.
 	signal.Ignore(os.Interrupt)

@@ -107,6 +107,10 @@ func TestTour(t *testing.T) {
 		"DE89 **** **** **** **30 00",
 		"userpass-maria",
 		"pending",
+		"sellervault: 1 record is overdue for rotation", "(exit status 10)",
+		"rotated acme-us/advertising: the new password is current",
+		"[webhook receiver] got a reminder:",
+		"demo-hook  webhook  sent", "demo-hook  webhook  quiet",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("tour output lacks %q", want)

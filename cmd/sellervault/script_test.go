@@ -80,6 +80,7 @@ func testEnv(setenv func(key, value string), home string) error {
 	setenv("DEV_VAULT_ADDR", srv.URL)
 	setenv("VAULT_CACERT", srv.CACertFile)
 	setenv("VAULT_TOKEN", srv.RootToken)
+	setenv("ROOT_TOKEN", srv.RootToken)
 	setenv("SELLERVAULT_MOUNT", fmt.Sprintf("sv%d", scriptCount.Add(1)))
 	setenv("HOME", home)
 	setenv("NO_COLOR", "1")
@@ -119,6 +120,8 @@ func TestScripts(t *testing.T) {
 			"make-qr":        cmdMakeQR,
 			"make-blank-png": cmdMakeBlankPNG,
 			"capture":        cmdCapture,
+			"hook-server":    cmdHookServer,
+			"write-file":     cmdWriteFile,
 		},
 	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/rotation"
 )
@@ -19,8 +20,8 @@ func rotateCommand(env *Env) *cli.Command {
 	sort.Strings(presets)
 	return &cli.Command{
 		Name:      "rotate",
-		Usage:     "rotate a password safely: a new one is kept as pending (and copied) until --confirm; the current one works until then",
-		ArgsUsage: "STORE/NAME",
+		Usage:     "rotate a password safely: a new one is kept as pending (and copied) until --confirm; the current one works until then (RECORD: STORE/NAME; a mailbox or phone only with --mark-done)",
+		ArgsUsage: "RECORD",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "confirm", Usage: "the site accepted the new password: make it current"},
 			&cli.BoolFlag{Name: "abort", Usage: "the change failed: drop the pending password"},
@@ -31,11 +32,11 @@ func rotateCommand(env *Env) *cli.Command {
 			secretFileFlag,
 		},
 		Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-			store, name, err := credAddress(c)
+			target, err := parsed(records.ParseTarget(oneArg(c)))
 			if err != nil {
 				return err
 			}
-			id := store + "/" + name
+			store, name, id := target.Store, target.Name, target.String()
 			modes := 0
 			for _, f := range []string{"confirm", "abort", "mark-done"} {
 				if c.Bool(f) {
@@ -44,6 +45,9 @@ func rotateCommand(env *Env) *cli.Command {
 			}
 			if modes > 1 {
 				return usagef("--confirm, --abort and --mark-done: choose one")
+			}
+			if target.Kind != records.TargetCredential && !c.Bool("mark-done") {
+				return usagef("a %s's secret is changed at its provider: change it there, then record it with `sellervault rotate %s --mark-done`", target.Kind, id)
 			}
 			switch {
 			case c.Bool("confirm"):
@@ -59,11 +63,15 @@ func rotateCommand(env *Env) *cli.Command {
 				env.say("dropped the pending password of %s; the current one is unchanged", id)
 				return nil
 			case c.Bool("mark-done"):
-				pw, err := s.readSecret(c, "the new password of "+id+": ", true, false)
+				what := "password"
+				if target.Kind == records.TargetPhone {
+					what = "SIM PIN"
+				}
+				secret, err := s.readSecret(c, "the new "+what+" of "+id+": ", true, target.Kind == records.TargetPhone)
 				if err != nil {
 					return err
 				}
-				if err := r.MarkRotated(c.Context, store, name, pw, time.Now()); err != nil {
+				if err := r.MarkRotationDone(c.Context, target, secret, time.Now()); err != nil {
 					return err
 				}
 				env.say("recorded the rotation of %s", id)

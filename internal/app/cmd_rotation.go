@@ -16,7 +16,7 @@ import (
 
 // errOverdue: something is overdue for rotation (its own exit code, for
 // cron jobs and CI).
-var errOverdue = errors.New("records are overdue for rotation")
+var errOverdue = errors.New("overdue for rotation")
 
 func rotationCommand(env *Env) *cli.Command {
 	return &cli.Command{
@@ -70,11 +70,47 @@ func rotationCommand(env *Env) *cli.Command {
 						return err
 					}
 					if overdue > 0 {
-						return fmt.Errorf("%d %w", overdue, errOverdue)
+						if overdue == 1 {
+							return fmt.Errorf("1 record is %w", errOverdue)
+						}
+						return fmt.Errorf("%d records are %w", overdue, errOverdue)
 					}
 					return nil
 				}),
 			},
+			{
+				Name:      "due",
+				Usage:     "mark records due for rotation now (a leak suspected, a shared screen): STORE/NAME, a mailbox address or a phone number",
+				ArgsUsage: "[RECORD...]",
+				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					if c.NArg() == 0 {
+						return usagef("name at least one record: STORE/NAME, a mailbox address or a phone number")
+					}
+					var targets []records.Target
+					for _, arg := range c.Args().Slice() {
+						t, err := parsed(records.ParseTarget(arg))
+						if err != nil {
+							return err
+						}
+						targets = append(targets, t)
+					}
+					now := time.Now()
+					for _, t := range targets {
+						marked, err := r.MarkDue(c.Context, t, now)
+						if err != nil {
+							return fmt.Errorf("%s: %w", t, err)
+						}
+						if marked {
+							env.say("%s is due for rotation now", t)
+						} else {
+							env.say("%s was marked due already", t)
+						}
+					}
+					return nil
+				}),
+			},
+			remindCommand(env),
+			remindSetupCommand(env),
 		},
 	}
 }

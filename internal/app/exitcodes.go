@@ -27,6 +27,7 @@ const (
 	ExitClipboard   = 8
 	ExitMismatch    = 9
 	ExitOverdue     = 10
+	ExitUndelivered = 11
 )
 
 // exitCodeTable is what `sellervault help exit-codes` prints.
@@ -45,6 +46,7 @@ var exitCodeTable = []struct {
 	{ExitClipboard, "the clipboard did not hold what sellervault put there: possible clipboard hijacking"},
 	{ExitMismatch, "verification failed: the value differs from the golden copy (payout details may be tampered with)"},
 	{ExitOverdue, "something is overdue for rotation (rotation status)"},
+	{ExitUndelivered, "a reminder channel failed; the others were tried (rotation remind)"},
 }
 
 func printExitCodes(w io.Writer) error {
@@ -93,6 +95,8 @@ func exitCode(err error) int {
 		return ExitMismatch
 	case errors.Is(err, errOverdue):
 		return ExitOverdue
+	case errors.Is(err, errUndelivered):
+		return ExitUndelivered
 	default:
 		return ExitError
 	}

@@ -30,6 +30,7 @@ func TestExitCodeValues(t *testing.T) {
 		{"ExitClipboard", ExitClipboard, 8},
 		{"ExitMismatch", ExitMismatch, 9},
 		{"ExitOverdue", ExitOverdue, 10},
+		{"ExitUndelivered", ExitUndelivered, 11},
 	}
 	for _, w := range want {
 		if w.got != w.code {

@@ -63,14 +63,29 @@ func loadRecords(ctx context.Context, r *repo.Repo, now time.Time) error {
 		}
 		return err
 	}
-	rotated := records.Rotation{LastRotated: now.UTC().Add(-30 * 24 * time.Hour).Truncate(time.Second)}
+	day := 24 * time.Hour
+	ago := func(days int) time.Time { return now.UTC().Add(-time.Duration(days) * day).Truncate(time.Second) }
+	rotated := records.Rotation{LastRotated: ago(30)}
+	// Rotation as a real team has it: one login overdue, one due soon,
+	// the rest rotated a month ago.
+	schedules := map[string]records.Rotation{
+		"acme-us/advertising":    {LastRotated: ago(120)},
+		"acme-de/seller-central": {Every: 45 * day, LastRotated: ago(38)},
+		"ops-de@acme.example":    {LastRotated: ago(170)},
+	}
+	schedule := func(id string) records.Rotation {
+		if r, ok := schedules[id]; ok {
+			return r
+		}
+		return rotated
+	}
 	for _, s := range Stores {
 		if err := keep(r.AddStore(ctx, s)); err != nil {
 			return fmt.Errorf("demo store %s: %w", s.Name, err)
 		}
 	}
 	for _, p := range phones {
-		p.PIN, p.Rotation = "", rotated
+		p.PIN, p.Rotation = "", schedule(p.Number)
 		if err := keep(r.AddPhone(ctx, p)); err != nil {
 			return fmt.Errorf("demo phone %s: %w", p.Number, err)
 		}
@@ -80,7 +95,7 @@ func loadRecords(ctx context.Context, r *repo.Repo, now time.Time) error {
 		if m.Password, err = randomPassword(); err != nil {
 			return err
 		}
-		m.Rotation = rotated
+		m.Rotation = schedule(m.Address)
 		if err := keep(r.AddMailbox(ctx, m)); err != nil {
 			return fmt.Errorf("demo mailbox %s: %w", m.Address, err)
 		}
@@ -90,7 +105,7 @@ func loadRecords(ctx context.Context, r *repo.Repo, now time.Time) error {
 		if c.Password, err = randomPassword(); err != nil {
 			return err
 		}
-		c.Rotation = rotated
+		c.Rotation = schedule(c.Address())
 		if err := keep(r.AddCredential(ctx, c)); err != nil {
 			return fmt.Errorf("demo credential %s: %w", c.Address(), err)
 		}

@@ -134,12 +134,18 @@ func (c Credential) Fields() []Field {
 		{Name: "url", Value: c.URL}, {Name: "notes", Value: c.Notes},
 		{Name: "recovery-email", Value: c.RecoveryEmail}, {Name: "recovery-phone", Value: c.RecoveryPhone},
 		{Name: "owner", Value: c.Owner}, {Name: "assignees", Value: strings.Join(c.Assignees, ",")},
-		{Name: "rotate-every", Value: formatEvery(c.Rotation.Every)}, {Name: "last-rotated", Value: formatTime(c.Rotation.LastRotated)},
-		{Name: "rotation-due", Value: formatTime(c.Rotation.DueSince)},
+		rotateEvery(c.Rotation), lastRotated(c.Rotation), rotationDue(c.Rotation),
 		{Name: "totp", Value: c.TOTPKey}, {Name: "totp-period", Value: formatSeconds(c.TOTPPeriod)},
 		{Name: "pending-password", Value: c.Pending, Secret: true}, {Name: "pending-since", Value: formatTime(c.PendingSince)},
 	}
 }
+
+// The rotation facts every kind of record with a schedule has.
+func rotateEvery(r Rotation) Field { return Field{Name: "rotate-every", Value: formatEvery(r.Every)} }
+func lastRotated(r Rotation) Field {
+	return Field{Name: "last-rotated", Value: formatTime(r.LastRotated)}
+}
+func rotationDue(r Rotation) Field { return Field{Name: "rotation-due", Value: formatTime(r.DueSince)} }
 
 func formatSeconds(n int) string {
 	if n == 0 {
@@ -154,7 +160,7 @@ func (m Mailbox) Fields() []Field {
 		{Name: "address", Value: m.Address}, {Name: "password", Value: m.Password, Secret: true},
 		{Name: "recovery-phone", Value: m.RecoveryPhone}, {Name: "assignee", Value: m.Assignee},
 		{Name: "owned-by", Value: OwnedBy(m.Personal)},
-		{Name: "rotate-every", Value: formatEvery(m.Rotation.Every)}, {Name: "last-rotated", Value: formatTime(m.Rotation.LastRotated)},
+		rotateEvery(m.Rotation), lastRotated(m.Rotation), rotationDue(m.Rotation),
 	}
 }
 
@@ -164,7 +170,7 @@ func (p Phone) Fields() []Field {
 		{Name: "number", Value: p.Number}, {Name: "carrier", Value: p.Carrier},
 		{Name: "pin", Value: p.PIN, Secret: true}, {Name: "assignee", Value: p.Assignee},
 		{Name: "owned-by", Value: OwnedBy(p.Personal)},
-		{Name: "rotate-every", Value: formatEvery(p.Rotation.Every)}, {Name: "last-rotated", Value: formatTime(p.Rotation.LastRotated)},
+		rotateEvery(p.Rotation), lastRotated(p.Rotation), rotationDue(p.Rotation),
 	}
 }
 

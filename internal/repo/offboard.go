@@ -132,7 +132,7 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 			}
 			return []string{"userpass login " + name, "tokens issued to " + name}, r.c.DeleteUserpassUser(ctx, vault.UserpassMount, name)
 		}},
-		{"hand over mailbox and phone", func() ([]string, error) { return r.handOverContacts(ctx, name, to, dryRun) }},
+		{"hand over mailbox and phone", func() ([]string, error) { return r.handOverContacts(ctx, name, to, at, dryRun) }},
 		{"hand over and mark credentials for rotation", func() ([]string, error) {
 			return r.handOverCredentials(ctx, m, to, at, dryRun)
 		}},
@@ -166,7 +166,9 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 
 func contains(list []string, s string) bool { return records.Contains(list, s) }
 
-func (r *Repo) handOverContacts(ctx context.Context, from, to string, dryRun bool) ([]string, error) {
+// handOverContacts gives the successor the leaver's mailboxes and phones,
+// marked due for rotation: the leaver knew their passwords and PINs.
+func (r *Repo) handOverContacts(ctx context.Context, from, to string, at time.Time, dryRun bool) ([]string, error) {
 	var out []string
 	boxes, err := r.ListMailboxes(ctx)
 	if err != nil {
@@ -185,6 +187,9 @@ func (r *Repo) handOverContacts(ctx context.Context, from, to string, dryRun boo
 			return out, err
 		}
 		full.Assignee, full.UpdatedBy = to, r.who
+		if full.Rotation.DueSince.IsZero() {
+			full.Rotation.DueSince = at
+		}
 		if err := r.update(ctx, records.MailboxPath(full.Address), full.Encode(), v); err != nil {
 			return out, err
 		}
@@ -206,6 +211,9 @@ func (r *Repo) handOverContacts(ctx context.Context, from, to string, dryRun boo
 			return out, err
 		}
 		full.Assignee, full.UpdatedBy = to, r.who
+		if full.Rotation.DueSince.IsZero() {
+			full.Rotation.DueSince = at
+		}
 		if err := r.update(ctx, records.PhonePath(full.Number), full.Encode(), v); err != nil {
 			return out, err
 		}

@@ -105,6 +105,9 @@ func checkOffboarded(t *testing.T, c *vault.Client, r *repo.Repo, l vault.Layout
 	if m.Assignee != successor || p.Assignee != successor {
 		t.Errorf("mailbox held by %q, phone by %q", m.Assignee, p.Assignee)
 	}
+	if m.Rotation.DueSince.IsZero() || p.Rotation.DueSince.IsZero() {
+		t.Errorf("the leaver's mailbox and phone are not due for rotation: %+v, %+v", m.Rotation, p.Rotation)
+	}
 	for _, name := range []string{"seller-central", "ads"} {
 		cred, _, err := r.GetCredential(ctx, "acme-us", name)
 		if err != nil {

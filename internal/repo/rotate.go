@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -65,4 +66,65 @@ func (r *Repo) MarkRotated(ctx context.Context, store, name, password string, no
 	c.Password, c.Pending, c.PendingSince = password, "", time.Time{}
 	c.Rotation.LastRotated, c.Rotation.DueSince = now.UTC().Truncate(time.Second), time.Time{}
 	return r.UpdateCredential(ctx, c, v)
+}
+
+// editRotation reads a target's record, lets edit change its secret and
+// rotation facts, and writes it over the version read (check-and-set).
+// edit returns false to leave the record as it is.
+func (r *Repo) editRotation(ctx context.Context, t records.Target, edit func(secret *string, rot *records.Rotation) bool) error {
+	who, err := r.writer(ctx)
+	if err != nil {
+		return err
+	}
+	switch t.Kind {
+	case records.TargetMailbox:
+		m, v, err := r.GetMailbox(ctx, t.Address)
+		if err != nil || !edit(&m.Password, &m.Rotation) {
+			return err
+		}
+		m.UpdatedBy = who
+		return r.update(ctx, records.MailboxPath(m.Address), m.Encode(), v)
+	case records.TargetPhone:
+		p, v, err := r.GetPhone(ctx, t.Number)
+		if err != nil || !edit(&p.PIN, &p.Rotation) {
+			return err
+		}
+		p.UpdatedBy = who
+		return r.update(ctx, records.PhonePath(p.Number), p.Encode(), v)
+	default:
+		c, v, err := r.GetCredential(ctx, t.Store, t.Name)
+		if err != nil || !edit(&c.Password, &c.Rotation) {
+			return err
+		}
+		return r.UpdateCredential(ctx, c, v)
+	}
+}
+
+// MarkDue marks a record due for rotation now, by hand, as an offboarding
+// does; a record marked already keeps its first mark (and marked is
+// false).
+func (r *Repo) MarkDue(ctx context.Context, t records.Target, now time.Time) (marked bool, err error) {
+	err = r.editRotation(ctx, t, func(_ *string, rot *records.Rotation) bool {
+		if !rot.DueSince.IsZero() {
+			return false
+		}
+		rot.DueSince, marked = now.UTC().Truncate(time.Second), true
+		return true
+	})
+	return marked, err
+}
+
+// MarkRotationDone records a rotation done outside sellervault: a mailbox
+// password or SIM PIN changed at the provider, or a credential changed by
+// hand (as MarkRotated). The new secret is kept, last rotated is now, and
+// the record is no longer due.
+func (r *Repo) MarkRotationDone(ctx context.Context, t records.Target, secret string, now time.Time) error {
+	if t.Kind == records.TargetCredential {
+		return r.MarkRotated(ctx, t.Store, t.Name, secret, now)
+	}
+	return r.editRotation(ctx, t, func(s *string, rot *records.Rotation) bool {
+		*s = secret
+		rot.LastRotated, rot.DueSince = now.UTC().Truncate(time.Second), time.Time{}
+		return true
+	})
 }

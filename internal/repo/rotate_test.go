@@ -60,3 +60,65 @@ func TestRotationsRace(t *testing.T) {
 		t.Fatalf("after confirm: password %q pending %q", c.Password, c.Pending)
 	}
 }
+
+// Marking due by hand keeps the first mark; recording a rotation of a
+// mailbox or phone clears it, sets last-rotated and keeps the new secret.
+func TestMarkDueAndContactRotated(t *testing.T) {
+	ctx := context.Background()
+	r, _, _ := newRepo(t)
+	if err := r.AddMailbox(ctx, records.Mailbox{Address: "ops@acme.example", Password: "old-box", Assignee: "olga"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddPhone(ctx, records.Phone{Number: "+14155550100", PIN: "1234"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "x", Password: "pw"}); err != nil {
+		t.Fatal(err)
+	}
+	first := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	targets := []records.Target{
+		{Kind: records.TargetMailbox, Address: "ops@acme.example"},
+		{Kind: records.TargetPhone, Number: "+14155550100"},
+		{Kind: records.TargetCredential, Store: "acme-us", Name: "sc"},
+	}
+	for _, tg := range targets {
+		if marked, err := r.MarkDue(ctx, tg, first); err != nil || !marked {
+			t.Fatalf("mark %s: %v, %v", tg, marked, err)
+		}
+		if marked, err := r.MarkDue(ctx, tg, first.Add(time.Hour)); err != nil || marked {
+			t.Fatalf("mark %s again: %v, %v", tg, marked, err)
+		}
+	}
+	items, err := r.RotationItems(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := 0
+	for _, it := range items {
+		if it.DueSince.Equal(first) {
+			due++
+		}
+	}
+	if due != 3 {
+		t.Fatalf("%d items due since the first mark, want 3: %+v", due, items)
+	}
+	if _, err := r.MarkDue(ctx, records.Target{Kind: records.TargetMailbox, Address: "nobody@acme.example"}, first); !errors.Is(err, vault.ErrNotFound) {
+		t.Errorf("marking a missing mailbox: %v", err)
+	}
+
+	now := first.Add(48 * time.Hour)
+	if err := r.MarkRotationDone(ctx, targets[0], "new-box", now); err != nil {
+		t.Fatal(err)
+	}
+	m, _, _ := r.GetMailbox(ctx, "ops@acme.example")
+	if m.Password != "new-box" || !m.Rotation.LastRotated.Equal(now) || !m.Rotation.DueSince.IsZero() || m.Assignee != "olga" {
+		t.Errorf("mailbox after rotation: %+v", m)
+	}
+	if err := r.MarkRotationDone(ctx, targets[1], "9876", now); err != nil {
+		t.Fatal(err)
+	}
+	p, _, _ := r.GetPhone(ctx, "+14155550100")
+	if p.PIN != "9876" || !p.Rotation.LastRotated.Equal(now) || !p.Rotation.DueSince.IsZero() {
+		t.Errorf("phone after rotation: %+v", p)
+	}
+}

@@ -82,21 +82,38 @@ func (c *Client) UserpassLogin(ctx context.Context, mount, user, password string
 // AppRoleLogin gets a fresh secret ID for role and logs in with it, as the
 // scheduled job's bootstrap does; the caller needs rights on the role.
 func (c *Client) AppRoleLogin(ctx context.Context, mount, role string) (string, error) {
+	roleID, secretID, err := c.AppRoleCredentials(ctx, mount, role)
+	if err != nil {
+		return "", err
+	}
+	return c.AppRoleLoginWith(ctx, mount, roleID, secretID)
+}
+
+// AppRoleCredentials reads role's role ID and issues a new secret ID for
+// it: what a scheduled job needs to log in.
+func (c *Client) AppRoleCredentials(ctx context.Context, mount, role string) (roleID, secretID string, err error) {
 	idData, err := c.read(ctx, "read approle role id", "auth/"+mount+"/role/"+role+"/role-id")
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	secretID, err := c.write(ctx, "create approle secret id", "auth/"+mount+"/role/"+role+"/secret-id", nil)
+	secret, err := c.write(ctx, "create approle secret id", "auth/"+mount+"/role/"+role+"/secret-id", nil)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	if secretID == nil {
-		return "", &Error{Op: "create approle secret id", Path: "auth/" + mount + "/role/" + role, Kind: ErrBadRequest, Detail: "empty answer"}
+	if secret == nil || str(secret.Data, "secret_id") == "" || str(idData, "role_id") == "" {
+		return "", "", &Error{Op: "create approle secret id", Path: "auth/" + mount + "/role/" + role, Kind: ErrBadRequest, Detail: "empty answer"}
 	}
+	return str(idData, "role_id"), str(secret.Data, "secret_id"), nil
+}
+
+// AppRoleLoginWith logs in with a role ID and a secret ID (the scheduled
+// job's own credentials) and returns the client token.
+func (c *Client) AppRoleLoginWith(ctx context.Context, mount, roleID, secretID string) (string, error) {
 	path := "auth/" + mount + "/login"
-	secret, err := c.write(ctx, "log in", path, map[string]interface{}{
-		"role_id": str(idData, "role_id"), "secret_id": str(secretID.Data, "secret_id"),
-	})
+	secret, err := c.write(ctx, "log in", path, map[string]interface{}{"role_id": roleID, "secret_id": secretID})
+	if errors.Is(err, ErrBadRequest) { // Vault's answer to a wrong or expired secret ID
+		return "", &Error{Op: "log in", Path: path, Kind: ErrDenied, Detail: "invalid role ID or secret ID (an expired secret ID too: issue a new one)"}
+	}
 	if err != nil {
 		return "", err
 	}
