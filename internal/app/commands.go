@@ -16,6 +16,7 @@ func commands(env *Env) []*cli.Command {
 		staffCommand(env),
 		rotationCommand(env),
 		rotateCommand(env),
+		checkCommand(env),
 		loginCommand(env),
 		clipboardClearCommand(env),
 		completionCommand(env),

@@ -28,6 +28,9 @@ const (
 	ExitMismatch    = 9
 	ExitOverdue     = 10
 	ExitUndelivered = 11
+	ExitSuspicious  = 12
+	ExitUnknown     = 13
+	ExitFound       = 14
 )
 
 // exitCodeTable is what `sellervault help exit-codes` prints.
@@ -47,6 +50,9 @@ var exitCodeTable = []struct {
 	{ExitMismatch, "verification failed: the value differs from the golden copy (payout details may be tampered with)"},
 	{ExitOverdue, "something is overdue for rotation (rotation status)"},
 	{ExitUndelivered, "a reminder channel failed; the others were tried (rotation remind)"},
+	{ExitSuspicious, "suspicious: the sender or link imitates a marketplace or payout provider (check)"},
+	{ExitUnknown, "unknown: the sender or link is not on the allowlist, and imitates nothing on it (check)"},
+	{ExitFound, "secrets were found in the text (scan)"},
 }
 
 func printExitCodes(w io.Writer) error {
@@ -97,6 +103,12 @@ func exitCode(err error) int {
 		return ExitOverdue
 	case errors.Is(err, errUndelivered):
 		return ExitUndelivered
+	case errors.Is(err, errSuspicious):
+		return ExitSuspicious
+	case errors.Is(err, errUnknownDomain):
+		return ExitUnknown
+	case errors.Is(err, errFound):
+		return ExitFound
 	default:
 		return ExitError
 	}

@@ -31,6 +31,9 @@ func TestExitCodeValues(t *testing.T) {
 		{"ExitMismatch", ExitMismatch, 9},
 		{"ExitOverdue", ExitOverdue, 10},
 		{"ExitUndelivered", ExitUndelivered, 11},
+		{"ExitSuspicious", ExitSuspicious, 12},
+		{"ExitUnknown", ExitUnknown, 13},
+		{"ExitFound", ExitFound, 14},
 	}
 	for _, w := range want {
 		if w.got != w.code {
