@@ -14,7 +14,7 @@ const (
 	maxPhoneDigits = 15
 )
 
-// callingCodes is the set of assigned country calling codes of ITU-T
+// CallingCodes is the set of assigned country calling codes of ITU-T
 // E.164 (the ITU's list of assigned country codes, as in service: spare
 // and reserved codes such as 379 for Vatican City, which uses +39, are
 // left out), including the international non-geographic codes (800, 808,
@@ -22,7 +22,7 @@ const (
 // at start-up: each code is surrounded by spaces. Calling codes are prefix
 // free, so at most one of a number's first 1, 2 or 3 digits is a code.
 // It matches the calling codes that libphonenumber supports.
-const callingCodes = " " +
+const CallingCodes = " " +
 	// Zone 1: the North American Numbering Plan.
 	"1 " +
 	// Zone 2: Africa and some Atlantic islands.
@@ -58,7 +58,7 @@ const callingCodes = " " +
 // digits, or "" when none is.
 func callingCode(digits string) string {
 	for n := 1; n <= 3 && n <= len(digits); n++ {
-		if strings.Contains(callingCodes, " "+digits[:n]+" ") {
+		if strings.Contains(CallingCodes, " "+digits[:n]+" ") {
 			return digits[:n]
 		}
 	}

@@ -86,7 +86,7 @@ func TestParsePhone(t *testing.T) {
 // prefix of another (so a number has at most one), and the count that
 // libphonenumber v1.8.1 (nyaruka/phonenumbers) supports.
 func TestCallingCodes(t *testing.T) {
-	codes := strings.Fields(callingCodes)
+	codes := strings.Fields(CallingCodes)
 	if len(codes) != 215 {
 		t.Errorf("%d calling codes, want 215", len(codes))
 	}
