@@ -1,0 +1,472 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"filippo.io/age"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/secretin"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// passphraseFlags: a passphrase comes from a no-echo prompt, stdin or a
+// file, never from a flag value or the environment.
+func passphraseFlags(what string) []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "passphrase", Usage: what + " a passphrase: from a no-echo prompt, stdin (one line) or --passphrase-file"},
+		&cli.StringFlag{Name: "passphrase-file", Usage: "read the passphrase from `PATH` (implies --passphrase)"},
+	}
+}
+
+func backupCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "backup",
+		Usage: "write every record, values included, to an age-encrypted file",
+		Description: `Reads every live record of the team's KV mount (stores, credentials with
+pending passwords, mailboxes, phones, payout records and change requests,
+staff records, team settings), with its custom metadata, and writes them
+encrypted with age: to one or more age public keys (--recipient,
+--recipients-file), or to a passphrase (--passphrase). The file goes to -o
+FILE (created with mode 600, never overwritten) or to stdout, but never to
+a terminal.
+
+Not in a backup, and said so: deleted records, the reminder job's notes,
+the redaction index (rebuilt by ` + "`sellervault redact --reindex`" + `), TOTP
+seeds (Vault cannot export them: the backup lists the credentials whose
+key must be enrolled again) and logins (the backup lists the people to
+onboard again). Restore it with ` + "`sellervault restore FILE`" + `.`,
+		Flags: append([]cli.Flag{
+			&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}, Usage: "encrypt to the age public key `AGE_PUBLIC_KEY` (age1…; repeatable)"},
+			&cli.StringSliceFlag{Name: "recipients-file", Aliases: []string{"R"}, Usage: "encrypt to the age public keys in `PATH`, one a line (repeatable)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the backup to `FILE` (default: stdout, if it is not a terminal)"},
+		}, passphraseFlags("encrypt to")...),
+		Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+			recipients, sealedTo, err := s.backupRecipients(c)
+			if err != nil {
+				return err
+			}
+			out, finish, err := env.backupOutput(c.String("output"))
+			if err != nil {
+				return err
+			}
+			doc, dump, err := r.Dump(c.Context, repo.DumpOptions{Version: version()})
+			if err == nil {
+				err = backup.Seal(out, doc, recipients...)
+			}
+			if err = finish(err); err != nil {
+				return err
+			}
+			return s.reportBackup(c.String("output"), sealedTo, doc, dump)
+		}),
+	}
+}
+
+// backupRecipients reads the recipients, or the passphrase (asked twice
+// on a terminal); sealedTo says which, for the report.
+func (s *session) backupRecipients(c *cli.Context) ([]age.Recipient, string, error) {
+	keys, files := c.StringSlice("recipient"), c.StringSlice("recipients-file")
+	usePass := c.Bool("passphrase") || c.IsSet("passphrase-file")
+	switch {
+	case usePass && (len(keys) > 0 || len(files) > 0):
+		return nil, "", usagef("--passphrase cannot be combined with --recipient or --recipients-file: age seals a file to a passphrase alone")
+	case usePass:
+		pass, err := s.readPassphrase(c, "passphrase for the backup: ", true)
+		if err != nil {
+			return nil, "", err
+		}
+		if utf8.RuneCountInString(pass) < 12 {
+			s.env.say("warning: the passphrase is short (%d characters): anyone who gets the file can try to guess it offline; prefer a long one, or age keys", utf8.RuneCountInString(pass))
+		}
+		rec, err := backup.PassphraseRecipient(pass, backup.PassphraseWorkFactor)
+		if err != nil {
+			return nil, "", usageError{err}
+		}
+		return []age.Recipient{rec}, "a passphrase", nil
+	case len(keys) == 0 && len(files) == 0:
+		return nil, "", usagef("say who can open the backup: --recipient AGE_PUBLIC_KEY, --recipients-file PATH or --passphrase")
+	}
+	var out []age.Recipient
+	for _, k := range keys {
+		rec, err := backup.ParseRecipient(k)
+		if err != nil {
+			return nil, "", usageError{fmt.Errorf("--recipient: %w", err)}
+		}
+		out = append(out, rec)
+	}
+	for _, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, "", usageError{fmt.Errorf("--recipients-file: %w", err)}
+		}
+		recs, err := backup.ParseRecipientsFile(f)
+		f.Close()
+		if err != nil {
+			return nil, "", usageError{fmt.Errorf("--recipients-file %s: %w", path, err)}
+		}
+		out = append(out, recs...)
+	}
+	return out, plural(len(out), "age recipient"), nil
+}
+
+// readPassphrase reads a passphrase from --passphrase-file, the terminal
+// or stdin, through secretin.
+func (s *session) readPassphrase(c *cli.Context, prompt string, confirm bool) (string, error) {
+	pass, err := secretin.Read(secretin.Source{Stdin: s.env.Stdin, Stderr: s.env.Stderr, File: c.String("passphrase-file")},
+		secretin.Options{Prompt: prompt, Confirm: confirm})
+	switch {
+	case errors.Is(err, secretin.ErrAborted):
+		return "", errAborted
+	case errors.Is(err, secretin.ErrEmpty):
+		return "", usagef("the passphrase is empty; type it at the prompt, pipe it on standard input, or name a file with --passphrase-file")
+	case errors.Is(err, secretin.ErrMismatch), errors.Is(err, secretin.ErrTooLong),
+		errors.Is(err, secretin.ErrControl), errors.Is(err, secretin.ErrNotUTF8):
+		return "", usageError{err}
+	}
+	return pass, err
+}
+
+// backupOutput opens where the backup goes: a new file (mode 600, never
+// one that exists), or stdout unless it is a terminal. finish closes it,
+// and removes a file whose backup failed.
+func (e *Env) backupOutput(path string) (io.Writer, func(error) error, error) {
+	if path == "" || path == "-" {
+		if f, ok := e.Stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			return nil, nil, usagef("refusing to write an encrypted backup to a terminal: use -o FILE, or redirect stdout to a file")
+		}
+		return e.Stdout, func(err error) error { return err }, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil, nil, usagef("%s exists: choose another name (a backup never overwrites a file)", path)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func(err error) error {
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path)
+		}
+		return err
+	}, nil
+}
+
+// backupView is the JSON report of a backup (never a value).
+type backupView struct {
+	Team           string         `json:"team"`
+	File           string         `json:"file"`
+	SealedTo       string         `json:"sealed_to"`
+	Records        map[string]int `json:"records"`
+	DeletedSkipped int            `json:"deleted_skipped"`
+	NotBackedUp    []string       `json:"not_backed_up"`
+	ReminderNotes  int            `json:"reminder_notes_skipped"`
+	RedactIndex    int            `json:"redaction_index_entries_skipped"`
+	TOTPReenrol    []string       `json:"totp_reenrol"`
+	Onboard        []string       `json:"onboard_again"`
+}
+
+func (s *session) reportBackup(file, sealedTo string, doc *backup.Document, dump *repo.DumpReport) error {
+	env := s.env
+	v := backupView{Team: doc.Team, File: file, SealedTo: sealedTo, Records: doc.Counts(), DeletedSkipped: doc.DeletedSkipped,
+		NotBackedUp: append(append([]string{}, dump.Unknown...), dump.MetadataOnly...), ReminderNotes: dump.Notes,
+		RedactIndex: dump.IndexEntries, TOTPReenrol: []string{}, Onboard: []string{}}
+	if v.File == "" {
+		v.File = "-"
+	}
+	for _, k := range doc.TOTPReenrol {
+		v.TOTPReenrol = append(v.TOTPReenrol, k.Credential)
+	}
+	for _, p := range doc.Staff {
+		if p.Status == "active" {
+			v.Onboard = append(v.Onboard, personLabel(p))
+		}
+	}
+	where := file
+	if file == "" || file == "-" {
+		where = "stdout"
+	}
+	env.say("backed up %s of team %s to %s, encrypted to %s", plural(len(doc.Records), "record"), doc.Team, where, sealedTo)
+	if doc.DeletedSkipped > 0 {
+		env.say("left out %s whose current version is deleted", plural(doc.DeletedSkipped, "record"))
+	}
+	if len(v.NotBackedUp) > 0 {
+		env.say("warning: not backed up, outside sellervault's folders or without data: %s", strings.Join(v.NotBackedUp, ", "))
+	}
+	if len(v.TOTPReenrol) > 0 {
+		env.say("Vault cannot export TOTP seeds: after a restore, enrol these again: %s", strings.Join(v.TOTPReenrol, ", "))
+	}
+	if len(v.Onboard) > 0 {
+		env.say("logins cannot be exported: after a restore, onboard these people again: %s", strings.Join(v.Onboard, ", "))
+	}
+	if file == "" || file == "-" {
+		return nil // stdout holds the backup
+	}
+	if s.format == "json" {
+		return env.writeJSON(v)
+	}
+	rows := [][]string{
+		{"team", doc.Team},
+		{"file", file},
+		{"encrypted to", sealedTo},
+		{"records", countsText(doc)},
+		{"deleted, left out", fmt.Sprint(doc.DeletedSkipped)},
+		{"not backed up", orDash(strings.Join(v.NotBackedUp, ", "))},
+		{"reminder notes", fmt.Sprintf("%d left out", dump.Notes)},
+		{"redaction index", fmt.Sprintf("%d entries left out (rebuilt by `sellervault redact --reindex`)", dump.IndexEntries)},
+		{"totp to re-enrol", orDash(strings.Join(v.TOTPReenrol, ", "))},
+		{"onboard again", orDash(strings.Join(v.Onboard, ", "))},
+	}
+	return env.writeTable(nil, rows)
+}
+
+func restoreCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:      "restore",
+		Usage:     "restore a backup into an initialised, empty team mount",
+		ArgsUsage: "FILE",
+		Description: `Decrypts FILE (made by ` + "`sellervault backup`" + `) with the age identities of
+--identity PATH, or with the passphrase (--passphrase: a no-echo prompt,
+stdin or --passphrase-file), checks all of it, and writes its records into
+the team's mount, which must be initialised (` + "`sellervault init`" + `) and hold
+no record but what init writes. Nothing is written when the file is
+damaged, cut short, opened with the wrong key, or the mount is not empty.
+
+Each record is created with check-and-set 0, then its custom metadata is
+set; the team settings replace init's. TOTP seeds and logins are not in a
+backup: credentials whose TOTP key is not in this Vault have their link
+cleared (metadata totp_reenrol=required) and are listed to enrol again;
+active staff records become "not-onboarded" and their people are listed to
+onboard again. The redaction index is not restored: run
+` + "`sellervault redact --reindex`" + ` after. FILE "-" reads the backup from stdin.`,
+		Flags: append([]cli.Flag{
+			&cli.StringSliceFlag{Name: "identity", Aliases: []string{"i"}, Usage: "decrypt with the age secret keys in `PATH` (as age-keygen writes; repeatable)"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "check the backup and the mount, print the plan, write nothing"},
+		}, passphraseFlags("decrypt with")...),
+		Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+			file := oneArg(c)
+			identities, err := s.restoreIdentities(c, file)
+			if err != nil {
+				return err
+			}
+			doc, err := env.openBackup(file, identities)
+			if err != nil {
+				return err
+			}
+			rep, err := r.Restore(c.Context, doc, repo.RestoreOptions{DryRun: c.Bool("dry-run")})
+			var partial *repo.PartialRestoreError
+			switch {
+			case errors.As(err, &partial):
+				return s.reportPartial(partial, rep)
+			case errors.Is(err, repo.ErrNotEmpty):
+				return env.failWithHint(err, "restore into an empty mount: `sellervault init --mount NEWNAME` then `sellervault restore FILE --mount NEWNAME`, or a Vault where this team's mount holds nothing yet")
+			case errors.Is(err, repo.ErrNotInitialised):
+				return env.failWithHint(err, "run `sellervault init` (with the same --mount) on this Vault, then restore")
+			case err != nil:
+				return err
+			}
+			return s.reportRestore(rep)
+		}),
+	}
+}
+
+// restoreIdentities reads the key files, or the passphrase.
+func (s *session) restoreIdentities(c *cli.Context, file string) ([]age.Identity, error) {
+	paths := c.StringSlice("identity")
+	usePass := c.Bool("passphrase") || c.IsSet("passphrase-file")
+	switch {
+	case usePass && len(paths) > 0:
+		return nil, usagef("--identity and --passphrase: choose one (a backup is sealed to keys or to a passphrase)")
+	case usePass:
+		if file == "-" && !c.IsSet("passphrase-file") {
+			return nil, usagef("the backup comes from stdin, so the passphrase cannot: use --passphrase-file PATH")
+		}
+		pass, err := s.readPassphrase(c, "passphrase of the backup: ", false)
+		if err != nil {
+			return nil, err
+		}
+		id, err := backup.PassphraseIdentity(pass)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		return []age.Identity{id}, nil
+	case len(paths) == 0:
+		return nil, usagef("say how to open the backup: --identity PATH (an age key file) or --passphrase")
+	}
+	var out []age.Identity
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--identity: %w", err)}
+		}
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
+			s.env.say("warning: identity file %q can be read by other users (mode %04o); run chmod 600 on it", path, fi.Mode().Perm())
+		}
+		ids, err := backup.ParseIdentities(f)
+		f.Close()
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--identity %s: %w", path, err)}
+		}
+		out = append(out, ids...)
+	}
+	return out, nil
+}
+
+// openBackup reads, decrypts and checks the whole file before anything
+// is written.
+func (e *Env) openBackup(file string, identities []age.Identity) (*backup.Document, error) {
+	var in io.Reader = e.Stdin
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		defer f.Close()
+		in = f
+	}
+	doc, err := backup.Open(in, identities...)
+	switch {
+	case errors.Is(err, backup.ErrWrongKey):
+		return nil, e.failWithHint(deniedError{fmt.Errorf("%s: %w", file, err)}, "nothing was written; check which key or passphrase the backup was made with")
+	case errors.Is(err, backup.ErrDamaged), errors.Is(err, backup.ErrNotAge):
+		return nil, e.failWithHint(usageError{fmt.Errorf("%s: %w", file, err)}, "nothing was written; use an intact copy of the backup")
+	case err != nil:
+		return nil, e.failWithHint(fmt.Errorf("%s: %w", file, err), "nothing was written")
+	}
+	return doc, nil
+}
+
+// deniedError: the wrong key is a permission problem, for the exit code.
+type deniedError struct{ err error }
+
+func (e deniedError) Error() string        { return e.err.Error() }
+func (e deniedError) Unwrap() error        { return e.err }
+func (e deniedError) Is(target error) bool { return target == vault.ErrDenied }
+
+// failWithHint reports an error with its own hint line, and returns it
+// for its exit code only.
+func (e *Env) failWithHint(err error, hint string) error {
+	e.say("%v", err)
+	e.say("hint: %s", hint)
+	return silentError{err}
+}
+
+// restoreView is the JSON report of a restore.
+type restoreView struct {
+	*repo.RestoreReport
+	RedactIndex string `json:"redaction_index"`
+}
+
+func (s *session) reportRestore(rep *repo.RestoreReport) error {
+	env := s.env
+	if rep.DryRun {
+		env.say("dry run: %s of team %s (backup made %s) would be restored into mount %s; nothing was written",
+			plural(rep.Planned, "record"), rep.Team, rep.CreatedAt.Format(time.RFC3339), rep.Mount)
+	} else {
+		env.say("restored %s of team %s (backup made %s) into mount %s",
+			plural(len(rep.Written), "record"), rep.Team, rep.CreatedAt.Format(time.RFC3339), rep.Mount)
+	}
+	cleared := "was cleared"
+	if rep.DryRun {
+		cleared = "would be cleared"
+	}
+	onboard := make([]string, 0, len(rep.Onboard))
+	for _, p := range rep.Onboard {
+		onboard = append(onboard, personLabel(p))
+	}
+	if len(rep.TOTPReenrol) > 0 {
+		env.say("TOTP seeds are not in a backup: enrol these again with `sellervault totp add STORE/NAME` (each one's link to its missing key %s): %s", cleared, strings.Join(rep.TOTPReenrol, ", "))
+	}
+	if len(rep.TOTPKept) > 0 {
+		env.say("TOTP keys already in this Vault, links kept: %s", strings.Join(rep.TOTPKept, ", "))
+	}
+	if len(onboard) > 0 {
+		env.say("logins are not in a backup: onboard these people again (`sellervault staff onboard NAME --role ROLE [--stores S,T]`): %s", strings.Join(onboard, ", "))
+	}
+	if len(rep.PendingPayout) > 0 {
+		env.say("warning: pending payout changes were proposed under the old Vault's logins and their cooling-off starts again; the self-approval check cannot tell who proposed them: reject them (`sellervault payout reject ID`) and propose again: %s", strings.Join(rep.PendingPayout, ", "))
+	}
+	env.say("the redaction index is not restored: run `sellervault redact --reindex`")
+	if s.format == "json" {
+		return env.writeJSON(restoreView{RestoreReport: rep, RedactIndex: "not restored: run `sellervault redact --reindex`"})
+	}
+	count := fmt.Sprintf("%d written", len(rep.Written))
+	if rep.DryRun {
+		count = fmt.Sprintf("%d would be written (dry run)", rep.Planned)
+	}
+	rows := [][]string{
+		{"team", rep.Team},
+		{"mount", rep.Mount},
+		{"backup made", rep.CreatedAt.Format(time.RFC3339)},
+		{"records", count},
+		{"deleted, not in backup", fmt.Sprint(rep.DeletedSkipped)},
+		{"totp to re-enrol", orDash(strings.Join(rep.TOTPReenrol, ", "))},
+		{"totp kept", orDash(strings.Join(rep.TOTPKept, ", "))},
+		{"onboard again", orDash(strings.Join(onboard, ", "))},
+		{"pending payout", orDash(strings.Join(rep.PendingPayout, ", "))},
+		{"redaction index", "not restored: run `sellervault redact --reindex`"},
+	}
+	return env.writeTable(nil, rows)
+}
+
+// reportPartial says exactly what a failed restore wrote.
+func (s *session) reportPartial(p *repo.PartialRestoreError, rep *repo.RestoreReport) error {
+	env := s.env
+	env.say("%v", p)
+	for _, path := range p.Written {
+		env.say("written: %s", path)
+	}
+	if p.DataOnly != "" {
+		env.say("written without its metadata: %s", p.DataOnly)
+	}
+	if len(p.Written) == 0 && p.DataOnly == "" {
+		env.say("hint: no record was written; fix the cause and restore again")
+	} else {
+		env.say("hint: the mount holds part of the backup now; fix the cause, then empty it (`vault secrets disable %s`), run `sellervault init` and restore again", rep.Mount)
+	}
+	if s.format == "json" && rep != nil {
+		_ = env.writeJSON(restoreView{RestoreReport: rep, RedactIndex: "not restored"})
+	}
+	return silentError{p}
+}
+
+func personLabel(p backup.Person) string {
+	label := p.Name + " (" + p.Role
+	if len(p.Stores) > 0 {
+		label += ": " + strings.Join(p.Stores, ",")
+	}
+	return label + ")"
+}
+
+func countsText(doc *backup.Document) string {
+	counts := doc.Counts()
+	var parts []string
+	for _, k := range []string{"store", "credential", "mailbox", "phone", "payout", "payout-request", "payout-decision", "staff", "settings", "other"} {
+		if n := counts[k]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+		}
+	}
+	return fmt.Sprintf("%d (%s)", len(doc.Records), strings.Join(parts, ", "))
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

@@ -1,0 +1,97 @@
+// Package backup is the model of a sellervault backup: the document that
+// holds a team's records, its strict decoder, and its age encryption.
+// It is pure Go; package repo fills a Document from Vault and writes one
+// back, and the app's `backup` and `restore` commands move it through a
+// file.
+//
+// # What a backup holds
+//
+// Every live record of the team's KV v2 mount (PREFIX/): stores,
+// credentials (with pending passwords of rotations under way), mailboxes,
+// phones, payout records, payout change requests and their decisions,
+// staff records, and the team settings (_meta/settings). For each, the
+// current version's data and the record's custom metadata (rotation
+// facts, owners, assignees …). Values are included: a backup is as
+// secret as the vault, and it exists only encrypted.
+//
+// Left out, and said so:
+//
+//   - _meta/init, which `sellervault init` writes on the vault restored into;
+//   - _meta/reminders/…, the reminder job's notes (it sends again at worst);
+//   - _meta/redact/…, the redaction index: `sellervault redact --reindex`
+//     rebuilds it after a restore;
+//   - records whose current version is deleted (soft delete): counted in
+//     deleted_skipped; older versions and history are not backed up;
+//   - paths outside the record folders (written by hand with `vault kv
+//     put`): listed by the backup command, never restored.
+//
+// What Vault cannot export:
+//
+//   - TOTP seeds. The TOTP engine never returns a seed it was given. The
+//     backup lists, in totp_reenrol, each credential that links to a TOTP
+//     key; after a restore, those keys must be enrolled again (`sellervault
+//     totp add STORE/NAME` with a new seed from the marketplace's 2-step
+//     settings).
+//   - Logins. Identities, userpass passwords and group memberships are
+//     Vault's, not records. The backup lists the team's people (staff
+//     records, and members of the team's role groups) in staff, so that a
+//     manager can onboard them again.
+//
+// # The file
+//
+// An age file (https://age-encryption.org/v1), binary, encrypted either
+// to one or more age public keys (X25519 "age1…", or post-quantum
+// "age1pq1…") or to one passphrase (age's scrypt recipient; it cannot be
+// mixed with keys). Inside is one JSON document:
+//
+//	{
+//	 "format": "sellervault-backup",
+//	 "version": 1,
+//	 "created_at": "2025-06-01T09:00:00Z",
+//	 "team": "sellervault",
+//	 "sellervault_version": "v1.4.0",
+//	 "records": [
+//	  {"path": "stores/acme-us", "data": {"kind": "store", …}, "custom_metadata": {"kind": "store", …}},
+//	  {"path": "stores/acme-us/creds/seller-central", "data": {…, "password": "…", "totp": "acme-us.seller-central"}, "custom_metadata": {…}}
+//	 ],
+//	 "totp_reenrol": [{"credential": "acme-us/seller-central", "issuer": "Amazon", "account": "ops@acme.example"}],
+//	 "staff": [{"name": "olga", "role": "ops", "stores": ["acme-us"], "status": "active", "staff_record": true}],
+//	 "deleted_skipped": 1
+//	}
+//
+// Records are sorted by path. Numbers in data are kept as written
+// (json.Number).
+//
+// # Reading one: strictly
+//
+// A backup file is outside input: it may be damaged, cut short, made by
+// another release, or made by someone else. Open reads and authenticates
+// the whole age file before it decodes anything (a truncated file is
+// ErrDamaged, never a shorter backup), and Decode refuses, with an error
+// matching ErrInvalid that names the record but never a value:
+//
+//   - anything but one JSON object of valid UTF-8 with nothing after it,
+//     longer than MaxPlaintext, or nested deeper than MaxDepth;
+//   - a name twice in one object, or a field name it does not know
+//     (names are case-sensitive);
+//   - another format, or a version other than Version;
+//   - a record path outside stores/, contacts/email/, contacts/phone/,
+//     staff/, proposals/payout/, proposals/payout-decisions/ and
+//     _meta/settings; with an empty, "." or ".." part, a backslash, a
+//     space or control character; or one path twice;
+//   - custom metadata that is not a string, empty, or past Vault's limits
+//     (64 keys, 128-byte keys, 512-byte values);
+//   - a totp_reenrol list that does not name exactly the credentials in
+//     the backup that link to a TOTP key, and people named twice, with an
+//     unknown role, or said to have a staff record the backup lacks.
+//
+// A restore validates the whole document, and the vault it restores into,
+// before its first write.
+//
+// # Keys and passphrases
+//
+// Recipients are public keys; ParseRecipient refuses a secret key given
+// by mistake (without echoing it) and SSH keys. Identity files are what
+// age-keygen writes. A passphrase never comes from a flag or the
+// environment: the app reads it with package secretin.
+package backup
