@@ -64,10 +64,10 @@ func TestStartInitialisesAndLoadsDemo(t *testing.T) {
 	for _, store := range demo.Stores {
 		g, err := c.GroupByName(ctx, l.StoreGroup(store.Name))
 		if err != nil {
-			t.Fatalf("store group %s: %v", store, err)
+			t.Fatalf("store group %s: %v", store.Name, err)
 		}
 		if len(g.MemberEntityIDs) != 1 {
-			t.Errorf("store %s has %d members, want 1", store, len(g.MemberEntityIDs))
+			t.Errorf("store %s has %d members, want 1", store.Name, len(g.MemberEntityIDs))
 		}
 	}
 	// Loading the demo again duplicates nothing.

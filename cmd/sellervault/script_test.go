@@ -122,6 +122,7 @@ func TestScripts(t *testing.T) {
 			"capture":        cmdCapture,
 			"hook-server":    cmdHookServer,
 			"write-file":     cmdWriteFile,
+			"backup-test":    cmdBackupTest,
 		},
 	})
 }

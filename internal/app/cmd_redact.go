@@ -1,6 +1,130 @@
 package app
 
-import "errors"
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sellervault/sellervault/internal/redact"
+	"github.com/sellervault/sellervault/internal/repo"
+)
 
 // errFound: scan found secrets in the text.
 var errFound = errors.New("secrets found")
+
+var patternsOnlyFlag = &cli.BoolFlag{Name: "patterns-only", Usage: "patterns only (IBANs, card numbers, otpauth URIs, TOTP seeds, Vault tokens, private keys): offline, no Vault"}
+
+// redactOptions loads what detection needs: the team's index and a
+// Transit hasher, or nothing with --patterns-only.
+func (e *Env) redactOptions(c *cli.Context) (redact.Options, error) {
+	if c.Bool("patterns-only") {
+		return redact.Options{PatternsOnly: true}, nil
+	}
+	s, err := e.newSession(c)
+	if err != nil {
+		return redact.Options{}, err
+	}
+	if err := s.requireToken(); err != nil {
+		return redact.Options{}, err
+	}
+	r := repo.New(s.client, s.layout)
+	index, err := r.RedactIndex(c.Context)
+	if err != nil {
+		return redact.Options{}, fmt.Errorf("the redaction index: %w (--patterns-only works without Vault)", err)
+	}
+	return redact.Options{Index: index, Hasher: r.Hasher()}, nil
+}
+
+func redactCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name: "redact",
+		Usage: "copy stdin to stdout with the team's known secrets and secret-shaped strings replaced by [REDACTED:kind], " +
+			"before text goes to a chat, a ticket or an AI tool",
+		Flags: []cli.Flag{
+			patternsOnlyFlag,
+			&cli.BoolFlag{Name: "reindex", Usage: "rebuild the redaction index from every record's values (managers), then exit"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.Bool("reindex") {
+				return env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					rep, err := r.Reindex(c.Context)
+					if err != nil {
+						return err
+					}
+					env.say("rebuilt the redaction index: %d values of %d records", rep.Entries, rep.Records)
+					return nil
+				})(c)
+			}
+			o, err := env.redactOptions(c)
+			if err != nil {
+				return err
+			}
+			out := bufio.NewWriterSize(env.Stdout, 64<<10)
+			stats, err := redact.Redact(c.Context, env.Stdin, out, o)
+			if err != nil {
+				return fmt.Errorf("redact: %w (the output is incomplete: do not send it)", err)
+			}
+			if err := out.Flush(); err != nil {
+				return err
+			}
+			if stats.Findings > 0 {
+				env.say("redacted %d", stats.Findings)
+			}
+			return nil
+		},
+	}
+}
+
+func scanCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:      "scan",
+		Usage:     "find the team's known secrets and secret-shaped strings in files (or stdin): prints LINE:COLUMN KIND, never the value; exit 14 when something is found",
+		ArgsUsage: "[FILE...]",
+		Flags:     []cli.Flag{patternsOnlyFlag},
+		Action: func(c *cli.Context) error {
+			o, err := env.redactOptions(c)
+			if err != nil {
+				return err
+			}
+			type input struct {
+				name string
+				open func() (io.ReadCloser, error)
+			}
+			var inputs []input
+			for _, path := range c.Args().Slice() {
+				inputs = append(inputs, input{path, func() (io.ReadCloser, error) { return os.Open(path) }})
+			}
+			if len(inputs) == 0 {
+				inputs = append(inputs, input{"", func() (io.ReadCloser, error) { return io.NopCloser(env.Stdin), nil }})
+			}
+			found := 0
+			for _, in := range inputs {
+				f, err := in.open()
+				if err != nil {
+					return err
+				}
+				findings, err := redact.Scan(c.Context, f, o)
+				f.Close()
+				if err != nil {
+					return fmt.Errorf("scan %s: %w", orDash(in.name), err)
+				}
+				found += len(findings)
+				for _, fd := range findings {
+					prefix := ""
+					if in.name != "" {
+						prefix = in.name + ":"
+					}
+					fmt.Fprintf(env.Stdout, "%s%d:%d %s\n", prefix, fd.Line, fd.Column, fd.Kind)
+				}
+			}
+			if found > 0 {
+				return fmt.Errorf("%d %w: redact them (`sellervault redact`) before the text is sent", found, errFound)
+			}
+			return nil
+		},
+	}
+}

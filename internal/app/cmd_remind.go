@@ -11,12 +11,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sellervault/sellervault/internal/notify"
-	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/rotation"
 	"github.com/sellervault/sellervault/internal/secretin"
 	"github.com/sellervault/sellervault/internal/vault"
-	"github.com/sellervault/sellervault/policies"
 )
 
 // errUndelivered: at least one channel did not take its reminder.
@@ -31,7 +29,7 @@ func remindCommand(env *Env) *cli.Command {
 			&cli.StringFlag{Name: "channels", Usage: "the channels file (JSON; it holds webhook tokens: mode 600)"},
 			&cli.StringFlag{Name: "role-id", Usage: "log in with the reminder AppRole of this role ID (else the current token)"},
 			&cli.StringFlag{Name: "secret-id-file", Usage: "the AppRole secret ID from `PATH` (else stdin)"},
-			&cli.StringFlag{Name: "due-within", Value: "14d", Usage: "what counts as due soon"},
+			dueWithinFlag,
 			&cli.StringFlag{Name: "quiet-period", Usage: "do not repeat an unchanged reminder within this long (default: the channels file's, else 3d)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "show what would be sent; send nothing, record nothing"},
 		},
@@ -54,6 +52,7 @@ func remindCommand(env *Env) *cli.Command {
 
 type remindOptions struct {
 	window   time.Duration
+	defaults rotation.Defaults
 	quiet    time.Duration
 	dryRun   bool
 	channels []notify.Channel
@@ -62,7 +61,7 @@ type remindOptions struct {
 func parseRemindOptions(c *cli.Context) (remindOptions, error) {
 	o := remindOptions{quiet: rotation.DefaultQuietPeriod, dryRun: c.Bool("dry-run")}
 	var err error
-	if o.window, err = parsed(records.ParseInterval(c.String("due-within"))); err != nil {
+	if o.window, o.defaults, err = schedule(c); err != nil {
 		return o, err
 	}
 	quiet := c.String("quiet-period")
@@ -125,16 +124,12 @@ type channelOutcome struct {
 }
 
 func (s *session) remind(ctx context.Context, r *repo.Repo, o remindOptions) error {
-	defaults, err := rotation.ParseDefaults(policies.RotationDefaults())
-	if err != nil {
-		return err
-	}
 	items, err := r.RotationItems(ctx, "")
 	if err != nil {
 		return err
 	}
 	now := time.Now()
-	reminders := rotation.Reminders(rotation.Report(items, defaults, now, o.window))
+	reminders := rotation.Reminders(rotation.Report(items, o.defaults, now, o.window))
 	if len(o.channels) == 0 { // --dry-run without channels: show the message
 		_, err := fmt.Fprint(s.env.Stdout, reminderMessage(s.layout.Prefix, now, reminders).Text(0))
 		return err

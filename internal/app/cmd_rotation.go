@@ -27,16 +27,12 @@ func rotationCommand(env *Env) *cli.Command {
 				Name:  "status",
 				Usage: "overdue, due-soon and ok records with owner and due date, from metadata only; exit 10 when something is overdue",
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: "due-within", Value: "14d", Usage: "what counts as due soon"},
+					dueWithinFlag,
 					&cli.StringFlag{Name: "owner", Usage: "only records this person owns or holds"},
 					&cli.StringFlag{Name: "store", Usage: "only this store's credentials"},
 				},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					window, err := parsed(records.ParseInterval(c.String("due-within")))
-					if err != nil {
-						return err
-					}
-					defaults, err := rotation.ParseDefaults(policies.RotationDefaults())
+					window, defaults, err := schedule(c)
 					if err != nil {
 						return err
 					}
@@ -113,6 +109,19 @@ func rotationCommand(env *Env) *cli.Command {
 			remindSetupCommand(env),
 		},
 	}
+}
+
+var dueWithinFlag = &cli.StringFlag{Name: "due-within", Value: "14d", Usage: "what counts as due soon"}
+
+// schedule reads --due-within and the reviewed default intervals
+// (policies/rotation.conf).
+func schedule(c *cli.Context) (time.Duration, rotation.Defaults, error) {
+	window, err := parsed(records.ParseInterval(c.String("due-within")))
+	if err != nil {
+		return 0, nil, err
+	}
+	defaults, err := rotation.ParseDefaults(policies.RotationDefaults())
+	return window, defaults, err
 }
 
 func (s *session) printRotation(results []rotation.Result) error {

@@ -20,6 +20,7 @@ func storeCommand(env *Env) *cli.Command {
 					&cli.StringFlag{Name: "marketplace", Required: true, Usage: "e.g. amazon, ebay, shopify, walmart"},
 					&cli.StringFlag{Name: "region", Required: true, Usage: "country code (us, de, uk …), eu or global"},
 					&cli.StringFlag{Name: "notes", Usage: "free text (not secret)"},
+					&cli.BoolFlag{Name: "sensitive", Usage: "its name must not be pasted into chats: `redact` and `scan` find it"},
 				},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
 					name, err := parsed(records.ParseStoreName(oneArg(c)))
@@ -34,7 +35,7 @@ func storeCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					if err := r.AddStore(c.Context, records.Store{Name: name, Marketplace: market, Region: region, Notes: c.String("notes")}); err != nil {
+					if err := r.AddStore(c.Context, records.Store{Name: name, Marketplace: market, Region: region, Notes: c.String("notes"), Sensitive: c.Bool("sensitive")}); err != nil {
 						return err
 					}
 					env.say("added store %s (%s, %s)", name, market, region)

@@ -2,10 +2,12 @@ package app
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/policies"
 )
@@ -75,11 +77,12 @@ type session struct {
 
 var errNotLoggedIn = errors.New("not logged in")
 
-// newSession reads the global flags and builds a Vault client.
-func (e *Env) newSession(c *cli.Context) (*session, error) {
+// newSession reads the global flags and builds a Vault client. --format
+// is table or json, or one of the command's own extra formats.
+func (e *Env) newSession(c *cli.Context, extraFormats ...string) (*session, error) {
 	format := orDefault(lookup(c, flagFormat).String(flagFormat), "table")
-	if format != "table" && format != "json" {
-		return nil, usagef("--format %q: use table or json", format)
+	if allowed := append([]string{"table", "json"}, extraFormats...); !records.Contains(allowed, format) {
+		return nil, usagef("--format %q: use %s or %s", format, strings.Join(allowed[:len(allowed)-1], ", "), allowed[len(allowed)-1])
 	}
 	layout, err := vault.NewLayout(orDefault(lookup(c, flagMount).String(flagMount), policies.DefaultPrefix))
 	if err != nil {

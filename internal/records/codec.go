@@ -21,6 +21,8 @@ var notInMetadata = map[string]bool{"login": true, "notes": true}
 type Encoded struct {
 	Data     map[string]interface{}
 	Metadata map[string]string
+	// Sensitive are the values the redaction index must know.
+	Sensitive []Sensitive
 }
 
 func encode(kind string, fields []Field, updatedBy string) Encoded {
@@ -31,6 +33,9 @@ func encode(kind string, fields []Field, updatedBy string) Encoded {
 	for _, f := range fields {
 		key := strings.ReplaceAll(f.Name, "-", "_")
 		e.Data[key] = f.Value
+		if f.Redact != "" && f.Value != "" {
+			e.Sensitive = append(e.Sensitive, Sensitive{Kind: f.Redact, Value: f.Value})
+		}
 		if !f.Secret && !notInMetadata[f.Name] && f.Value != "" {
 			e.Metadata[key] = f.Value
 		}
@@ -87,7 +92,8 @@ func (v values) rotation() Rotation {
 }
 
 func (v values) store() Store {
-	return Store{Name: v("name"), Marketplace: v("marketplace"), Region: v("region"), Notes: v("notes"), UpdatedBy: v(keyUpdatedBy)}
+	return Store{Name: v("name"), Marketplace: v("marketplace"), Region: v("region"), Notes: v("notes"),
+		Sensitive: v("sensitive") == "yes", UpdatedBy: v(keyUpdatedBy)}
 }
 
 func (v values) credential() Credential {

@@ -105,3 +105,30 @@ func FuzzParseEmail(f *testing.F) {
 		}
 	})
 }
+
+func TestMaskEmailAndPhone(t *testing.T) {
+	emails := map[string]string{
+		"ops-us@acme.example":     "o*****@a***.example",
+		"a@b.co":                  "a***@b***.co",
+		"tom.private@example.com": "t**********@e******.com",
+		"nodomain":                Masked,
+		"@x.com":                  Masked,
+	}
+	for in, want := range emails {
+		if got := MaskEmail(in); got != want {
+			t.Errorf("MaskEmail(%q) = %q, want %q", in, got, want)
+		}
+	}
+	phones := map[string]string{
+		"+14155550100":  "+1********00",
+		"+447700900123": "+44********23",
+		"+4930123":      "+49***23",
+		"14155550100":   Masked,
+		"+123":          Masked,
+	}
+	for in, want := range phones {
+		if got := MaskPhone(in); got != want {
+			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -56,6 +56,10 @@ type Field struct {
 	Name   string
 	Value  string
 	Secret bool
+	// Redact is the redaction kind of a value that must not be pasted
+	// into chats ("password", "email", "phone", "login", "store"), which
+	// goes into the redaction index; "" for none.
+	Redact string
 }
 
 // Store is a seller account on a marketplace.
@@ -64,6 +68,7 @@ type Store struct {
 	Marketplace string
 	Region      string
 	Notes       string
+	Sensitive   bool // its name must not be pasted into chats: redaction finds it
 	UpdatedBy   string
 }
 
@@ -121,22 +126,39 @@ type Phone struct {
 // Fields lists a store's fields in display order.
 func (s Store) Fields() []Field {
 	return []Field{
-		{Name: "name", Value: s.Name}, {Name: "marketplace", Value: s.Marketplace},
+		{Name: "name", Value: s.Name, Redact: s.redactName()}, {Name: "marketplace", Value: s.Marketplace},
 		{Name: "region", Value: s.Region}, {Name: "notes", Value: s.Notes},
+		{Name: "sensitive", Value: yesOrEmpty(s.Sensitive)},
 	}
+}
+
+// redactName: a store's name goes into the redaction index when the
+// store is marked sensitive (its name says whose business it is).
+func (s Store) redactName() string {
+	if s.Sensitive {
+		return RedactStore
+	}
+	return ""
+}
+
+func yesOrEmpty(b bool) string {
+	if b {
+		return "yes"
+	}
+	return ""
 }
 
 // Fields lists a credential's fields in display order.
 func (c Credential) Fields() []Field {
 	return []Field{
 		{Name: "store", Value: c.Store}, {Name: "name", Value: c.Name},
-		{Name: "login", Value: c.Login}, {Name: "password", Value: c.Password, Secret: true},
+		{Name: "login", Value: c.Login, Redact: RedactLogin}, {Name: "password", Value: c.Password, Secret: true, Redact: RedactPassword},
 		{Name: "url", Value: c.URL}, {Name: "notes", Value: c.Notes},
 		{Name: "recovery-email", Value: c.RecoveryEmail}, {Name: "recovery-phone", Value: c.RecoveryPhone},
 		{Name: "owner", Value: c.Owner}, {Name: "assignees", Value: strings.Join(c.Assignees, ",")},
 		rotateEvery(c.Rotation), lastRotated(c.Rotation), rotationDue(c.Rotation),
 		{Name: "totp", Value: c.TOTPKey}, {Name: "totp-period", Value: formatSeconds(c.TOTPPeriod)},
-		{Name: "pending-password", Value: c.Pending, Secret: true}, {Name: "pending-since", Value: formatTime(c.PendingSince)},
+		{Name: "pending-password", Value: c.Pending, Secret: true, Redact: RedactPassword}, {Name: "pending-since", Value: formatTime(c.PendingSince)},
 	}
 }
 
@@ -157,7 +179,7 @@ func formatSeconds(n int) string {
 // Fields lists a mailbox's fields in display order.
 func (m Mailbox) Fields() []Field {
 	return []Field{
-		{Name: "address", Value: m.Address}, {Name: "password", Value: m.Password, Secret: true},
+		{Name: "address", Value: m.Address, Redact: RedactEmail}, {Name: "password", Value: m.Password, Secret: true, Redact: RedactPassword},
 		{Name: "recovery-phone", Value: m.RecoveryPhone}, {Name: "assignee", Value: m.Assignee},
 		{Name: "owned-by", Value: OwnedBy(m.Personal)},
 		rotateEvery(m.Rotation), lastRotated(m.Rotation), rotationDue(m.Rotation),
@@ -167,7 +189,7 @@ func (m Mailbox) Fields() []Field {
 // Fields lists a phone's fields in display order.
 func (p Phone) Fields() []Field {
 	return []Field{
-		{Name: "number", Value: p.Number}, {Name: "carrier", Value: p.Carrier},
+		{Name: "number", Value: p.Number, Redact: RedactPhone}, {Name: "carrier", Value: p.Carrier},
 		{Name: "pin", Value: p.PIN, Secret: true}, {Name: "assignee", Value: p.Assignee},
 		{Name: "owned-by", Value: OwnedBy(p.Personal)},
 		rotateEvery(p.Rotation), lastRotated(p.Rotation), rotationDue(p.Rotation),

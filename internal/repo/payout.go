@@ -324,6 +324,9 @@ func (r *Repo) ApprovePayout(ctx context.Context, id string, now func() time.Tim
 	if err := r.c.KVSetCustomMetadata(ctx, r.mount, payoutPath(q.Store), meta); err != nil {
 		return q, fmt.Errorf("approved and applied, but the listing metadata was not updated: %w", err)
 	}
+	if err := r.indexRecord(ctx, payoutPath(q.Store), payoutSensitive(q.Record)); err != nil {
+		return q, fmt.Errorf("approved and applied, but %w", err)
+	}
 	return q, nil
 }
 

@@ -94,7 +94,16 @@ func (r *Repo) create(ctx context.Context, what, path string, enc records.Encode
 		}
 		return err
 	}
-	return r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata)
+	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata); err != nil {
+		return err
+	}
+	if len(enc.Sensitive) == 0 {
+		return nil
+	}
+	if err := r.indexRecord(ctx, path, enc.Sensitive); err != nil {
+		return fmt.Errorf("saved, but %w", err)
+	}
+	return nil
 }
 
 func (r *Repo) existsError(ctx context.Context, what, path string) error {
@@ -113,7 +122,13 @@ func (r *Repo) update(ctx context.Context, path string, enc records.Encoded, ver
 	if _, err := r.c.KVPut(ctx, r.mount, path, enc.Data, version); err != nil {
 		return err
 	}
-	return r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata)
+	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata); err != nil {
+		return err
+	}
+	if err := r.indexRecord(ctx, path, enc.Sensitive); err != nil { // old values leave it too
+		return fmt.Errorf("saved, but %w", err)
+	}
+	return nil
 }
 
 // entry is a listed record's key and metadata.

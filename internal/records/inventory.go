@@ -1,0 +1,26 @@
+package records
+
+import "time"
+
+// PayoutFacts is what a payout record's metadata says: never a number.
+type PayoutFacts struct {
+	Store      string
+	Scheme     string // iban, aba, …
+	Country    string
+	Currency   string
+	Provider   string
+	ApprovedBy string
+	ApprovedAt time.Time
+	VerifiedAt time.Time
+	VerifyDue  time.Time // flagged for verification (offboarding, incident)
+}
+
+// Inventory is every record of the team as listings see it: metadata
+// only, no values.
+type Inventory struct {
+	Stores      []Store
+	Credentials []Credential
+	Mailboxes   []Mailbox
+	Phones      []Phone
+	Payouts     []PayoutFacts
+}

@@ -1,0 +1,59 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// Inventory lists the team's records from metadata.
+func (r *Repo) Inventory(ctx context.Context) (*records.Inventory, error) {
+	inv := &records.Inventory{}
+	var err error
+	if inv.Stores, err = r.ListStores(ctx); err != nil {
+		return nil, err
+	}
+	if inv.Credentials, err = r.ListCredentials(ctx, ""); err != nil {
+		return nil, err
+	}
+	if inv.Mailboxes, err = r.ListMailboxes(ctx); err != nil {
+		return nil, err
+	}
+	if inv.Phones, err = r.ListPhones(ctx); err != nil {
+		return nil, err
+	}
+	if inv.Payouts, err = r.payoutFacts(ctx, inv.Stores); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// payoutFacts reads the payout metadata of each store that has a payout
+// record (and that the caller may see).
+func (r *Repo) payoutFacts(ctx context.Context, stores []records.Store) ([]records.PayoutFacts, error) {
+	var out []records.PayoutFacts
+	for _, s := range stores {
+		meta, err := r.c.KVMetadata(ctx, r.mount, payoutPath(s.Name))
+		if errors.Is(err, vault.ErrNotFound) || errors.Is(err, vault.ErrDenied) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if meta.Deleted() {
+			continue
+		}
+		m := meta.CustomMetadata
+		at := func(key string) time.Time {
+			t, _ := time.Parse(time.RFC3339, m[key])
+			return t
+		}
+		out = append(out, records.PayoutFacts{Store: s.Name, Scheme: m["scheme"], Country: m["country"], Currency: m["currency"],
+			Provider: m["provider"], ApprovedBy: m["approved_by"], ApprovedAt: at("approved_at"), VerifiedAt: at("verified_at"),
+			VerifyDue: at("verify_due")})
+	}
+	return out, nil
+}
