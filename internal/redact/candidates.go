@@ -21,7 +21,7 @@ type cand struct {
 // chunk; the arena holds the forms.
 type extractor struct {
 	classes uint8
-	lens    *[maxFormLen + 1]bool
+	lens    *[numClasses][maxFormLen + 1]bool
 	arena   []byte
 	cands   []cand
 	scratch []byte
@@ -34,7 +34,7 @@ func (x *extractor) reset() {
 
 // wants reports whether a form of n bytes of a class can match at all.
 func (x *extractor) wants(cls uint8, n int) bool {
-	return x.classes&cls != 0 && 0 < n && n <= maxFormLen && x.lens[n]
+	return x.classes&cls != 0 && 0 < n && n <= maxFormLen && x.lens[classBit(cls)][n]
 }
 
 // add records a candidate whose form is form (copied).
@@ -47,7 +47,7 @@ func (x *extractor) add(start, end int, form []byte) {
 func (x *extractor) addLower(start, end int, form []byte) {
 	fo := len(x.arena)
 	x.arena = appendLower(x.arena, form)
-	if n := len(x.arena) - fo; n > maxFormLen || !x.lens[n] {
+	if n := len(x.arena) - fo; n > maxFormLen || !x.lens[classBit(clsLower)][n] {
 		x.arena = x.arena[:fo] // Unicode folding changed the length
 		return
 	}
@@ -178,10 +178,13 @@ func (x *extractor) span(b []byte, l, r int) {
 		return
 	}
 	t := b[l:r]
-	if x.wants(clsExact, n) {
+	exact := x.wants(clsExact, n)
+	if exact {
 		x.add(l, r, t)
 	}
-	if x.classes&clsLower != 0 && (needsLower(t) || x.classes&clsExact == 0) {
+	// A token already in lower case is its own lower-case form: the
+	// exact candidate stands for both, when there is one.
+	if x.classes&clsLower != 0 && (needsLower(t) || !exact) {
 		x.addLower(l, r, t)
 	}
 }

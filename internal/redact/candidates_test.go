@@ -1,14 +1,18 @@
 package redact
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
 )
 
 // allLengths lets every length through.
-var allLengths = func() (t [maxFormLen + 1]bool) {
-	for i := range t {
-		t[i] = true
+var allLengths = func() (t [numClasses][maxFormLen + 1]bool) {
+	for c := range t {
+		for i := range t[c] {
+			t[c][i] = true
+		}
 	}
 	return t
 }()
@@ -91,10 +95,35 @@ func TestCandidateClasses(t *testing.T) {
 			t.Errorf("lower only: unexpected %q", f)
 		}
 	}
-	x := &extractor{classes: clsExact, lens: new([maxFormLen + 1]bool)}
-	x.lens[7] = true
+	x := &extractor{classes: clsExact, lens: new([numClasses][maxFormLen + 1]bool)}
+	x.lens[classBit(clsExact)][7] = true
 	x.tokens(in)
 	if got := len(x.cands); got != 1 || string(x.form(x.cands[0])) != "Acme-US" {
 		t.Errorf("length filter 7: %d candidates", got)
+	}
+}
+
+// With lengths by kind, a candidate is hashed only for a kind that has
+// values of its length: fewer Transit HMACs, the same findings.
+func TestIndexByKindHashesLess(t *testing.T) {
+	h := newFakeHasher()
+	store, pw := "acme-us", "Zq8rT2vW9xY4bN6mK3pL"
+	kinds := map[string]string{h.one(store): KindStore, h.one(pw): KindPassword}
+	text := "Secret7 and abcdefghijklmnopqrst, then acme-us and " + pw + "\n"
+	run := func(x *Index) Stats {
+		var out strings.Builder
+		st, err := Redact(context.Background(), strings.NewReader(text), &out, Options{Hasher: h, Index: x})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "Secret7 and abcdefghijklmnopqrst, then [REDACTED:store] and [REDACTED:password]\n"; out.String() != want {
+			t.Fatalf("got %q", out.String())
+		}
+		return st
+	}
+	flat := run(NewIndex(kinds, []int{len(store), len(pw)}))
+	byKind := run(NewIndexByKind(kinds, map[string][]int{KindStore: {len(store)}, KindPassword: {len(pw)}}))
+	if byKind.Hashed >= flat.Hashed {
+		t.Errorf("by kind hashed %d forms, flat %d: want fewer", byKind.Hashed, flat.Hashed)
 	}
 }

@@ -50,8 +50,21 @@ const (
 type Index struct {
 	kinds   map[string]uint8 // HMAC → kind, an index in names (0 is none)
 	names   []string
-	lens    [maxFormLen + 1]bool
+	lens    [numClasses][maxFormLen + 1]bool // by class: lengths a form of it may have
 	classes uint8
+}
+
+// numClasses is the number of candidate classes (bits of clsExact …).
+const numClasses = 4
+
+// classBit is the index in Index.lens of a single class.
+func classBit(cls uint8) int {
+	for i := 0; i < numClasses; i++ {
+		if cls == 1<<i {
+			return i
+		}
+	}
+	return 0
 }
 
 // NewIndex builds an Index from the HMACs of the indexed forms (HMAC →
@@ -77,13 +90,40 @@ func NewIndex(hmacToKind map[string]string, lengths []int) *Index {
 		x.kinds[h] = id
 	}
 	if lengths == nil {
-		for i := range x.lens {
-			x.lens[i] = true
+		for c := range x.lens {
+			for i := range x.lens[c] {
+				x.lens[c][i] = true
+			}
 		}
 	}
 	for _, n := range lengths {
 		if 0 < n && n <= maxFormLen {
-			x.lens[n] = true
+			for c := range x.lens {
+				x.lens[c][n] = true
+			}
+		}
+	}
+	return x
+}
+
+// NewIndexByKind is NewIndex with the lengths of the forms given by kind
+// (kind → lengths): a candidate is then hashed only when a form of a
+// kind it can match has its length, so that, say, a 7-digit order number
+// is not sent to Transit because some password has 7 characters. It
+// tells a member the lengths of each kind's values (see Index).
+func NewIndexByKind(hmacToKind map[string]string, lengths map[string][]int) *Index {
+	x := NewIndex(hmacToKind, []int{})
+	for kind, ns := range lengths {
+		cls := classesOf(kind)
+		for c := 0; c < numClasses; c++ {
+			if cls&(1<<c) == 0 {
+				continue
+			}
+			for _, n := range ns {
+				if 0 < n && n <= maxFormLen {
+					x.lens[c][n] = true
+				}
+			}
 		}
 	}
 	return x

@@ -194,14 +194,14 @@ func (r *Repo) RedactIndex(ctx context.Context) (*redact.Index, error) {
 		return nil, err
 	}
 	kinds := map[string]string{}
-	var lengths []int
+	lengths := map[string][]int{}
 	for _, s := range shards {
 		for _, e := range parseShard(s) {
 			kinds[e.hmac] = e.kind
-			lengths = append(lengths, e.length)
+			lengths[e.kind] = append(lengths[e.kind], e.length)
 		}
 	}
-	return redact.NewIndex(kinds, lengths), nil
+	return redact.NewIndexByKind(kinds, lengths), nil
 }
 
 // payoutSensitive are a payout record's numbers (a routing number names
