@@ -36,6 +36,14 @@ path "sellervault/data/proposals/payout/*" {
 path "sellervault/metadata/proposals/payout/*" {
   capabilities = ["read", "list"]
 }
+# Verifications of payout details against the marketplace: when, by whom,
+# which field (never a value).
+path "sellervault/data/verifications/payout/*" {
+  capabilities = ["create", "update", "read"]
+}
+path "sellervault/metadata/verifications/payout/*" {
+  capabilities = ["update", "read"]
+}
 path "sellervault/data/proposals/payout-decisions/*" {
   capabilities = ["read"]
 }

@@ -31,6 +31,7 @@ const (
 	ExitSuspicious  = 12
 	ExitUnknown     = 13
 	ExitFound       = 14
+	ExitUnfinished  = 15
 )
 
 // exitCodeTable is what `sellervault help exit-codes` prints.
@@ -53,6 +54,7 @@ var exitCodeTable = []struct {
 	{ExitSuspicious, "suspicious: the sender or link imitates a marketplace or payout provider (check)"},
 	{ExitUnknown, "unknown: the sender or link is not on the allowlist, and imitates nothing on it (check)"},
 	{ExitFound, "secrets were found in the text (scan)"},
+	{ExitUnfinished, "the incident still has open work: rotations or the payout verification (incident close)"},
 }
 
 func printExitCodes(w io.Writer) error {
@@ -109,6 +111,8 @@ func exitCode(err error) int {
 		return ExitUnknown
 	case errors.Is(err, errFound):
 		return ExitFound
+	case errors.Is(err, repo.ErrIncidentUnfinished):
+		return ExitUnfinished
 	default:
 		return ExitError
 	}
@@ -120,6 +124,8 @@ func hint(err error, addr string) string {
 		addr = "VAULT_ADDR"
 	}
 	switch {
+	case errors.Is(err, repo.ErrIncidentUnfinished):
+		return "rotate the credentials listed (`sellervault rotate STORE/NAME`, then --confirm), verify the payout (`sellervault payout verify STORE`), or close with --force --reason"
 	case errors.Is(err, repo.ErrSelfApproval):
 		return "another manager must approve it; this rule is what stops one stolen login from changing where the money goes"
 	case errors.Is(err, repo.ErrCoolingOff):

@@ -34,6 +34,7 @@ func TestExitCodeValues(t *testing.T) {
 		{"ExitSuspicious", ExitSuspicious, 12},
 		{"ExitUnknown", ExitUnknown, 13},
 		{"ExitFound", ExitFound, 14},
+		{"ExitUnfinished", ExitUnfinished, 15},
 	}
 	for _, w := range want {
 		if w.got != w.code {

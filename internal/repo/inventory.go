@@ -51,9 +51,20 @@ func (r *Repo) payoutFacts(ctx context.Context, stores []records.Store) ([]recor
 			t, _ := time.Parse(time.RFC3339, m[key])
 			return t
 		}
-		out = append(out, records.PayoutFacts{Store: s.Name, Scheme: m["scheme"], Country: m["country"], Currency: m["currency"],
-			Provider: m["provider"], ApprovedBy: m["approved_by"], ApprovedAt: at("approved_at"), VerifiedAt: at("verified_at"),
-			VerifyDue: at("verify_due")})
+		f := records.PayoutFacts{Store: s.Name, Scheme: m["scheme"], Country: m["country"], Currency: m["currency"],
+			Provider: m["provider"], ApprovedBy: m["approved_by"], ApprovedAt: at("approved_at"), VerifyDue: at("verify_due")}
+		// The last verification against the marketplace, which finance
+		// records beside the payout record.
+		switch v, err := r.c.KVMetadata(ctx, r.mount, verificationPath(s.Name)); {
+		case err == nil:
+			f.VerifiedAt, _ = time.Parse(time.RFC3339, v.CustomMetadata["verified_at"])
+		case !errors.Is(err, vault.ErrNotFound) && !errors.Is(err, vault.ErrDenied):
+			return nil, err
+		}
+		if !f.VerifyDue.IsZero() && !f.VerifiedAt.Before(f.VerifyDue) {
+			f.VerifyDue = time.Time{} // verified since it was flagged
+		}
+		out = append(out, f)
 	}
 	return out, nil
 }

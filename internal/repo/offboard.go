@@ -307,24 +307,12 @@ func (r *Repo) flagPayouts(ctx context.Context, m staff.Member, at time.Time, dr
 	}
 	var out []string
 	for _, s := range stores {
-		meta, err := r.c.KVMetadata(ctx, r.mount, payoutPath(s.Name))
-		if errors.Is(err, vault.ErrNotFound) {
-			continue
-		}
+		flagged, err := r.flagPayout(ctx, s.Name, at, "offboarding of "+m.Name, dryRun)
 		if err != nil {
 			return out, err
 		}
-		if meta.CustomMetadata["verify_due"] != "" {
-			continue
-		}
-		out = append(out, "payout "+s.Name)
-		if dryRun {
-			continue
-		}
-		meta.CustomMetadata["verify_due"] = at.Format(time.RFC3339)
-		meta.CustomMetadata["verify_reason"] = "offboarding of " + m.Name
-		if err := r.c.KVSetCustomMetadata(ctx, r.mount, payoutPath(s.Name), meta.CustomMetadata); err != nil {
-			return out, err
+		if flagged {
+			out = append(out, "payout "+s.Name)
 		}
 	}
 	return out, nil

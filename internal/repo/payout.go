@@ -383,3 +383,30 @@ func (r *Repo) SetCoolingOff(ctx context.Context, d time.Duration) error {
 	_, err = r.c.KVPut(ctx, r.mount, setup.SettingsPath, map[string]interface{}{"payout_cooling_off": d.String()}, version)
 	return err
 }
+
+// verificationPath is where the last verification of a store's payout
+// details against the marketplace is recorded. Finance writes it; the
+// payout record and its metadata stay a manager's to change.
+func verificationPath(store string) string { return "verifications/payout/" + store }
+
+// RecordPayoutVerification records that a field of a store's payout
+// details matched what the marketplace shows: the verification schedule
+// (and any flag from an offboarding or incident) starts again from now.
+func (r *Repo) RecordPayoutVerification(ctx context.Context, store, field string, now time.Time) error {
+	who, err := r.writer(ctx)
+	if err != nil {
+		return err
+	}
+	at := now.UTC().Truncate(time.Second).Format(time.RFC3339)
+	path := verificationPath(store)
+	version := 0
+	if rec, err := r.c.KVGet(ctx, r.mount, path); err == nil {
+		version = rec.Version
+	} else if !errors.Is(err, vault.ErrNotFound) {
+		return err
+	}
+	if _, err := r.c.KVPut(ctx, r.mount, path, map[string]interface{}{"verified_at": at, "verified_by": who, "field": field}, version); err != nil {
+		return err
+	}
+	return r.c.KVSetCustomMetadata(ctx, r.mount, path, map[string]string{"verified_at": at, "verified_by": who, "field": field})
+}
