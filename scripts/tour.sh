@@ -123,6 +123,18 @@ show "The scheduled reminder: metadata only, grouped by person, one message per 
 show "Run again within the quiet period: the same reminder is not repeated" \
   env VAULT_TOKEN= sellervault rotation remind --role-id "$role_id" --secret-id-file "$work/secret-id2" --channels "$work/channels.json"
 
+show "Before text goes to a chat: known values and secret-shaped strings are redacted (any member can, without reading them)" \
+  bash -c "printf 'login OPS-US@ACME.EXAMPLE, code goes to +1 (415) 555-0100, payout DE89 3704 0044 0532 0130 00\\n' | sellervault redact"
+
+show "An inventory for audits and spreadsheets: owners, rotation dates, masked identifiers, no values" \
+  sellervault export --format csv
+
+show "A mail that poses as the marketplace: the sender is checked against the reviewed allowlist" \
+  sellervault check sender "Amazon Seller Central <seller-alert@amaz0n-security.com>"
+
+show "A link is checked before it is opened" \
+  sellervault check url https://sellercentral.amazon.com.example.net/signin
+
 printf '\nThe example team (maria: manager, farid: finance, olga: staff on acme-us,\n'
 printf 'tom: staff on acme-de) is in Vault as identities with per-store groups;\n'
 printf 'every value in it is fake.\n'
