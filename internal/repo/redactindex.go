@@ -95,27 +95,47 @@ func indexKind(s records.Sensitive) string {
 
 // indexEntries HMACs the forms of a record's sensitive values.
 func (r *Repo) indexEntries(ctx context.Context, path string, values []records.Sensitive) ([]indexEntry, error) {
-	ref := recordRef(path)
-	var forms, kinds []string
-	seen := map[string]bool{}
-	for _, v := range values {
-		kind := indexKind(v)
-		for _, f := range redact.IndexForms(kind, v.Value) {
-			if !seen[kind+"\x00"+f] {
-				seen[kind+"\x00"+f] = true
-				forms, kinds = append(forms, f), append(kinds, kind)
+	return r.hmacEntries(ctx, map[string][]records.Sensitive{path: values})
+}
+
+// hmacBatch is how many forms go to Transit in one request.
+const hmacBatch = 2000
+
+// hmacEntries HMACs the forms of many records' sensitive values (by
+// path), hmacBatch forms per Transit request.
+func (r *Repo) hmacEntries(ctx context.Context, byPath map[string][]records.Sensitive) ([]indexEntry, error) {
+	var pending []indexEntry // hmac filled below
+	var forms []string
+	paths := make([]string, 0, len(byPath))
+	for p := range byPath {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		ref := recordRef(path)
+		seen := map[string]bool{}
+		for _, v := range byPath[path] {
+			kind := indexKind(v)
+			for _, f := range redact.IndexForms(kind, v.Value) {
+				if !seen[kind+"\x00"+f] {
+					seen[kind+"\x00"+f] = true
+					pending = append(pending, indexEntry{ref: ref, kind: kind, length: len(f)})
+					forms = append(forms, f)
+				}
 			}
 		}
 	}
-	hmacs, err := r.c.TransitHMAC(ctx, r.layout.Transit(), r.layout.RedactKey(), forms)
-	if err != nil {
-		return nil, err
+	for start := 0; start < len(forms); start += hmacBatch {
+		end := min(start+hmacBatch, len(forms))
+		hmacs, err := r.c.TransitHMAC(ctx, r.layout.Transit(), r.layout.RedactKey(), forms[start:end])
+		if err != nil {
+			return nil, err
+		}
+		for i, h := range hmacs {
+			pending[start+i].hmac = h
+		}
 	}
-	out := make([]indexEntry, len(forms))
-	for i := range forms {
-		out[i] = indexEntry{ref: ref, kind: kinds[i], length: len(forms[i]), hmac: hmacs[i]}
-	}
-	return out, nil
+	return pending, nil
 }
 
 // indexRecord replaces a record's entries in the index with its current
@@ -241,18 +261,15 @@ func (r *Repo) Reindex(ctx context.Context) (ReindexReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	entries, err := r.hmacEntries(ctx, values)
+	if err != nil {
+		return rep, err
+	}
+	rep.Records, rep.Entries = len(values), len(entries)
 	shards := map[string][]string{}
-	for path, vals := range values {
-		entries, err := r.indexEntries(ctx, path, vals)
-		if err != nil {
-			return rep, err
-		}
-		rep.Records++
-		rep.Entries += len(entries)
-		sp := shardPath(recordRef(path))
-		for _, e := range entries {
-			shards[sp] = append(shards[sp], e.String())
-		}
+	for _, e := range entries {
+		sp := shardPath(e.ref)
+		shards[sp] = append(shards[sp], e.String())
 	}
 	for i := 0; i < IndexShards; i++ {
 		path := fmt.Sprintf("%s/%02x", RedactDir, i)
