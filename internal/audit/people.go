@@ -1,0 +1,128 @@
+package audit
+
+import (
+	"strings"
+	"time"
+)
+
+// Roles, as in staff records.
+const (
+	RoleOps     = "ops"
+	RoleFinance = "finance"
+	RoleManager = "manager"
+)
+
+// Person is a member of the team as the report knows them at audit time.
+type Person struct {
+	Name     string   // staff name, also their entity and userpass login name
+	EntityID string   // their identity entity; "" if they have none
+	Role     string   // ops, finance or manager; "" if unknown
+	Stores   []string // the stores they work on
+	// Offboarded is set when their staff record says so; OffboardedAt is
+	// when (zero: unknown, so every request of theirs counts as after).
+	Offboarded   bool
+	OffboardedAt time.Time
+	// Disabled is set when their identity entity is disabled (offboarding
+	// does it first; a manager may do it by hand).
+	Disabled bool
+}
+
+// gone reports whether the person has left or been locked out.
+func (p *Person) gone() bool { return p.Offboarded || p.Disabled }
+
+// mayRead reports whether the person's role and stores are meant to give
+// them a record of this kind, as the role policies do: managers all;
+// finance the payout records, proposals and decisions of every store and
+// the logins and codes of their stores; ops the logins and codes of their
+// stores. The second result names the rule broken: "outside-stores" or
+// "outside-role".
+func (p *Person) mayRead(ref Ref) (bool, string) {
+	if p.Role == RoleManager {
+		return true, ""
+	}
+	switch ref.Kind {
+	case KindCredential, KindTOTPCode, KindStore:
+		if containsString(p.Stores, ref.Store) {
+			return true, ""
+		}
+		return false, FlagOutsideStores
+	case KindPayout, KindPayoutProposal, KindPayoutDecision:
+		if p.Role == RoleFinance {
+			return true, ""
+		}
+	}
+	return false, FlagOutsideRole
+}
+
+// mayChange reports whether the person's role is meant to change a
+// payout record, proposal or decision: finance proposes, managers decide
+// and apply.
+func (p *Person) mayChange(ref Ref) (bool, string) {
+	if p.Role == RoleManager || p.Role == RoleFinance && ref.Kind == KindPayoutProposal {
+		return true, ""
+	}
+	return false, FlagOutsideRole
+}
+
+// Directory finds people by entity ID and by name.
+type Directory struct {
+	byEntity map[string]*Person
+	byName   map[string]*Person
+}
+
+// NewDirectory indexes people. A later entry with the same name or entity
+// ID wins.
+func NewDirectory(people []Person) *Directory {
+	d := &Directory{byEntity: map[string]*Person{}, byName: map[string]*Person{}}
+	for i := range people {
+		p := people[i]
+		if p.Name == "" {
+			continue
+		}
+		if p.EntityID != "" {
+			d.byEntity[p.EntityID] = &p
+		}
+		d.byName[p.Name] = &p
+	}
+	return d
+}
+
+// ByName finds a person by name.
+func (d *Directory) ByName(name string) (*Person, bool) {
+	if d == nil {
+		return nil, false
+	}
+	p, ok := d.byName[name]
+	return p, ok
+}
+
+// ByEntity finds a person by identity entity ID.
+func (d *Directory) ByEntity(id string) (*Person, bool) {
+	if d == nil || id == "" {
+		return nil, false
+	}
+	p, ok := d.byEntity[id]
+	return p, ok
+}
+
+// resolve finds who made a request: by entity ID, else by a userpass
+// display name ("userpass-olga" is olga: a deleted and re-created entity
+// keeps the name).
+func (d *Directory) resolve(entityID, display string) (*Person, bool) {
+	if p, ok := d.ByEntity(entityID); ok {
+		return p, true
+	}
+	if name, ok := strings.CutPrefix(display, "userpass-"); ok {
+		return d.ByName(name)
+	}
+	return nil, false
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
