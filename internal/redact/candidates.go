@@ -22,6 +22,7 @@ type cand struct {
 type extractor struct {
 	classes uint8
 	lens    *[numClasses][maxFormLen + 1]bool
+	shapes  *[maxFormLen + 1]uint16 // nil: no shape filter
 	arena   []byte
 	cands   []cand
 	scratch []byte
@@ -178,7 +179,7 @@ func (x *extractor) span(b []byte, l, r int) {
 		return
 	}
 	t := b[l:r]
-	exact := x.wants(clsExact, n)
+	exact := x.wants(clsExact, n) && (x.shapes == nil || x.shapes[n]&(1<<shapeOf(t)) != 0)
 	if exact {
 		x.add(l, r, t)
 	}

@@ -126,4 +126,9 @@ func TestIndexByKindHashesLess(t *testing.T) {
 	if byKind.Hashed >= flat.Hashed {
 		t.Errorf("by kind hashed %d forms, flat %d: want fewer", byKind.Hashed, flat.Hashed)
 	}
+	// "abcdefghijklmnopqrst" has the password's length but not its shape.
+	shaped := run(NewIndexShaped(kinds, []FormInfo{{KindStore, len(store), Shape(store)}, {KindPassword, len(pw), Shape(pw)}}))
+	if shaped.Hashed >= byKind.Hashed {
+		t.Errorf("shaped hashed %d forms, by kind %d: want fewer", shaped.Hashed, byKind.Hashed)
+	}
 }

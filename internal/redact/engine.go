@@ -57,6 +57,9 @@ func newEngine(o Options) (*engine, error) {
 			return nil, errNoHasher
 		}
 		e.x = &extractor{classes: o.Index.classes, lens: &o.Index.lens}
+		if o.Index.shaped {
+			e.x.shapes = &o.Index.shapes
+		}
 		e.cache = make(map[string]int32, 4096)
 	}
 	return e, nil

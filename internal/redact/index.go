@@ -52,6 +52,61 @@ type Index struct {
 	names   []string
 	lens    [numClasses][maxFormLen + 1]bool // by class: lengths a form of it may have
 	classes uint8
+	// shapes, when shaped, says which shapes (Shape) a token of each
+	// length may have to be hashed as it is (passwords, logins).
+	shapes [maxFormLen + 1]uint16
+	shaped bool
+}
+
+// Shape is which kinds of characters a form holds: bit 0 ASCII lower
+// case, 1 ASCII upper case, 2 digits, 3 anything else.
+func Shape(form string) uint8 { return shapeOf([]byte(form)) }
+
+func shapeOf(b []byte) uint8 {
+	var s uint8
+	for _, c := range b {
+		switch {
+		case 'a' <= c && c <= 'z':
+			s |= 1
+		case 'A' <= c && c <= 'Z':
+			s |= 2
+		case '0' <= c && c <= '9':
+			s |= 4
+		default:
+			s |= 8
+		}
+	}
+	return s
+}
+
+// FormInfo is what the filter knows of an indexed form: its kind, its
+// length in bytes and its Shape.
+type FormInfo struct {
+	Kind   string
+	Length int
+	Shape  uint8
+}
+
+// NewIndexShaped is NewIndexByKind with the shapes of the forms too: a
+// token is hashed as it is (for passwords and logins) only when some
+// indexed form has its length and its shape, so that order numbers,
+// tracking numbers and SKUs, all digits and capitals, are not sent to
+// Transit because some password has their length. It tells a member, for
+// each length, which kinds of characters the team's passwords of that
+// length use (not which characters, nor where).
+func NewIndexShaped(hmacToKind map[string]string, forms []FormInfo) *Index {
+	lengths := map[string][]int{}
+	for _, f := range forms {
+		lengths[f.Kind] = append(lengths[f.Kind], f.Length)
+	}
+	x := NewIndexByKind(hmacToKind, lengths)
+	x.shaped = true
+	for _, f := range forms {
+		if classesOf(f.Kind)&clsExact != 0 && 0 < f.Length && f.Length <= maxFormLen {
+			x.shapes[f.Length] |= 1 << (f.Shape & 15)
+		}
+	}
+	return x
 }
 
 // numClasses is the number of candidate classes (bits of clsExact …).

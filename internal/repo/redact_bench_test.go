@@ -34,7 +34,7 @@ func BenchmarkRedactTransit(b *testing.B) {
 		}
 	}
 	hmacs := map[string]string{}
-	lengths := map[string][]int{}
+	var shapes []redact.FormInfo
 	for start := 0; start < len(forms); start += 2000 {
 		end := min(start+2000, len(forms))
 		out, err := r.Hasher().HMAC(ctx, forms[start:end])
@@ -43,10 +43,10 @@ func BenchmarkRedactTransit(b *testing.B) {
 		}
 		for i, h := range out {
 			hmacs[h] = kinds[start+i]
-			lengths[kinds[start+i]] = append(lengths[kinds[start+i]], len(forms[start+i]))
+			shapes = append(shapes, redact.FormInfo{Kind: kinds[start+i], Length: len(forms[start+i]), Shape: redact.Shape(forms[start+i])})
 		}
 	}
-	index := redact.NewIndexByKind(hmacs, lengths)
+	index := redact.NewIndexShaped(hmacs, shapes)
 	sprinkled := make([]redacttest.Secret, 200)
 	for i := range sprinkled {
 		sprinkled[i] = secrets[rnd.IntN(len(secrets))]

@@ -29,11 +29,12 @@ import (
 // the index as the new ones enter. Loading the index is IndexShards
 // reads, whatever its size. Each entry is a line:
 //
-//	REF KIND LENGTH HMAC
+//	REF KIND LENGTH SHAPE HMAC
 //
 // REF is the first 16 hex digits of SHA-256 of the record's path (it names
 // the record without spelling it out), LENGTH the byte length of the
-// normalised form (redact.NewIndex's filter).
+// normalised form and SHAPE its redact.Shape (the filter of
+// redact.NewIndexShaped).
 const (
 	RedactDir   = "_meta/redact"
 	IndexShards = 64
@@ -57,11 +58,12 @@ func shardPath(ref string) string {
 type indexEntry struct {
 	ref, kind string
 	length    int
+	shape     uint8
 	hmac      string
 }
 
 func (e indexEntry) String() string {
-	return e.ref + " " + e.kind + " " + strconv.Itoa(e.length) + " " + e.hmac
+	return e.ref + " " + e.kind + " " + strconv.Itoa(e.length) + " " + strconv.Itoa(int(e.shape)) + " " + e.hmac
 }
 
 // parseShard reads a shard's entries; malformed lines are skipped (and
@@ -70,14 +72,15 @@ func parseShard(text string) []indexEntry {
 	var out []indexEntry
 	for _, line := range strings.Split(text, "\n") {
 		f := strings.Fields(line)
-		if len(f) != 4 || len(f[0]) != 16 {
+		if len(f) != 5 || len(f[0]) != 16 {
 			continue
 		}
 		n, err := strconv.Atoi(f[2])
-		if err != nil || n < 0 {
+		shape, serr := strconv.ParseUint(f[3], 10, 4)
+		if err != nil || serr != nil || n < 0 {
 			continue
 		}
-		out = append(out, indexEntry{ref: f[0], kind: f[1], length: n, hmac: f[3]})
+		out = append(out, indexEntry{ref: f[0], kind: f[1], length: n, shape: uint8(shape), hmac: f[4]})
 	}
 	return out
 }
@@ -119,7 +122,7 @@ func (r *Repo) hmacEntries(ctx context.Context, byPath map[string][]records.Sens
 			for _, f := range redact.IndexForms(kind, v.Value) {
 				if !seen[kind+"\x00"+f] {
 					seen[kind+"\x00"+f] = true
-					pending = append(pending, indexEntry{ref: ref, kind: kind, length: len(f)})
+					pending = append(pending, indexEntry{ref: ref, kind: kind, length: len(f), shape: redact.Shape(f)})
 					forms = append(forms, f)
 				}
 			}
@@ -214,14 +217,14 @@ func (r *Repo) RedactIndex(ctx context.Context) (*redact.Index, error) {
 		return nil, err
 	}
 	kinds := map[string]string{}
-	lengths := map[string][]int{}
+	var forms []redact.FormInfo
 	for _, s := range shards {
 		for _, e := range parseShard(s) {
 			kinds[e.hmac] = e.kind
-			lengths[e.kind] = append(lengths[e.kind], e.length)
+			forms = append(forms, redact.FormInfo{Kind: e.kind, Length: e.length, Shape: e.shape})
 		}
 	}
-	return redact.NewIndexByKind(kinds, lengths), nil
+	return redact.NewIndexShaped(kinds, forms), nil
 }
 
 // payoutSensitive are a payout record's numbers (a routing number names
