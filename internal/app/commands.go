@@ -22,6 +22,7 @@ func commands(env *Env) []*cli.Command {
 		exportCommand(env),
 		redactCommand(env),
 		scanCommand(env),
+		importCommand(env),
 		auditCommand(env),
 		incidentCommand(env),
 		loginCommand(env),

@@ -1,0 +1,232 @@
+package repo_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/importer"
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/redact"
+	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// importPlan parses a sellervault CSV and plans it against the repo, as
+// `sellervault import` does.
+func importPlan(t testing.TB, r *repo.Repo, csv string, dup importer.OnDuplicate) (*importer.Plan, []repo.ImportWrite) {
+	t.Helper()
+	ctx := context.Background()
+	res, err := importer.Parse(importer.CSV, []byte(csv), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := importer.Inventory{Stores: map[string]bool{}, Creds: map[string]importer.CredState{}}
+	stores, err := r.ListStores(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stores {
+		inv.Stores[s.Name] = true
+	}
+	for _, s := range res.Stores() {
+		if !inv.Stores[s] {
+			continue
+		}
+		existing, err := r.ExistingCredentials(ctx, s, res.Names(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, deleted := range existing {
+			state := importer.Live
+			if deleted {
+				state = importer.Deleted
+			}
+			inv.Creds[s+"/"+name] = state
+		}
+	}
+	plan := importer.NewPlan(res, inv, dup)
+	return plan, importWrites(plan)
+}
+
+func importWrites(plan *importer.Plan) []repo.ImportWrite {
+	now := time.Now()
+	var writes []repo.ImportWrite
+	for _, it := range plan.Items {
+		row := it.Row
+		switch it.Action {
+		case importer.ActionAdd:
+			writes = append(writes, repo.ImportWrite{Cred: row.Credential(now)})
+		case importer.ActionUpdate:
+			writes = append(writes, repo.ImportWrite{Cred: records.Credential{Store: row.Store, Name: row.Name},
+				Update: func(cur records.Credential) (records.Credential, bool, error) { return row.Merge(cur, now) }})
+		}
+	}
+	return writes
+}
+
+func outcomes(results []repo.ImportResult) string {
+	var out []string
+	for _, r := range results {
+		out = append(out, string(r.Outcome))
+	}
+	return strings.Join(out, ",")
+}
+
+func TestImport(t *testing.T) {
+	ctx := context.Background()
+	r, _, _ := newRepo(t)
+	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "old", Login: "old@acme.example", Password: "old-pw", Owner: "maria", TOTPKey: "acme-us.old"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "same", Login: "same@acme.example", Password: "same-pw"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "gone", Login: "g", Password: "g"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.DeleteCredential(ctx, "acme-us", "gone"); err != nil {
+		t.Fatal(err)
+	}
+	csv := "store,name,login,password,url,rotate_every\n" +
+		"acme-us,Seller Central,ops@acme.example,import-pw-1,https://sellercentral.amazon.com,90d\n" +
+		"acme-us,ads,ads@acme.example,import-pw-2,,\n" +
+		"acme-us,old,new@acme.example,import-pw-3,,30d\n" +
+		"acme-us,same,same@acme.example,same-pw,,\n" +
+		"acme-us,gone,g,g2,,\n"
+	existing, err := r.ExistingCredentials(ctx, "acme-us", []string{"old", "gone", "nothing", "old"})
+	if err != nil || len(existing) != 2 || existing["old"] || !existing["gone"] {
+		t.Fatalf("existing %v, %v", existing, err)
+	}
+
+	// skip: only the new ones are written
+	plan, writes := importPlan(t, r, csv, importer.Skip)
+	if !plan.Valid() || plan.Counts[importer.ActionAdd] != 2 || plan.Counts[importer.ActionSkip] != 3 {
+		t.Fatalf("plan %v", plan.Counts)
+	}
+	var mu sync.Mutex
+	var seen []int
+	results := r.Import(ctx, writes, repo.ImportOptions{Progress: func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if total != len(writes) {
+			t.Errorf("total %d", total)
+		}
+		seen = append(seen, done)
+	}})
+	if got := outcomes(results); got != "added,added" {
+		t.Fatalf("outcomes %s (%v)", got, results)
+	}
+	if len(seen) != 2 || seen[0] != 1 || seen[1] != 2 {
+		t.Errorf("progress %v", seen)
+	}
+	c, _, err := r.GetCredential(ctx, "acme-us", "seller-central")
+	if err != nil || c.Password != "import-pw-1" || c.Login != "ops@acme.example" || c.URL != "https://sellercentral.amazon.com" ||
+		c.Rotation.Every != 90*24*time.Hour || c.Rotation.LastRotated.IsZero() || c.UpdatedBy == "" {
+		t.Errorf("%+v %v", c, err)
+	}
+	// the redaction index knows the imported password
+	idx, err := r.RedactIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := redact.Scan(ctx, strings.NewReader("the password is import-pw-1 ok"), redact.Options{Index: idx, Hasher: r.Hasher()})
+	if err != nil || len(findings) != 1 || findings[0].Kind != "password" {
+		t.Errorf("the index does not find the imported password: %+v %v", findings, err)
+	}
+
+	// update: the existing one changes (keeping what the file does not
+	// give), the unchanged one is not written, the deleted one is refused
+	plan, _ = importPlan(t, r, csv, importer.Update)
+	if plan.Valid() || plan.Counts[importer.ActionError] != 1 {
+		t.Fatalf("plan %v", plan.Counts)
+	}
+	csv = strings.Replace(csv, "acme-us,gone,g,g2,,\n", "", 1)
+	plan, writes = importPlan(t, r, csv, importer.Update)
+	if !plan.Valid() || plan.Counts[importer.ActionUpdate] != 4 {
+		t.Fatalf("plan %v", plan.Counts)
+	}
+	results = r.Import(ctx, writes, repo.ImportOptions{Workers: 2})
+	if got := outcomes(results); got != "unchanged,unchanged,updated,unchanged" {
+		t.Fatalf("outcomes %s (%v)", got, results)
+	}
+	c, _, err = r.GetCredential(ctx, "acme-us", "old")
+	if err != nil || c.Password != "import-pw-3" || c.Login != "new@acme.example" || c.Owner != "maria" || c.TOTPKey != "acme-us.old" ||
+		c.Rotation.Every != 30*24*time.Hour {
+		t.Errorf("%+v %v", c, err)
+	}
+	if h, _ := r.CredentialHistory(ctx, "acme-us", "same"); len(h) != 1 {
+		t.Errorf("unchanged credential written: %d versions", len(h))
+	}
+}
+
+// A write that fails is reported and the others go on; an error every
+// write would meet stops the import.
+func TestImportFailures(t *testing.T) {
+	ctx := context.Background()
+	r, _, l := newRepo(t)
+	writes := []repo.ImportWrite{
+		{Cred: records.Credential{Store: "acme-us", Name: "a", Login: "a", Password: "p"}},
+		{Cred: records.Credential{Store: "acme-us", Name: "a", Login: "a", Password: "p"}}, // exists by then
+		{Cred: records.Credential{Store: "acme-xx", Name: "b", Login: "b", Password: "p"}}, // no such store
+		{Cred: records.Credential{Store: "acme-us", Name: "c", Login: "c", Password: "p"}},
+	}
+	results := r.Import(ctx, writes, repo.ImportOptions{Workers: 1})
+	if got := outcomes(results); got != "added,failed,failed,added" {
+		t.Fatalf("outcomes %s", got)
+	}
+	if !errors.Is(results[1].Err, repo.ErrExists) || !errors.Is(results[2].Err, repo.ErrNoStore) {
+		t.Errorf("%v / %v", results[1].Err, results[2].Err)
+	}
+	// an update refused by its merge (a rotation under way)
+	pending := errors.New("pending")
+	results = r.Import(ctx, []repo.ImportWrite{{Cred: records.Credential{Store: "acme-us", Name: "a"},
+		Update: func(cur records.Credential) (records.Credential, bool, error) { return cur, false, pending }}}, repo.ImportOptions{})
+	if results[0].Outcome != repo.ImportFailed || !errors.Is(results[0].Err, pending) {
+		t.Errorf("%+v", results[0])
+	}
+
+	// a token without access: the first denial stops it
+	srv, err := devvault.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := vault.New(vault.Options{Address: srv.URL, Token: "not-a-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	many := make([]repo.ImportWrite, 50)
+	for i := range many {
+		many[i] = repo.ImportWrite{Cred: records.Credential{Store: "acme-us", Name: fmt.Sprintf("d%d", i), Login: "d", Password: "p"}}
+	}
+	results = repo.New(c, l).Import(ctx, many, repo.ImportOptions{Workers: 2})
+	notTried := 0
+	for _, res := range results {
+		switch {
+		case res.Outcome == repo.ImportNotTried:
+			notTried++
+		case res.Outcome != repo.ImportFailed || !errors.Is(res.Err, vault.ErrDenied):
+			t.Errorf("%+v", res)
+		}
+	}
+	if notTried < 40 {
+		t.Errorf("only %d of 50 not tried after a denial", notTried)
+	}
+	// a cancelled context starts nothing
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	results = r.Import(cancelled, many, repo.ImportOptions{})
+	for _, res := range results {
+		if res.Outcome != repo.ImportNotTried && !errors.Is(res.Err, context.Canceled) {
+			t.Errorf("%+v", res)
+		}
+	}
+	if creds, _ := r.ListCredentials(ctx, "acme-us"); len(creds) != 2 {
+		t.Errorf("%d credentials", len(creds))
+	}
+}
