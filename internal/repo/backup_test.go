@@ -33,26 +33,10 @@ const backupCanary = "CANARY-backup-pending-pw"
 func backupDemoTeam(t *testing.T) (*repo.Repo, *vault.Client, vault.Layout) {
 	t.Helper()
 	ctx := context.Background()
-	srv, err := devvault.Shared()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("VAULT_CACERT", srv.CACertFile)
-	c, err := vault.New(vault.Options{Address: srv.URL, Token: srv.RootToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := vault.NewLayout(fmt.Sprintf("bk%d", prefixes.Add(1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := setup.Run(ctx, c, setup.Options{Layout: l}); err != nil {
-		t.Fatal(err)
-	}
+	r, c, l := newTeam(t, "bk")
 	if err := demo.Load(ctx, c, l, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	r := repo.New(c, l)
 	if err := r.StartRotation(ctx, "acme-us", "advertising", backupCanary, time.Now()); err != nil {
 		t.Fatal(err)
 	}

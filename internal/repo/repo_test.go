@@ -34,7 +34,17 @@ var prefixes atomic.Int64
 // store, and returns a repository on it as root.
 func newRepo(t testing.TB) (*repo.Repo, *vault.Client, vault.Layout) {
 	t.Helper()
-	ctx := context.Background()
+	r, c, l := newTeam(t, "repo")
+	if err := r.AddStore(context.Background(), records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
+		t.Fatal(err)
+	}
+	return r, c, l
+}
+
+// newTeam initialises a fresh team (mount prefix PREFIXn) on the shared
+// Vault and returns a repository on it as root.
+func newTeam(t testing.TB, prefix string) (*repo.Repo, *vault.Client, vault.Layout) {
+	t.Helper()
 	srv, err := devvault.Shared()
 	if err != nil {
 		t.Fatal(err)
@@ -44,18 +54,14 @@ func newRepo(t testing.TB) (*repo.Repo, *vault.Client, vault.Layout) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := vault.NewLayout(fmt.Sprintf("repo%d", prefixes.Add(1)))
+	l, err := vault.NewLayout(fmt.Sprintf("%s%d", prefix, prefixes.Add(1)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := setup.Run(ctx, c, setup.Options{Layout: l}); err != nil {
+	if _, err := setup.Run(context.Background(), c, setup.Options{Layout: l}); err != nil {
 		t.Fatal(err)
 	}
-	r := repo.New(c, l)
-	if err := r.AddStore(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
-		t.Fatal(err)
-	}
-	return r, c, l
+	return repo.New(c, l), c, l
 }
 
 // TestConcurrentEdits: 20 goroutines edit one credential at once through

@@ -22,7 +22,6 @@ import (
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/rotation"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/policies"
 )
@@ -289,18 +288,7 @@ func rotationFixture(b *testing.B, srv *devvault.Server, n int) *rotFixture {
 	}
 	ctx := context.Background()
 	started := time.Now()
-	c, err := vault.New(vault.Options{Address: srv.URL, Token: srv.RootToken})
-	if err != nil {
-		b.Fatal(err)
-	}
-	l, err := vault.NewLayout(fmt.Sprintf("rot%d", prefixes.Add(1)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := setup.Run(ctx, c, setup.Options{Layout: l}); err != nil {
-		b.Fatal(err)
-	}
-	r := repo.New(c, l)
+	r, c, l := newTeam(b, "rot")
 	stores := make([]string, benchStores)
 	for i := range stores {
 		stores[i] = fmt.Sprintf("shop-%02d", i)
