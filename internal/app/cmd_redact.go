@@ -86,6 +86,10 @@ func scanCommand(env *Env) *cli.Command {
 		ArgsUsage: "[FILE...]",
 		Flags:     []cli.Flag{patternsOnlyFlag},
 		Action: func(c *cli.Context) error {
+			format := orDefault(lookup(c, flagFormat).String(flagFormat), "table")
+			if format != "table" && format != "json" {
+				return usagef("--format %q: use table or json", format)
+			}
 			o, err := env.redactOptions(c)
 			if err != nil {
 				return err
@@ -101,7 +105,13 @@ func scanCommand(env *Env) *cli.Command {
 			if len(inputs) == 0 {
 				inputs = append(inputs, input{"", func() (io.ReadCloser, error) { return io.NopCloser(env.Stdin), nil }})
 			}
-			found := 0
+			type finding struct {
+				File   string `json:"file,omitempty"`
+				Line   int    `json:"line"`
+				Column int    `json:"column"`
+				Kind   string `json:"kind"`
+			}
+			all := []finding{}
 			for _, in := range inputs {
 				f, err := in.open()
 				if err != nil {
@@ -112,17 +122,25 @@ func scanCommand(env *Env) *cli.Command {
 				if err != nil {
 					return fmt.Errorf("scan %s: %w", orDash(in.name), err)
 				}
-				found += len(findings)
 				for _, fd := range findings {
+					all = append(all, finding{File: in.name, Line: fd.Line, Column: fd.Column, Kind: fd.Kind})
+				}
+			}
+			if format == "json" {
+				if err := env.writeJSON(all); err != nil {
+					return err
+				}
+			} else {
+				for _, fd := range all {
 					prefix := ""
-					if in.name != "" {
-						prefix = in.name + ":"
+					if fd.File != "" {
+						prefix = fd.File + ":"
 					}
 					fmt.Fprintf(env.Stdout, "%s%d:%d %s\n", prefix, fd.Line, fd.Column, fd.Kind)
 				}
 			}
-			if found > 0 {
-				return fmt.Errorf("%d %w: redact them (`sellervault redact`) before the text is sent", found, errFound)
+			if len(all) > 0 {
+				return fmt.Errorf("%d %w: redact them (`sellervault redact`) before the text is sent", len(all), errFound)
 			}
 			return nil
 		},
