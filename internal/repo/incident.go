@@ -184,6 +184,25 @@ func (r *Repo) flagPayout(ctx context.Context, store string, at time.Time, why s
 	return true, r.c.KVSetCustomMetadata(ctx, r.mount, payoutPath(store), meta.CustomMetadata)
 }
 
+// ErrLocked: a store under an open incident gets no new staff.
+var ErrLocked = kindError{"the store is locked down by an open incident: close it first (`sellervault incident close`)", vault.ErrConflict}
+
+// refuseLocked refuses to give anyone a store under an open incident.
+func (r *Repo) refuseLocked(ctx context.Context, stores []string) error {
+	for _, s := range stores {
+		in, err := r.GetIncident(ctx, s)
+		switch {
+		case errors.Is(err, vault.ErrNotFound):
+			continue
+		case err != nil:
+			return err
+		case in.Status == IncidentOpen:
+			return fmt.Errorf("%s: %w", s, ErrLocked)
+		}
+	}
+	return nil
+}
+
 // IncidentProgress says what an open incident still waits for.
 func (r *Repo) IncidentProgress(ctx context.Context, in *Incident) (*IncidentProgress, error) {
 	p := &IncidentProgress{Incident: *in, OpenRotations: []string{}}

@@ -27,6 +27,9 @@ func (r *Repo) Onboard(ctx context.Context, m staff.Member, wrapTTL time.Duratio
 			return "", err
 		}
 	}
+	if err := r.refuseLocked(ctx, m.Stores); err != nil {
+		return "", err
+	}
 	current, version, err := r.GetMember(ctx, m.Name)
 	switch {
 	case err == nil && current.Status == staff.StatusActive:
@@ -182,10 +185,17 @@ func (r *Repo) SetAccess(ctx context.Context, name, role string, stores []string
 	if m.Status != staff.StatusActive {
 		return nil, fmt.Errorf("team member %s is %s", name, m.Status)
 	}
+	var added []string
 	for _, s := range stores {
 		if err := r.requireStore(ctx, s); err != nil {
 			return nil, err
 		}
+		if !contains(m.Stores, s) {
+			added = append(added, s)
+		}
+	}
+	if err := r.refuseLocked(ctx, added); err != nil {
+		return nil, err
 	}
 	before, after := r.memberGroups(m.Role, m.Stores), r.memberGroups(role, stores)
 	change := &AccessChange{Add: []string{}, Remove: []string{}}
