@@ -50,28 +50,30 @@ func (r *Repo) UpdateCredential(ctx context.Context, c records.Credential, versi
 // ListCredentials lists a store's credentials from metadata, or every
 // store's when store is "".
 func (r *Repo) ListCredentials(ctx context.Context, store string) ([]records.Credential, error) {
-	stores := []string{store}
-	if store == "" {
-		all, err := r.ListStores(ctx)
-		if err != nil {
+	if store != "" {
+		if err := r.requireStore(ctx, store); err != nil {
 			return nil, err
 		}
-		stores = stores[:0]
-		for _, s := range all {
-			stores = append(stores, s.Name)
-		}
-	} else if err := r.requireStore(ctx, store); err != nil {
+		return r.credentialsOf(ctx, []records.Store{{Name: store}})
+	}
+	all, err := r.ListStores(ctx)
+	if err != nil {
 		return nil, err
 	}
+	return r.credentialsOf(ctx, all)
+}
+
+// credentialsOf lists the credentials of the given stores from metadata.
+func (r *Repo) credentialsOf(ctx context.Context, stores []records.Store) ([]records.Credential, error) {
 	var out []records.Credential
 	for _, s := range stores {
-		entries, err := r.listMeta(ctx, records.CredDir(s))
+		entries, err := r.listMeta(ctx, records.CredDir(s.Name))
 		if err != nil {
 			return nil, err
 		}
 		for _, e := range entries {
 			c := records.CredentialFromMetadata(e.meta.CustomMetadata)
-			c.Store, c.Name = s, e.key
+			c.Store, c.Name = s.Name, e.key
 			out = append(out, c)
 		}
 	}

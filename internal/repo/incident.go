@@ -150,7 +150,7 @@ func (r *Repo) StartIncident(ctx context.Context, store, reason string, now time
 	if err := r.c.SetGroupMembers(ctx, r.layout.StoreGroup(store), []string{}); err != nil {
 		return in, reopened, fmt.Errorf("incident recorded, but staff access was not removed (run it again): %w", err)
 	}
-	creds, err := r.ListCredentials(ctx, store)
+	creds, err := r.credentialsOf(ctx, []records.Store{{Name: store}})
 	if err != nil {
 		return in, reopened, err
 	}
@@ -206,7 +206,7 @@ func (r *Repo) refuseLocked(ctx context.Context, stores []string) error {
 // IncidentProgress says what an open incident still waits for.
 func (r *Repo) IncidentProgress(ctx context.Context, in *Incident) (*IncidentProgress, error) {
 	p := &IncidentProgress{Incident: *in, OpenRotations: []string{}}
-	creds, err := r.ListCredentials(ctx, in.Store)
+	creds, err := r.credentialsOf(ctx, []records.Store{{Name: in.Store}})
 	if err != nil {
 		return nil, err
 	}
@@ -290,9 +290,9 @@ func (r *Repo) CloseIncident(ctx context.Context, store, forceReason string, now
 	if err := r.c.SetGroupMembers(ctx, r.layout.StoreGroup(store), members); err != nil {
 		return nil, err
 	}
-	in.Status, in.ClosedAt, in.ClosedBy, in.ForceReason = IncidentClosed, now.UTC().Truncate(time.Second), who, forceReason
-	if p.Done() {
-		in.ForceReason = ""
+	in.Status, in.ClosedAt, in.ClosedBy, in.ForceReason = IncidentClosed, now.UTC().Truncate(time.Second), who, ""
+	if !p.Done() {
+		in.ForceReason = forceReason // recorded only when it was needed
 	}
 	if err := r.putIncident(ctx, in); err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ func (r *Repo) Inventory(ctx context.Context) (*records.Inventory, error) {
 	if inv.Stores, err = r.ListStores(ctx); err != nil {
 		return nil, err
 	}
-	if inv.Credentials, err = r.ListCredentials(ctx, ""); err != nil {
+	if inv.Credentials, err = r.credentialsOf(ctx, inv.Stores); err != nil {
 		return nil, err
 	}
 	if inv.Mailboxes, err = r.ListMailboxes(ctx); err != nil {
