@@ -94,10 +94,8 @@ func auditOptions(c *cli.Context, now time.Time) (audit.Options, error) {
 			return opts, err
 		}
 	}
-	if v := c.String("store"); v != "" {
-		if opts.Store, err = parsed(records.ParseStoreName(v)); err != nil {
-			return opts, err
-		}
+	if opts.Store, err = optionalStore(c); err != nil {
+		return opts, err
 	}
 	if opts.BurstReads = c.Int("burst-reads"); opts.BurstReads < 1 {
 		return opts, usagef("--burst-reads %d: use 1 or more", opts.BurstReads)

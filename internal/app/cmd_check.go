@@ -23,9 +23,9 @@ func checkCommand(env *Env) *cli.Command {
 			Usage:     usage,
 			ArgsUsage: arg,
 			Action: func(c *cli.Context) error {
-				format := orDefault(lookup(c, flagFormat).String(flagFormat), "table")
-				if format != "table" && format != "json" {
-					return usagef("--format %q: use table or json", format)
+				format, err := outputFormat(c)
+				if err != nil {
+					return err
 				}
 				list, err := phish.ParseAllowlist(policies.Domains())
 				if err != nil {

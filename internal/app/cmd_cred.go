@@ -149,12 +149,9 @@ func credCommand(env *Env) *cli.Command {
 					&cli.BoolFlag{Name: "factors", Usage: "show each credential's recovery mailbox and phone, their holders, and warnings"},
 				},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					store := c.String("store")
-					if store != "" {
-						var err error
-						if store, err = parsed(records.ParseStoreName(store)); err != nil {
-							return err
-						}
+					store, err := optionalStore(c)
+					if err != nil {
+						return err
 					}
 					creds, err := r.ListCredentials(c.Context, store)
 					if err != nil {

@@ -62,11 +62,9 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 	if err != nil {
 		return err
 	}
-	store := c.String("store")
-	if store != "" {
-		if store, err = parsed(records.ParseStoreName(store)); err != nil {
-			return err
-		}
+	store, err := optionalStore(c)
+	if err != nil {
+		return err
 	}
 	if format == importer.OnePassword && store == "" {
 		return usagef("--store STORE is needed with --from 1password: its CSV export does not say which store a login belongs to")

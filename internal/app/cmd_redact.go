@@ -86,9 +86,9 @@ func scanCommand(env *Env) *cli.Command {
 		ArgsUsage: "[FILE...]",
 		Flags:     []cli.Flag{patternsOnlyFlag},
 		Action: func(c *cli.Context) error {
-			format := orDefault(lookup(c, flagFormat).String(flagFormat), "table")
-			if format != "table" && format != "json" {
-				return usagef("--format %q: use table or json", format)
+			format, err := outputFormat(c)
+			if err != nil {
+				return err
 			}
 			o, err := env.redactOptions(c)
 			if err != nil {

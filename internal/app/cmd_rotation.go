@@ -36,11 +36,9 @@ func rotationCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					store := c.String("store")
-					if store != "" {
-						if store, err = parsed(records.ParseStoreName(store)); err != nil {
-							return err
-						}
+					store, err := optionalStore(c)
+					if err != nil {
+						return err
 					}
 					items, err := r.RotationItems(c.Context, store)
 					if err != nil {

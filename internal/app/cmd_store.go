@@ -120,6 +120,15 @@ func (e *Env) withRepo(action func(*cli.Context, *session, *repo.Repo) error) cl
 	}
 }
 
+// optionalStore reads --store: "" when not given, else a checked store
+// name.
+func optionalStore(c *cli.Context) (string, error) {
+	if store := c.String("store"); store != "" {
+		return parsed(records.ParseStoreName(store))
+	}
+	return "", nil
+}
+
 // oneArg is the command's single argument; checkArgs has made sure there
 // is exactly one.
 func oneArg(c *cli.Context) string { return c.Args().First() }

@@ -77,12 +77,21 @@ type session struct {
 
 var errNotLoggedIn = errors.New("not logged in")
 
-// newSession reads the global flags and builds a Vault client. --format
-// is table or json, or one of the command's own extra formats.
-func (e *Env) newSession(c *cli.Context, extraFormats ...string) (*session, error) {
+// outputFormat reads --format: table or json, or one of the command's
+// own extra formats.
+func outputFormat(c *cli.Context, extraFormats ...string) (string, error) {
 	format := orDefault(lookup(c, flagFormat).String(flagFormat), "table")
 	if allowed := append([]string{"table", "json"}, extraFormats...); !records.Contains(allowed, format) {
-		return nil, usagef("--format %q: use %s or %s", format, strings.Join(allowed[:len(allowed)-1], ", "), allowed[len(allowed)-1])
+		return "", usagef("--format %q: use %s or %s", format, strings.Join(allowed[:len(allowed)-1], ", "), allowed[len(allowed)-1])
+	}
+	return format, nil
+}
+
+// newSession reads the global flags and builds a Vault client.
+func (e *Env) newSession(c *cli.Context, extraFormats ...string) (*session, error) {
+	format, err := outputFormat(c, extraFormats...)
+	if err != nil {
+		return nil, err
 	}
 	layout, err := vault.NewLayout(orDefault(lookup(c, flagMount).String(flagMount), policies.DefaultPrefix))
 	if err != nil {

@@ -81,15 +81,23 @@ func (r *Repo) groupOnlyPeople(ctx context.Context, known []audit.Person) ([]aud
 			order = append(order, id)
 		}
 	}
-	for _, rl := range []string{staff.RoleOps, staff.RoleFinance, staff.RoleManager} {
-		g, err := r.c.GroupByName(ctx, r.layout.RoleGroup(staff.PersonRole(rl)))
+	// members are a group's entity IDs; a group that is not there has none.
+	members := func(name string) ([]string, error) {
+		g, err := r.c.GroupByName(ctx, name)
 		if errors.Is(err, vault.ErrNotFound) {
-			continue
+			return nil, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		for _, id := range g.MemberEntityIDs {
+		return g.MemberEntityIDs, nil
+	}
+	for _, rl := range []string{staff.RoleOps, staff.RoleFinance, staff.RoleManager} {
+		ids, err := members(r.layout.RoleGroup(staff.PersonRole(rl)))
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
 			member(id)
 			if rank[rl] > rank[role[id]] {
 				role[id] = rl
@@ -97,14 +105,11 @@ func (r *Repo) groupOnlyPeople(ctx context.Context, known []audit.Person) ([]aud
 		}
 	}
 	for _, s := range stores {
-		g, err := r.c.GroupByName(ctx, r.layout.StoreGroup(s))
-		if errors.Is(err, vault.ErrNotFound) {
-			continue
-		}
+		ids, err := members(r.layout.StoreGroup(s))
 		if err != nil {
 			return nil, err
 		}
-		for _, id := range g.MemberEntityIDs {
+		for _, id := range ids {
 			member(id)
 			storesOf[id] = append(storesOf[id], s)
 		}
