@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/backup"
@@ -77,9 +76,6 @@ type DumpReport struct {
 	Unlisted []string `json:"unlisted_people"`
 }
 
-// readers is how many records a backup reads at once.
-const readers = 8
-
 // Dump reads every live record of the team's KV mount, the TOTP keys the
 // credentials link to (their parameters, never a seed: Vault has no way
 // to return one), and the team's people, into a validated document.
@@ -115,19 +111,11 @@ func (r *Repo) Dump(ctx context.Context, opts DumpOptions) (*backup.Document, *D
 		err     error
 	}
 	results := make([]result, len(include))
-	sem := make(chan struct{}, readers)
-	var wg sync.WaitGroup
-	for i, p := range include {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			rec, deleted, noData, err := r.readForBackup(ctx, p)
-			results[i] = result{rec, deleted, noData, err}
-		}()
-	}
-	wg.Wait()
+	_ = inParallel(len(include), reads, func(i int) error {
+		rec, deleted, noData, err := r.readForBackup(ctx, include[i])
+		results[i] = result{rec, deleted, noData, err}
+		return nil // each result keeps its error, reported in order below
+	})
 	doc := &backup.Document{Format: backup.Format, Version: backup.Version, CreatedAt: opts.Now(),
 		Team: r.layout.Prefix, SellervaultVersion: opts.Version}
 	for i, res := range results {

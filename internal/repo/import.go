@@ -37,24 +37,13 @@ func (r *Repo) ExistingCredentials(ctx context.Context, store string, names []st
 	}
 	out := make(map[string]bool, len(found))
 	deleted := make([]bool, len(found))
-	errs := make([]error, len(found))
-	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
-	for i, n := range found {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			meta, err := r.c.KVMetadata(ctx, r.mount, records.CredPath(store, n))
-			if err == nil {
-				deleted[i] = meta.Deleted()
-			}
-			errs[i] = err
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := inParallel(len(found), reads, func(i int) error {
+		meta, err := r.c.KVMetadata(ctx, r.mount, records.CredPath(store, found[i]))
+		if err == nil {
+			deleted[i] = meta.Deleted()
+		}
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	for i, n := range found {

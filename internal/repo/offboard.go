@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/records"
@@ -247,20 +246,9 @@ func (r *Repo) handOverCredentials(ctx context.Context, m staff.Member, to strin
 		return out, nil
 	}
 	// A few at a time: a leaver may have seen a thousand credentials.
-	errs := make([]error, len(todo))
-	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
-	for i, c := range todo {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			errs[i] = r.handOverCredential(ctx, c, m, to, at)
-		}()
-	}
-	wg.Wait()
-	return out, errors.Join(errs...)
+	return out, inParallel(len(todo), reads, func(i int) error {
+		return r.handOverCredential(ctx, todo[i], m, to, at)
+	})
 }
 
 func (r *Repo) handOverCredential(ctx context.Context, c records.Credential, m staff.Member, to string, at time.Time) error {

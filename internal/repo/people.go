@@ -5,7 +5,6 @@ import (
 	"errors"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/audit"
@@ -37,18 +36,17 @@ func (r *Repo) AuditPeople(ctx context.Context) ([]audit.Person, error) {
 		}
 		people[i] = p
 	}
-	errs := make([]error, len(people))
-	r.eachLimited(len(people), func(i int) {
+	if err := inParallel(len(people), reads, func(i int) error {
 		ent, err := r.c.EntityByName(ctx, people[i].Name)
 		switch {
 		case errors.Is(err, vault.ErrNotFound):
 		case err != nil:
-			errs[i] = err
+			return err
 		default:
 			people[i].EntityID, people[i].Disabled = ent.ID, ent.Disabled
 		}
-	})
-	if err := errors.Join(errs...); err != nil {
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	others, err := r.groupOnlyPeople(ctx, people)
@@ -125,20 +123,19 @@ func (r *Repo) groupOnlyPeople(ctx context.Context, known []audit.Person) ([]aud
 		}
 	}
 	out := make([]audit.Person, len(ids))
-	errs := make([]error, len(ids))
-	r.eachLimited(len(ids), func(i int) {
+	if err := inParallel(len(ids), reads, func(i int) error {
 		ent, err := r.c.EntityByID(ctx, ids[i])
 		switch {
 		case errors.Is(err, vault.ErrNotFound): // a member ID whose entity is gone
 		case err != nil:
-			errs[i] = err
+			return err
 		default:
 			st := storesOf[ids[i]]
 			sort.Strings(st)
 			out[i] = audit.Person{Name: ent.Name, EntityID: ent.ID, Role: role[ids[i]], Stores: st, Disabled: ent.Disabled}
 		}
-	})
-	if err := errors.Join(errs...); err != nil {
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	kept := out[:0]
@@ -148,20 +145,4 @@ func (r *Repo) groupOnlyPeople(ctx context.Context, known []audit.Person) ([]aud
 		}
 	}
 	return kept, nil
-}
-
-// eachLimited runs fn(0..n-1), a few at a time.
-func (r *Repo) eachLimited(n int, fn func(i int)) {
-	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			fn(i)
-		}()
-	}
-	wg.Wait()
 }

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/sellervault/sellervault/internal/payout"
 	"github.com/sellervault/sellervault/internal/records"
@@ -193,27 +192,16 @@ func (r *Repo) replaceInShard(ctx context.Context, ref string, entries []indexEn
 // RedactIndex loads the whole index (IndexShards reads, a few at a time).
 func (r *Repo) RedactIndex(ctx context.Context) (*redact.Index, error) {
 	shards := make([]string, IndexShards)
-	errs := make([]error, IndexShards)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 16)
-	for i := range shards {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			rec, err := r.c.KVGet(ctx, r.mount, fmt.Sprintf("%s/%02x", RedactDir, i))
-			if errors.Is(err, vault.ErrNotFound) {
-				return
-			}
-			if err == nil {
-				shards[i], _ = rec.Data["entries"].(string)
-			}
-			errs[i] = err
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := inParallel(IndexShards, 2*reads, func(i int) error {
+		rec, err := r.c.KVGet(ctx, r.mount, fmt.Sprintf("%s/%02x", RedactDir, i))
+		if errors.Is(err, vault.ErrNotFound) {
+			return nil
+		}
+		if err == nil {
+			shards[i], _ = rec.Data["entries"].(string)
+		}
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	kinds := map[string]string{}

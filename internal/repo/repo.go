@@ -151,21 +151,11 @@ func (r *Repo) listMeta(ctx context.Context, dir string) ([]entry, error) {
 		}
 	}
 	entries := make([]entry, len(names))
-	errs := make([]error, len(names))
-	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
-	for i, name := range names {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			meta, err := r.c.KVMetadata(ctx, r.mount, dir+"/"+name)
-			entries[i], errs[i] = entry{key: name, meta: meta}, err
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := inParallel(len(names), reads, func(i int) error {
+		meta, err := r.c.KVMetadata(ctx, r.mount, dir+"/"+names[i])
+		entries[i] = entry{key: names[i], meta: meta}
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	live := entries[:0]
