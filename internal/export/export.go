@@ -96,14 +96,10 @@ func Rows(inv *records.Inventory, defaults rotation.Defaults, now time.Time, win
 	}
 	for _, p := range inv.Payouts {
 		s := markets[p.Store]
-		last := p.VerifiedAt
-		if last.IsZero() {
-			last = p.ApprovedAt
-		}
 		details := strings.Join(nonEmpty(p.Scheme, p.Country, p.Currency, p.Provider), " ")
 		rows = append(rows, withState(Row{Kind: "payout", Record: label(p.Store), Store: label(p.Store), Marketplace: s.Marketplace,
 			Region: s.Region, Details: details, UpdatedBy: p.ApprovedBy},
-			rotation.KindPayout, p.Store, last))
+			rotation.KindPayout, p.Store, p.LastVerified()))
 	}
 	order := map[string]int{"store": 0, "credential": 1, "payout": 2, "mailbox": 3, "phone": 4}
 	sort.SliceStable(rows, func(i, j int) bool {

@@ -15,6 +15,16 @@ type PayoutFacts struct {
 	VerifyDue  time.Time // flagged for verification (offboarding, incident)
 }
 
+// LastVerified is when the payout details were last known good: the last
+// verification against the marketplace, else the approval of the change
+// that set them.
+func (p PayoutFacts) LastVerified() time.Time {
+	if p.VerifiedAt.IsZero() {
+		return p.ApprovedAt
+	}
+	return p.VerifiedAt
+}
+
 // Inventory is every record of the team as listings see it: metadata
 // only, no values.
 type Inventory struct {

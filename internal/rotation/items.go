@@ -19,11 +19,7 @@ func Items(inv *records.Inventory) []Item {
 			Every: p.Rotation.Every, LastRotated: p.Rotation.LastRotated, DueSince: p.Rotation.DueSince})
 	}
 	for _, p := range inv.Payouts {
-		last := p.VerifiedAt
-		if last.IsZero() {
-			last = p.ApprovedAt
-		}
-		items = append(items, Item{Kind: KindPayout, ID: p.Store, Store: p.Store, LastRotated: last, DueSince: p.VerifyDue})
+		items = append(items, Item{Kind: KindPayout, ID: p.Store, Store: p.Store, LastRotated: p.LastVerified(), DueSince: p.VerifyDue})
 	}
 	return items
 }
