@@ -39,8 +39,8 @@ func incidentCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					reason := strings.TrimSpace(c.String("reason"))
-					if reason == "" || len(reason) > 400 || strings.ContainsAny(reason, "\r\n") {
+					reason, ok := oneLine(c.String("reason"))
+					if !ok {
 						return usagef("--reason: one line, up to 400 characters, saying what was seen")
 					}
 					in, reopened, err := r.StartIncident(c.Context, store, reason, time.Now())
@@ -101,8 +101,9 @@ func incidentCommand(env *Env) *cli.Command {
 					}
 					force := ""
 					if c.Bool("force") {
-						if force = strings.TrimSpace(c.String("reason")); force == "" || strings.ContainsAny(force, "\r\n") {
-							return usagef("--force needs --reason: one line saying why the open work can wait")
+						var ok bool
+						if force, ok = oneLine(c.String("reason")); !ok {
+							return usagef("--force needs --reason: one line, up to 400 characters, saying why the open work can wait")
 						}
 					} else if c.IsSet("reason") {
 						return usagef("--reason goes with --force")
@@ -128,6 +129,13 @@ func incidentCommand(env *Env) *cli.Command {
 			},
 		},
 	}
+}
+
+// oneLine trims a reason and tells whether it is one non-empty line of
+// at most 400 bytes, as incident records keep it.
+func oneLine(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	return s, s != "" && len(s) <= 400 && !strings.ContainsAny(s, "\r\n")
 }
 
 func (s *session) printIncidents(list []*repo.IncidentProgress) error {

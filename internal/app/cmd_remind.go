@@ -13,7 +13,6 @@ import (
 	"github.com/sellervault/sellervault/internal/notify"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/rotation"
-	"github.com/sellervault/sellervault/internal/secretin"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -97,13 +96,9 @@ func (s *session) remindLogin(c *cli.Context) error {
 		}
 		return s.requireToken()
 	}
-	secretID, err := secretin.Read(secretin.Source{Stdin: s.env.Stdin, Stderr: s.env.Stderr, File: c.String("secret-id-file")},
-		secretin.Options{Prompt: "AppRole secret ID: "})
+	secretID, err := s.readSecretFrom(c.String("secret-id-file"), "AppRole secret ID: ", false, false)
 	if err != nil {
-		if errors.Is(err, secretin.ErrAborted) {
-			return errAborted
-		}
-		return usageError{fmt.Errorf("the AppRole secret ID: %w", err)}
+		return err
 	}
 	token, err := s.client.AppRoleLoginWith(c.Context, vault.AppRoleMount, roleID, secretID)
 	if err != nil {

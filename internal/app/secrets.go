@@ -19,7 +19,13 @@ var secretFileFlag = &cli.StringFlag{Name: "secret-file", Usage: "read the secre
 
 // readSecret reads one secret from --secret-file, the terminal or stdin.
 func (s *session) readSecret(c *cli.Context, prompt string, confirm, allowEmpty bool) (string, error) {
-	value, err := secretin.Read(secretin.Source{Stdin: s.env.Stdin, Stderr: s.env.Stderr, File: c.String("secret-file")},
+	return s.readSecretFrom(c.String("secret-file"), prompt, confirm, allowEmpty)
+}
+
+// readSecretFrom reads one secret from file (when not ""), the terminal
+// or stdin; what the user got wrong is a usage error.
+func (s *session) readSecretFrom(file, prompt string, confirm, allowEmpty bool) (string, error) {
+	value, err := secretin.Read(secretin.Source{Stdin: s.env.Stdin, Stderr: s.env.Stderr, File: file},
 		secretin.Options{Prompt: prompt, Confirm: confirm, AllowEmpty: allowEmpty})
 	switch {
 	case errors.Is(err, secretin.ErrAborted):
