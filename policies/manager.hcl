@@ -23,8 +23,25 @@ path "sellervault/delete/*" {
 path "sellervault/undelete/*" {
   capabilities = ["update"]
 }
-path "sellervault/config" {
-  capabilities = ["read"]
+
+# Payout change requests (finance creates them) and verifications, each in
+# a mount of its own; the reminder job's notes. Managers read them and may
+# write there too; decisions are records of the records mount
+# (decisions/payout/STORE/ID).
+path "sellervault-proposals/data/*" {
+  capabilities = ["create", "read", "list"]
+}
+path "sellervault-proposals/metadata/*" {
+  capabilities = ["create", "read", "update", "list"]
+}
+path "sellervault-verifications/data/*" {
+  capabilities = ["create", "read", "update", "list"]
+}
+path "sellervault-verifications/metadata/*" {
+  capabilities = ["create", "read", "update", "list"]
+}
+path "sellervault-reminders/metadata/*" {
+  capabilities = ["create", "read", "update", "list"]
 }
 
 # TOTP: import and remove keys, get codes.
@@ -43,6 +60,18 @@ path "sellervault-transit/keys/sellervault-redact" {
   capabilities = ["read"]
 }
 path "sellervault-transit/hmac/sellervault-redact" {
+  capabilities = ["update"]
+}
+# Who proposed or verified a payout change: check the HMAC a person made
+# with their own key (verify only: a manager cannot make one for them).
+path "sellervault-transit/verify/person-*" {
+  capabilities = ["update"]
+}
+# A manager's own signing key, like finance's.
+path "sellervault-transit/keys/person-{{identity.entity.id}}" {
+  capabilities = ["create", "update", "read"]
+}
+path "sellervault-transit/hmac/person-{{identity.entity.id}}" {
   capabilities = ["update"]
 }
 
@@ -74,6 +103,14 @@ path "auth/userpass/users/*" {
 path "auth/token/revoke-accessor" {
   capabilities = ["update"]
 }
+# Offboarding revokes the wrapped responses of team records (wrapping
+# tokens are orphans: revoking the leaver's tokens leaves them alive).
+path "auth/token/accessors" {
+  capabilities = ["list", "sudo"]
+}
+path "auth/token/lookup-accessor" {
+  capabilities = ["update"]
+}
 # Offboarding ends every session of a leaver: all tokens issued through
 # their userpass login.
 path "sys/leases/revoke-prefix/auth/userpass/login/*" {
@@ -86,12 +123,36 @@ path "sys/wrapping/wrap" {
   capabilities = ["update"]
 }
 
+
 # Per-store access policies are written when stores are added.
 path "sys/policies/acl/sellervault-store-*" {
   capabilities = ["create", "read", "update", "delete"]
 }
 path "sys/policies/acl/sellervault-*" {
   capabilities = ["read"]
+}
+# The records mount's settings; the mounts of proposals, verifications
+# and reminder notes that `sellervault init` adds on an upgrade.
+path "sellervault/config" {
+  capabilities = ["read", "update"]
+}
+path "sellervault-proposals/config" {
+  capabilities = ["read", "update"]
+}
+path "sellervault-verifications/config" {
+  capabilities = ["read", "update"]
+}
+path "sellervault-reminders/config" {
+  capabilities = ["read", "update"]
+}
+path "sys/mounts/sellervault-proposals" {
+  capabilities = ["create", "read", "update"]
+}
+path "sys/mounts/sellervault-verifications" {
+  capabilities = ["create", "read", "update"]
+}
+path "sys/mounts/sellervault-reminders" {
+  capabilities = ["create", "read", "update"]
 }
 
 # Enough of sys to check `sellervault init` and report status.

@@ -7,6 +7,8 @@
 //	finance.hcl   finance (identity group sellervault-finance)
 //	staff.hcl     operations staff (identity group sellervault-staff)
 //	reminder.hcl  the scheduled reminder job (AppRole role sellervault-reminder)
+//	self.hcl      every person's and the reminder job's token, in place of
+//	              Vault's default policy (its own token, unwrap)
 //	store.hcl     a template, one policy per store (group sellervault-store-STORE)
 //
 // The files are written for the default mount prefix "sellervault". Render
@@ -29,7 +31,7 @@ var files embed.FS
 const DefaultPrefix = "sellervault"
 
 // Roles are the role policies `sellervault init` writes, in order.
-var Roles = []string{"manager", "finance", "staff", "reminder"}
+var Roles = []string{"manager", "finance", "staff", "reminder", "self"}
 
 // Vars are the installation's values substituted into a policy.
 type Vars struct {

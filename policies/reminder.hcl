@@ -17,11 +17,21 @@ path "sellervault-totp/*" {
 path "sellervault-transit/*" {
   capabilities = ["deny"]
 }
+# When each store's payout was last verified: the version times.
+path "sellervault-verifications/metadata/*" {
+  capabilities = ["read", "list"]
+}
+path "sellervault-verifications/data/*" {
+  capabilities = ["deny"]
+}
 
-# Its own notes, and nothing else, it may write: when each channel last
-# reminded each person of what (metadata entries without data, under
-# _meta/reminders/), so a run within the quiet period does not repeat
-# the same reminder.
-path "sellervault/metadata/_meta/reminders/*" {
-  capabilities = ["create", "update", "read", "list"]
+# Its own notes it may write, in a mount that holds nothing else: when
+# each channel last reminded each person of what (metadata entries without
+# data, CHANNEL/PERSON), so a run within the quiet period does not repeat
+# the same reminder. A dot-segment from here reaches only other notes.
+path "sellervault-reminders/metadata/+/+" {
+  capabilities = ["create", "update", "read"]
+}
+path "sellervault-reminders/data/*" {
+  capabilities = ["deny"]
 }

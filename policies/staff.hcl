@@ -5,9 +5,25 @@
 # credentials and TOTP codes only through that store's group
 # (sellervault-store-STORE, policy from store.hcl), which managers set at
 # onboarding. What is denied here stays denied whatever else is granted.
+#
+# No path here ends in a glob (*): Vault matches policies before the KV
+# engine cleans dot-segments, so a glob would reach the whole mount. A
+# path ending in "+" is one segment only; "+" = ".." reaches its parent,
+# which is either granted too or holds no record.
+# Response wrapping is not capped per grant: Vault's max_wrapping_ttl makes
+# wrapping mandatory on the path. Instead tokens carry no default policy
+# (no sys/wrapping/wrap), and offboarding revokes every response-wrapping
+# token made from a team path.
 
-# Team settings and the caller's own staff record.
-path "sellervault/data/_meta/*" {
+# Team settings, the init marker, the redaction index, and the caller's
+# own staff record.
+path "sellervault/data/_meta/settings" {
+  capabilities = ["read"]
+}
+path "sellervault/data/_meta/init" {
+  capabilities = ["read"]
+}
+path "sellervault/data/_meta/redact/+" {
   capabilities = ["read"]
 }
 path "sellervault/data/staff/{{identity.entity.name}}" {
@@ -30,9 +46,6 @@ path "auth/userpass/users/{{identity.entity.aliases.@USERPASS_ACCESSOR@.name}}/p
 # Never for staff: payout details, TOTP keys (only codes, via the store
 # policy), and writes to records.
 path "sellervault/data/stores/+/payout" {
-  capabilities = ["deny"]
-}
-path "sellervault/data/proposals/*" {
   capabilities = ["deny"]
 }
 path "sellervault-totp/keys/*" {

@@ -15,16 +15,24 @@ import (
 	"github.com/sellervault/sellervault/internal/repo"
 )
 
+// errFlagged: the audit report flags something (its own exit code, for
+// cron).
+var errFlagged = errors.New("audit flagged something: look into each flag")
+
 func auditCommand(env *Env) *cli.Command {
 	return &cli.Command{
 		Name: "audit",
 		Usage: "who read which login, code, mailbox, phone or payout record, and when, from Vault's file audit log; " +
-			"flags reads outside a person's stores or role, by people who have left, bursts of reads, payout changes and refused requests",
+			"flags path traversals, reads and writes outside a person's stores or role, requests and unwraps after offboarding, " +
+			"bursts of reads, floods of Transit HMACs, payout changes and refused requests",
 		Description: "Reads one or more audit logs of Vault's file audit device (JSON lines; gzip-compressed rotated logs too; - is stdin),\n" +
 			"counts each request once (from its response entry), and names people from the team's staff records and groups,\n" +
 			"read with your token (a manager's), or, with --offline, by Vault's display names only. Values never appear:\n" +
 			"Vault HMACs them in the log, and the report shows no HMAC. Mailbox addresses and phone numbers are masked.\n" +
-			"--format table (default), json or csv.",
+			"Paths are percent-decoded and cleaned before they are judged; any dot-segment is flagged.\n" +
+			"--format table (default), json or csv.\n" +
+			"Exit status: 0 when the report flags nothing, 16 when it flags anything (for cron: look into each flag),\n" +
+			"other codes for errors (`sellervault help exit-codes`).",
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "log", Required: true, Usage: "the audit log file (repeat for rotated logs, oldest first; - for stdin)"},
 			&cli.StringFlag{Name: "since", Usage: "only requests since then: a look-back like 7d, 2w or 36h, or a date like 2026-03-01"},
@@ -32,6 +40,8 @@ func auditCommand(env *Env) *cli.Command {
 			&cli.StringFlag{Name: "store", Usage: "only this store's events and flags"},
 			&cli.IntFlag{Name: "burst-reads", Value: audit.DefaultBurstReads, Usage: "a burst is more than this many record reads by one person ..."},
 			&cli.StringFlag{Name: "burst-window", Value: "5m", Usage: "... within this long"},
+			&cli.IntFlag{Name: "hmac-inputs", Value: audit.DefaultHMACInputs, Usage: "flag more than this many Transit HMAC inputs by one person (guesses against the redaction index) ..."},
+			&cli.StringFlag{Name: "hmac-window", Value: "1h", Usage: "... within this long"},
 			&cli.BoolFlag{Name: "offline", Usage: "no Vault: name people by Vault's display names (no store, role or offboarding checks)"},
 		},
 		Action: func(c *cli.Context) error {
@@ -71,16 +81,24 @@ func auditCommand(env *Env) *cli.Command {
 			}
 			switch s.format {
 			case "json":
-				return audit.WriteJSON(env.Stdout, rep)
+				err = audit.WriteJSON(env.Stdout, rep)
 			case "csv":
-				return audit.WriteCSV(env.Stdout, rep)
+				err = audit.WriteCSV(env.Stdout, rep)
+			default:
+				err = audit.WriteTable(env.Stdout, rep)
 			}
-			return audit.WriteTable(env.Stdout, rep)
+			if err != nil || len(rep.Flags) == 0 {
+				return err
+			}
+			if len(rep.Flags) == 1 {
+				return fmt.Errorf("1 flag in the report: %w", errFlagged)
+			}
+			return fmt.Errorf("%d flags in the report: %w", len(rep.Flags), errFlagged)
 		},
 	}
 }
 
-// auditOptions reads the command's filters and burst settings.
+// auditOptions reads the command's filters, burst and HMAC settings.
 func auditOptions(c *cli.Context, now time.Time) (audit.Options, error) {
 	var opts audit.Options
 	var err error
@@ -101,6 +119,12 @@ func auditOptions(c *cli.Context, now time.Time) (audit.Options, error) {
 		return opts, usagef("--burst-reads %d: use 1 or more", opts.BurstReads)
 	}
 	if opts.BurstWindow, err = parsed(audit.ParseWindow(c.String("burst-window"))); err != nil {
+		return opts, err
+	}
+	if opts.HMACInputs = c.Int("hmac-inputs"); opts.HMACInputs < 1 {
+		return opts, usagef("--hmac-inputs %d: use 1 or more", opts.HMACInputs)
+	}
+	if opts.HMACWindow, err = parsed(audit.ParseWindow(c.String("hmac-window"))); err != nil {
 		return opts, err
 	}
 	return opts, nil

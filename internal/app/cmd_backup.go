@@ -33,7 +33,7 @@ func backupCommand(env *Env) *cli.Command {
 	return &cli.Command{
 		Name:  "backup",
 		Usage: "write every record, values included, to an age-encrypted file",
-		Description: `Reads every live record of the team's KV mount (stores, credentials with
+		Description: `Reads every live record of the team's KV mounts (stores, credentials with
 pending passwords, mailboxes, phones, payout records and change requests,
 staff records, team settings), with its custom metadata, and writes them
 encrypted with age: to one or more age public keys (--recipient,
@@ -398,8 +398,8 @@ func (s *session) reportRestore(rep *repo.RestoreReport) error {
 	if len(onboard) > 0 {
 		env.say("logins are not in a backup: onboard these people again (`sellervault staff onboard NAME --role ROLE [--stores S,T]`): %s", strings.Join(onboard, ", "))
 	}
-	if len(rep.PendingPayout) > 0 {
-		env.say("warning: pending payout changes were proposed under the old Vault's logins and their cooling-off starts again; the self-approval check cannot tell who proposed them: reject them (`sellervault payout reject ID`) and propose again: %s", strings.Join(rep.PendingPayout, ", "))
+	if len(rep.ProposeAgain) > 0 {
+		env.say("warning: these pending payout changes cannot be approved here (their requester's signature does not check in this Vault, or the payout version they change is gone): reject them (`sellervault payout reject ID`) and propose again: %s", strings.Join(rep.ProposeAgain, ", "))
 	}
 	env.say("the redaction index is not restored: run `sellervault redact --reindex`")
 	if s.format == "json" {
@@ -437,7 +437,7 @@ func (s *session) reportPartial(p *repo.PartialRestoreError, rep *repo.RestoreRe
 	if len(p.Written) == 0 && p.DataOnly == "" {
 		env.say("hint: no record was written; fix the cause and restore again")
 	} else {
-		env.say("hint: the mount holds part of the backup now; fix the cause, then empty it (`vault secrets disable %s`), run `sellervault init` and restore again", rep.Mount)
+		env.say("hint: the mounts hold part of the backup now; fix the cause, then empty them (`vault secrets disable %s`, and likewise %s and %s), run `sellervault init` and restore again", rep.Mount, s.layout.Proposals(), s.layout.Verifications())
 	}
 	if s.format == "json" && rep != nil {
 		_ = env.writeJSON(restoreView{RestoreReport: rep, RedactIndex: "not restored"})
@@ -456,7 +456,7 @@ func personLabel(p backup.Person) string {
 func countsText(doc *backup.Document) string {
 	counts := doc.Counts()
 	var parts []string
-	for _, k := range []string{"store", "credential", "mailbox", "phone", "payout", "payout-request", "payout-decision", "staff", "settings", "other"} {
+	for _, k := range []string{"store", "credential", "mailbox", "phone", "payout", "payout-request", "payout-decision", "payout-verification", "staff", "settings", "other"} {
 		if n := counts[k]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k))
 		}

@@ -56,6 +56,7 @@ after a failure finishes the job.`,
 			default:
 				env.say("init done: %d of %d steps changed Vault", changes, len(report.Changes))
 			}
+			s.warnDotSegments(c.Context)
 			return nil
 		},
 	}

@@ -154,11 +154,27 @@ func payoutCommand(env *Env) *cli.Command {
 				}),
 			},
 			{
-				Name:      "approve",
-				Usage:     "apply a pending payout change (not your own, and after the cooling-off)",
+				Name:  "approve",
+				Usage: "apply a pending payout change (not your own, and after the cooling-off)",
+				Description: "Shows every changed field masked (old → new, last four characters visible), computed from the\n" +
+					"proposed record against the payout version it was made against, and asks you to type the last four\n" +
+					"characters of the new IBAN or account number. Without a terminal, give them with --confirm-last4.",
 				ArgsUsage: "ID",
+				Flags:     []cli.Flag{&cli.StringFlag{Name: "confirm-last4", Usage: "the last four characters of the new IBAN or account number (`XXXX`), when there is no terminal to ask on"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					q, err := r.ApprovePayout(c.Context, oneArg(c), time.Now)
+					id := oneArg(c)
+					q, err := r.FindRequest(c.Context, id)
+					if err != nil {
+						return err
+					}
+					if err := r.CanApprove(c.Context, q, time.Now); err != nil {
+						return err
+					}
+					confirm, err := s.confirmLast4(c, q)
+					if err != nil {
+						return err
+					}
+					q, err = r.ApprovePayout(c.Context, id, confirm, time.Now)
 					if err != nil {
 						return err
 					}
@@ -264,6 +280,28 @@ func (s *session) printRequests(qs []*repo.Request) error {
 		rows = append(rows, []string{q.ID, q.Store, q.Status, q.RequestedBy + " " + q.RequestedAt, orDash(decided), strings.Join(q.Diff, "; ")})
 	}
 	return s.env.writeTable([]string{"ID", "STORE", "STATUS", "REQUESTED", "DECIDED", "CHANGE (masked)"}, rows)
+}
+
+// confirmLast4 shows the change a payout request makes and gets the last
+// four characters of the new IBAN or account number: from --confirm-last4,
+// else typed on the terminal after reading the change.
+func (s *session) confirmLast4(c *cli.Context, q *repo.Request) (string, error) {
+	field, _ := payout.ConfirmationField(q.Record)
+	s.env.say("payout change %s of %s, requested by %s at %s, over payout version %d:", q.ID, q.Store, q.RequestedBy, q.RequestedAt, q.BaseVersion)
+	for _, line := range q.Diff {
+		s.env.say("  %s", line)
+	}
+	if v := c.String("confirm-last4"); v != "" || field == "" {
+		return v, nil
+	}
+	if !isTerminal(s.env.Stdin) {
+		return "", usagef("approve needs --confirm-last4 XXXX (the last four characters of the new %s) when there is no terminal to ask on", field)
+	}
+	typed, err := s.readSecret(c, "type the last four characters of the new "+field+" to approve: ", false, false)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(typed), nil
 }
 
 // readProposal reads a proposal: JSON from --from-file or a piped stdin,

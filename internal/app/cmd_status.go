@@ -24,6 +24,11 @@ type statusReport struct {
 	InitializedAt string        `json:"initialized_at,omitempty"`
 	Mount         string        `json:"mount"`
 	Caller        *callerReport `json:"caller"`
+	// DotSegments is the posture probe (see posture.go): whether this
+	// server passes encoded dot-segments to Vault's ACL; null when it
+	// could not be checked, with the reason in DotSegmentsNotChecked.
+	DotSegments           *dotSegmentsReport `json:"dot_segments"`
+	DotSegmentsNotChecked string             `json:"dot_segments_not_checked,omitempty"`
 }
 
 type callerReport struct {
@@ -40,7 +45,12 @@ func statusCommand(env *Env) *cli.Command {
 	return &cli.Command{
 		Name:  "status",
 		Usage: "show the Vault in use, whether init has run, and who you are",
-		Description: `Exit status: 0 when Vault answers, is unsealed and the token is valid;
+		Description: `Also checks, with one harmless request, whether the server passes
+encoded dot-segments (%2e%2e) in request paths to Vault's ACL, which makes
+any glob grant in a policy a door to its whole mount; the answer is a
+warning and never changes the exit status.
+
+Exit status: 0 when Vault answers, is unsealed and the token is valid;
 4 when not logged in or the token is invalid; 6 when Vault is unreachable
 or sealed.`,
 		Action: func(c *cli.Context) error {
@@ -69,18 +79,23 @@ func (s *session) status(ctx context.Context) (*statusReport, error) {
 	r := &statusReport{Address: s.client.Address(), Namespace: s.client.Namespace(),
 		VaultVersion: server.Version, Sealed: server.Sealed, Mount: s.layout.KV() + "/"}
 	if server.Sealed {
+		r.DotSegmentsNotChecked = "vault is sealed"
 		return r, &vault.Error{Op: "status", Path: "sys/seal-status", Kind: vault.ErrSealed}
 	}
 	if !s.client.HasToken() {
+		r.DotSegmentsNotChecked = "not logged in"
 		return r, errNotLoggedIn
 	}
 	token, err := s.client.LookupSelf(ctx)
 	if err != nil {
+		r.DotSegmentsNotChecked = "the token could not be looked up"
 		if errors.Is(err, vault.ErrDenied) {
 			return r, fmt.Errorf("%w: the token was refused (invalid, expired or revoked)", errNotLoggedIn)
 		}
 		return r, err
 	}
+	// a warning: whatever it finds, the exit status stays the same
+	r.DotSegments, r.DotSegmentsNotChecked = s.probeDotSegments(ctx)
 	r.Caller = &callerReport{DisplayName: token.DisplayName, EntityID: token.EntityID,
 		Policies: token.Policies, IdentityPolicies: token.IdentityPolicies,
 		TTLSeconds: int64(token.TTL / time.Second), TokenSource: s.client.TokenSource}
@@ -124,7 +139,8 @@ func (s *session) printStatus(r *statusReport) error {
 		rows = append(rows, []string{"namespace", r.Namespace})
 	}
 	if r.Caller == nil {
-		rows = append(rows, []string{"caller", "not logged in"})
+		rows = append(rows, []string{"caller", "not logged in"},
+			[]string{"dot-segments", dotSegmentsLine(r.DotSegments, r.DotSegmentsNotChecked)})
 		return s.env.writeTable(nil, rows)
 	}
 	who := r.Caller.DisplayName
@@ -142,6 +158,7 @@ func (s *session) printStatus(r *statusReport) error {
 		[]string{"entity", orDash(r.Caller.EntityID)},
 		[]string{"policies", strings.Join(policies, ", ")},
 		[]string{"token ttl", ttl},
+		[]string{"dot-segments", dotSegmentsLine(r.DotSegments, r.DotSegmentsNotChecked)},
 	)
 	return s.env.writeTable(nil, rows)
 }

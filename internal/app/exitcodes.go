@@ -32,6 +32,7 @@ const (
 	ExitUnknown     = 13
 	ExitFound       = 14
 	ExitUnfinished  = 15
+	ExitFlagged     = 16
 )
 
 // exitCodeTable is what `sellervault help exit-codes` prints.
@@ -55,6 +56,7 @@ var exitCodeTable = []struct {
 	{ExitUnknown, "unknown: the sender or link is not on the allowlist, and imitates nothing on it (check)"},
 	{ExitFound, "secrets were found in the text (scan)"},
 	{ExitUnfinished, "the incident still has open work: rotations or the payout verification (incident close)"},
+	{ExitFlagged, "audit flagged something: see the report"},
 }
 
 func printExitCodes(w io.Writer) error {
@@ -113,6 +115,8 @@ func exitCode(err error) int {
 		return ExitFound
 	case errors.Is(err, repo.ErrIncidentUnfinished):
 		return ExitUnfinished
+	case errors.Is(err, errFlagged):
+		return ExitFlagged
 	default:
 		return ExitError
 	}

@@ -35,6 +35,7 @@ func TestExitCodeValues(t *testing.T) {
 		{"ExitUnknown", ExitUnknown, 13},
 		{"ExitFound", ExitFound, 14},
 		{"ExitUnfinished", ExitUnfinished, 15},
+		{"ExitFlagged", ExitFlagged, 16},
 	}
 	for _, w := range want {
 		if w.got != w.code {
@@ -89,6 +90,7 @@ func TestExitCode(t *testing.T) {
 		{"bare kind", vault.ErrNotFound, ExitNotFound},
 		{"joined denied and not found", errors.Join(vaultErr(vault.ErrNotFound), vaultErr(vault.ErrDenied)), ExitDenied},
 		{"silent error keeps its cause's code", silentError{vaultErr(vault.ErrConflict)}, ExitConflict},
+		{"audit flagged something", fmt.Errorf("3 flags in the report: %w", errFlagged), ExitFlagged},
 	}
 	for _, tt := range tests {
 		if got := exitCode(tt.err); got != tt.want {

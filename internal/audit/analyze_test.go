@@ -25,6 +25,12 @@ type entry struct {
 	err      string
 	dataErr  bool
 	respAuth string // a login's entity
+
+	data      map[string]any // request data (Vault HMACs its strings)
+	authToken string         // auth.client_token, when it is not the usual
+	accessor  string         // request.client_token_accessor
+	uri       string         // request.request_uri
+	wrap      []string       // response.wrap_info: token, accessor, creation path
 }
 
 func (e entry) line() []byte {
@@ -33,11 +39,24 @@ func (e entry) line() []byte {
 		m["auth"] = map[string]any{"display_name": e.display, "entity_id": e.entity, "client_token": "hmac-sha256:internal",
 			"policies": []string{"default"}, "metadata": map[string]string{"username": "x"}}
 	}
+	if e.authToken != "" { // an unwrap with the wrapping token: no name, no entity
+		m["auth"] = map[string]any{"client_token": e.authToken, "accessor": e.accessor, "policies": []string{"response-wrapping"}}
+	}
 	if e.err != "" {
 		m["error"] = e.err
 	}
-	m["request"] = map[string]any{"id": e.id, "operation": e.op, "path": e.path, "client_token": e.token,
+	req := map[string]any{"id": e.id, "operation": e.op, "path": e.path, "client_token": e.token,
 		"headers": map[string][]string{"user-agent": {"Go-http-client/1.1"}}, "namespace": map[string]string{"id": "root"}}
+	if e.data != nil {
+		req["data"] = e.data
+	}
+	if e.accessor != "" {
+		req["client_token_accessor"] = e.accessor
+	}
+	if e.uri != "" {
+		req["request_uri"] = e.uri
+	}
+	m["request"] = req
 	if e.typ == "response" {
 		resp := map[string]any{"mount_type": "kv"}
 		if e.dataErr {
@@ -47,6 +66,10 @@ func (e entry) line() []byte {
 		}
 		if e.respAuth != "" {
 			resp["auth"] = map[string]any{"entity_id": e.respAuth, "display_name": "userpass-x"}
+		}
+		if e.wrap != nil {
+			resp["wrap_info"] = map[string]any{"token": e.wrap[0], "accessor": e.wrap[1], "creation_path": e.wrap[2],
+				"creation_time": e.at.Format(time.RFC3339Nano), "ttl": 300}
 		}
 		m["response"] = resp
 	}

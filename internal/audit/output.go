@@ -55,6 +55,8 @@ type SummaryView struct {
 	Last        string `json:"last"`
 	BurstReads  int    `json:"burst_reads"`
 	BurstWindow string `json:"burst_window"`
+	HMACInputs  int    `json:"hmac_inputs"`
+	HMACWindow  string `json:"hmac_window"`
 }
 
 // View is the JSON form of a report.
@@ -90,7 +92,8 @@ func (r *Report) View() View {
 	s := r.Stats
 	v.Summary = SummaryView{Lines: s.Lines, Malformed: s.Malformed, Other: s.Other, Requests: s.Requests,
 		Unanswered: s.Unanswered, Events: len(r.Events), Flags: len(r.Flags), First: stamp(s.First), Last: stamp(s.Last),
-		BurstReads: r.Burst.Reads, BurstWindow: formatWindow(r.Burst.Window)}
+		BurstReads: r.Burst.Reads, BurstWindow: formatWindow(r.Burst.Window),
+		HMACInputs: r.HMAC.Inputs, HMACWindow: formatWindow(r.HMAC.Window)}
 	return v
 }
 

@@ -9,8 +9,8 @@ import (
 )
 
 // Entry is what the report reads of one audit log line. Every other field
-// of the line is skipped unread: request and response data (HMAC'd
-// values), headers, policies, token HMACs other than the request's.
+// of the line is skipped unread: response data (HMAC'd values), headers,
+// policies, token HMACs other than those below.
 type Entry struct {
 	Time  string // RFC 3339 with nanoseconds, as Vault writes it
 	Type  string // "request" or "response"
@@ -18,17 +18,40 @@ type Entry struct {
 
 	AuthDisplayName string // auth.display_name: "userpass-olga", "root", "approle"
 	AuthEntityID    string // auth.entity_id: the identity entity, empty for root and unknown tokens
+	// AuthClientToken is auth.client_token, an HMAC: for an unwrap sent
+	// with the wrapping token itself, that token's HMAC, the same as the
+	// wrap_info.token of the response it wrapped.
+	AuthClientToken string
 
 	RequestID          string // request.id: pairs a request entry with its response entry
 	RequestOperation   string // request.operation: read, list, create, update, patch, delete
 	RequestPath        string // request.path, relative to the namespace: "sellervault/data/stores/acme-us/creds/seller-central"
 	RequestClientToken string // request.client_token: an HMAC, never shown; ties a refused token to its earlier owner
+	// RequestURI is request.request_uri: the URI as the client sent it
+	// ("/v1/sellervault/data/_meta/reminders/%2e%2e/..."), which Vault
+	// logs when it differs from the path (percent-encoding, a query).
+	RequestURI string
+	// RequestTokenAccessor is request.client_token_accessor (an HMAC
+	// unless the device was told otherwise): for an unwrap sent with the
+	// wrapping token, the wrap_info.accessor of the wrapped response.
+	RequestTokenAccessor string
+
+	// From request.data, which the client chose, so a value of an
+	// unexpected type is passed over rather than refusing the line:
+	RequestDataToken string // request.data.token when a string: the wrapping token's HMAC in sys/wrapping/unwrap
+	RequestInput     bool   // request.data.input is there and not null (one Transit input)
+	RequestBatch     int    // request.data.batch_input: how many elements, when it is an array (Vault HMACs the values, keeps the list)
 
 	ResponseDisplayName string // response.auth.display_name: who a login made
 	ResponseEntityID    string // response.auth.entity_id
 	// ResponseError is set when response.data has an "error" key (a
 	// refused login, a bad request): the value is HMAC'd and not kept.
 	ResponseError bool
+
+	// response.wrap_info, when Vault wrapped the response: the wrapping
+	// token's and its accessor's HMACs, and the path whose response was
+	// wrapped (Vault does not HMAC it).
+	WrapToken, WrapAccessor, WrapPath string
 }
 
 // Errors of ParseLine. Every one means the line is skipped and counted as
@@ -52,22 +75,28 @@ func ParseLine(line []byte) (Entry, error) {
 	}
 	return Entry{
 		Time: string(raw.time), Type: string(raw.typ), Error: string(raw.err),
-		AuthDisplayName: string(raw.authDisplay), AuthEntityID: string(raw.authEntity),
+		AuthDisplayName: string(raw.authDisplay), AuthEntityID: string(raw.authEntity), AuthClientToken: string(raw.authToken),
 		RequestID: string(raw.reqID), RequestOperation: string(raw.reqOp), RequestPath: string(raw.reqPath),
-		RequestClientToken:  string(raw.reqToken),
+		RequestClientToken: string(raw.reqToken), RequestURI: string(raw.reqURI), RequestTokenAccessor: string(raw.reqAccessor),
+		RequestDataToken: string(raw.dataToken), RequestInput: raw.input, RequestBatch: raw.batch,
 		ResponseDisplayName: string(raw.respDisplay), ResponseEntityID: string(raw.respEntity),
 		ResponseError: raw.respErr,
+		WrapToken:     string(raw.wrapToken), WrapAccessor: string(raw.wrapAccessor), WrapPath: string(raw.wrapPath),
 	}, nil
 }
 
 // rawEntry is Entry as byte slices into the line, or into fresh memory for
 // the rare string with escapes: the hot path copies only what it keeps.
 type rawEntry struct {
-	time, typ, err                  []byte
-	authDisplay, authEntity         []byte
-	reqID, reqOp, reqPath, reqToken []byte
-	respDisplay, respEntity         []byte
-	respErr                         bool // response.data.error is there, of any type but null
+	time, typ, err                     []byte
+	authDisplay, authEntity, authToken []byte
+	reqID, reqOp, reqPath, reqToken    []byte
+	reqAccessor, dataToken, reqURI     []byte
+	respDisplay, respEntity            []byte
+	wrapToken, wrapAccessor, wrapPath  []byte
+	respErr                            bool // response.data.error is there, of any type but null
+	input                              bool // request.data.input is there, of any type but null
+	batch                              int  // request.data.batch_input's length when an array
 }
 
 // level is which object the scanner is in; each knows its fields.
@@ -80,6 +109,8 @@ const (
 	levelResponse
 	levelResponseAuth
 	levelResponseData
+	levelRequestData
+	levelWrapInfo
 	levelNone
 )
 
@@ -108,6 +139,8 @@ func field(lvl level, key []byte, e *rawEntry) (*[]byte, level) {
 			return &e.authDisplay, levelNone
 		case "entity_id":
 			return &e.authEntity, levelNone
+		case "client_token":
+			return &e.authToken, levelNone
 		}
 	case levelRequest:
 		switch string(key) {
@@ -119,6 +152,12 @@ func field(lvl level, key []byte, e *rawEntry) (*[]byte, level) {
 			return &e.reqPath, levelNone
 		case "client_token":
 			return &e.reqToken, levelNone
+		case "client_token_accessor":
+			return &e.reqAccessor, levelNone
+		case "request_uri":
+			return &e.reqURI, levelNone
+		case "data":
+			return nil, levelRequestData
 		}
 	case levelResponse:
 		switch string(key) {
@@ -126,6 +165,17 @@ func field(lvl level, key []byte, e *rawEntry) (*[]byte, level) {
 			return nil, levelResponseAuth
 		case "data":
 			return nil, levelResponseData
+		case "wrap_info":
+			return nil, levelWrapInfo
+		}
+	case levelWrapInfo:
+		switch string(key) {
+		case "token":
+			return &e.wrapToken, levelNone
+		case "accessor":
+			return &e.wrapAccessor, levelNone
+		case "creation_path":
+			return &e.wrapPath, levelNone
 		}
 	case levelResponseAuth:
 		switch string(key) {
@@ -203,6 +253,16 @@ func (s *scanner) object(e *rawEntry, lvl level) error {
 			if err := s.skip(); err != nil {
 				return err
 			}
+		case lvl == levelRequestData:
+			if err := s.requestData(e, key, c); err != nil {
+				return err
+			}
+		case sub == levelRequestData && c != '{':
+			// request.data is the client's: of another type (never in
+			// Vault's logs), it is passed over rather than refusing the line.
+			if err := s.skip(); err != nil {
+				return err
+			}
 		case dst != nil:
 			switch c {
 			case '"':
@@ -254,6 +314,58 @@ func (s *scanner) object(e *rawEntry, lvl level) error {
 			return nil
 		default:
 			return ErrSyntax
+		}
+	}
+}
+
+// requestData reads one member of request.data, whose value starts with
+// c: the fields the report uses, of the type it expects, are kept; any
+// other value is skipped.
+func (s *scanner) requestData(e *rawEntry, key []byte, c byte) error {
+	switch {
+	case string(key) == "token" && c == '"':
+		v, err := s.str()
+		e.dataToken = v
+		return err
+	case string(key) == "token":
+		e.dataToken = nil
+	case string(key) == "batch_input" && c == '[':
+		n, err := s.arrayLen()
+		e.batch = n
+		return err
+	case string(key) == "batch_input":
+		e.batch = 0
+	case string(key) == "input" && c != 'n':
+		e.input = true
+	}
+	return s.skip()
+}
+
+// arrayLen passes over an array whose "[" is at s.i and counts its
+// elements.
+func (s *scanner) arrayLen() (int, error) {
+	s.i++ // '['
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == ']' {
+		s.i++
+		return 0, nil
+	}
+	for n := 1; ; n++ {
+		if err := s.skip(); err != nil {
+			return 0, err
+		}
+		s.ws()
+		if s.i >= len(s.b) {
+			return 0, ErrSyntax
+		}
+		c := s.b[s.i]
+		s.i++
+		switch c {
+		case ',':
+		case ']':
+			return n, nil
+		default:
+			return 0, ErrSyntax
 		}
 	}
 }

@@ -57,6 +57,23 @@ func TestParseLine(t *testing.T) {
 		{"escaped key", `{"\u0074ype":"response"}`, Entry{Type: "response"}, nil},
 		{"nulls", `{"time":null,"auth":null,"request":{"path":null}}`, Entry{}, nil},
 		{"duplicate keys: the last wins", `{"type":"request","type":"response"}`, Entry{Type: "response"}, nil},
+		{"unwrap with a token in the data", `{"auth":{"client_token":"hmac-sha256:c"},"request":{"client_token_accessor":"hmac-sha256:a","data":{"token":"hmac-sha256:w"},"path":"sys/wrapping/unwrap"}}`,
+			Entry{AuthClientToken: "hmac-sha256:c", RequestTokenAccessor: "hmac-sha256:a", RequestDataToken: "hmac-sha256:w", RequestPath: "sys/wrapping/unwrap"}, nil},
+		{"wrap info", `{"response":{"wrap_info":{"accessor":"hmac-sha256:a","creation_path":"sv/data/stores/s/creds/x","creation_time":"2026-01-02T03:04:05Z","token":"hmac-sha256:t","ttl":300}}}`,
+			Entry{WrapToken: "hmac-sha256:t", WrapAccessor: "hmac-sha256:a", WrapPath: "sv/data/stores/s/creds/x"}, nil},
+		{"the URI as sent", `{"request":{"path":"sv/data/../x","request_uri":"/v1/sv/data/%2e%2e/x?version=2"}}`,
+			Entry{RequestPath: "sv/data/../x", RequestURI: "/v1/sv/data/%2e%2e/x?version=2"}, nil},
+		{"a batch of inputs", `{"request":{"data":{"batch_input":[{"input":"hmac-sha256:1"},{"input":"hmac-sha256:2"},{"input":"hmac-sha256:3"}]}}}`,
+			Entry{RequestBatch: 3}, nil},
+		{"one input", `{"request":{"data":{"input":"hmac-sha256:1","algorithm":"sha2-256"}}}`, Entry{RequestInput: true}, nil},
+		{"an empty batch, a null input", `{"request":{"data":{"batch_input":[],"input":null}}}`, Entry{}, nil},
+		{"request data of other types is passed over", `{"request":{"data":{"token":5,"batch_input":"hmac-sha256:x","input":[1]}}}`,
+			Entry{RequestInput: true}, nil},
+		{"request data that is no object", `{"request":{"data":[1,2],"path":"p"}}`, Entry{RequestPath: "p"}, nil},
+		{"the last batch counts", `{"request":{"data":{"batch_input":[1,2],"batch_input":[3]}}}`, Entry{RequestBatch: 1}, nil},
+		{"a batch cut short", `{"request":{"data":{"batch_input":[1,2`, Entry{}, ErrSyntax},
+		{"a batch with a trailing comma", `{"request":{"data":{"batch_input":[1,]}}}`, Entry{}, ErrSyntax},
+		{"wrap info of the wrong type", `{"response":{"wrap_info":{"token":5}}}`, Entry{}, ErrFieldType},
 		{"skipped values of every kind", `{"a":[1,-2.5e+3,true,false,null,{"b":[[],{}]},"s\"\\"],"type":"response"}`, Entry{Type: "response"}, nil},
 
 		{"empty", ``, Entry{}, ErrNoObject},
@@ -126,7 +143,9 @@ func FuzzParseLine(f *testing.F) {
 		f.Add(line)
 	}
 	for _, s := range []string{`{}`, `{"request":{"path":"\ud83d\ude00"}}`, `x{"type":"request"}`, `{"a":[{"b":"c"}]}`,
-		`{"response":{"data":{"error":[1]}}}`, `{"time":1e400}`, `{"a":-0.0E-0}`} {
+		`{"response":{"data":{"error":[1]}}}`, `{"time":1e400}`, `{"a":-0.0E-0}`,
+		`{"request":{"data":{"batch_input":[{"input":"a"},{"input":"b"}],"input":"c","token":"d"}}}`,
+		`{"response":{"wrap_info":{"token":"t","accessor":"a","creation_path":"p"}},"auth":{"client_token":"c"}}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
@@ -156,14 +175,42 @@ func refParse(line []byte) (Entry, error) {
 	dec.UseNumber()
 	var e Entry
 	respData := refFields{presence: map[string]*bool{"error": &e.ResponseError}}
+	reqData := refFields{lenient: true, member: func(dec *json.Decoder, key string, tok json.Token) error {
+		switch key {
+		case "token":
+			v, _ := tok.(string)
+			e.RequestDataToken = v
+		case "batch_input":
+			e.RequestBatch = 0
+			if tok == json.Delim('[') {
+				for dec.More() {
+					var skip json.RawMessage
+					if err := dec.Decode(&skip); err != nil {
+						return err
+					}
+					e.RequestBatch++
+				}
+				_, err := dec.Token() // ']'
+				return err
+			}
+		case "input":
+			if tok != nil {
+				e.RequestInput = true
+			}
+		}
+		return refSkip(dec, tok)
+	}}
 	top := refFields{
 		strs: map[string]*string{"time": &e.Time, "type": &e.Type, "error": &e.Error},
 		objs: map[string]refFields{
-			"auth":    {strs: map[string]*string{"display_name": &e.AuthDisplayName, "entity_id": &e.AuthEntityID}},
-			"request": {strs: map[string]*string{"id": &e.RequestID, "operation": &e.RequestOperation, "path": &e.RequestPath, "client_token": &e.RequestClientToken}},
+			"auth": {strs: map[string]*string{"display_name": &e.AuthDisplayName, "entity_id": &e.AuthEntityID, "client_token": &e.AuthClientToken}},
+			"request": {strs: map[string]*string{"id": &e.RequestID, "operation": &e.RequestOperation, "path": &e.RequestPath,
+				"client_token": &e.RequestClientToken, "client_token_accessor": &e.RequestTokenAccessor, "request_uri": &e.RequestURI},
+				objs: map[string]refFields{"data": reqData}},
 			"response": {objs: map[string]refFields{
-				"auth": {strs: map[string]*string{"display_name": &e.ResponseDisplayName, "entity_id": &e.ResponseEntityID}},
-				"data": respData,
+				"auth":      {strs: map[string]*string{"display_name": &e.ResponseDisplayName, "entity_id": &e.ResponseEntityID}},
+				"data":      respData,
+				"wrap_info": {strs: map[string]*string{"token": &e.WrapToken, "accessor": &e.WrapAccessor, "creation_path": &e.WrapPath}},
 			}},
 		},
 	}
@@ -180,6 +227,14 @@ type refFields struct {
 	strs     map[string]*string
 	objs     map[string]refFields
 	presence map[string]*bool
+	// member, when set, reads every member itself (request.data); lenient
+	// objects of another type are skipped rather than refused.
+	member  func(dec *json.Decoder, key string, tok json.Token) error
+	lenient bool
+}
+
+func (f refFields) isObject() bool {
+	return f.strs != nil || f.objs != nil || f.presence != nil || f.member != nil
 }
 
 // refObject reads an object's members after its '{', and its '}'.
@@ -195,6 +250,10 @@ func refObject(dec *json.Decoder, f refFields) error {
 			return err
 		}
 		switch {
+		case f.member != nil:
+			if err := f.member(dec, key, tok); err != nil {
+				return err
+			}
 		case f.strs[key] != nil:
 			switch v := tok.(type) {
 			case string:
@@ -203,13 +262,17 @@ func refObject(dec *json.Decoder, f refFields) error {
 			default:
 				return ErrFieldType
 			}
-		case f.objs[key].strs != nil || f.objs[key].objs != nil || f.objs[key].presence != nil:
-			switch tok {
-			case json.Delim('{'):
+		case f.objs[key].isObject():
+			switch {
+			case tok == json.Delim('{'):
 				if err := refObject(dec, f.objs[key]); err != nil {
 					return err
 				}
-			case nil:
+			case tok == nil:
+			case f.objs[key].lenient:
+				if err := refSkip(dec, tok); err != nil {
+					return err
+				}
 			default:
 				return ErrFieldType
 			}

@@ -10,6 +10,9 @@ const (
 	RoleOps     = "ops"
 	RoleFinance = "finance"
 	RoleManager = "manager"
+	// RoleReminder is the reminder job's AppRole, which has no staff
+	// record: the report knows it by its token's display name ("approle").
+	RoleReminder = "reminder"
 )
 
 // Person is a member of the team as the report knows them at audit time.
@@ -37,8 +40,11 @@ func (p *Person) gone() bool { return p.Offboarded || p.Disabled }
 // stores. The second result names the rule broken: "outside-stores" or
 // "outside-role".
 func (p *Person) mayRead(ref Ref) (bool, string) {
-	if p.Role == RoleManager {
+	switch p.Role {
+	case RoleManager:
 		return true, ""
+	case RoleReminder: // metadata only, never a value
+		return false, FlagOutsideRole
 	}
 	switch ref.Kind {
 	case KindCredential, KindTOTPCode, KindStore:
@@ -54,14 +60,36 @@ func (p *Person) mayRead(ref Ref) (bool, string) {
 	return false, FlagOutsideRole
 }
 
-// mayChange reports whether the person's role is meant to change a
-// payout record, proposal or decision: finance proposes, managers decide
-// and apply.
-func (p *Person) mayChange(ref Ref) (bool, string) {
-	if p.Role == RoleManager || p.Role == RoleFinance && ref.Kind == KindPayoutProposal {
-		return true, ""
+// mayWrite reports whether the person's role is meant to write ref (a
+// create, update, patch or delete, of data, metadata or settings): the
+// writers of each mount are as the role policies make them.
+//
+//   - managers: everything;
+//   - finance: payout proposals (in PREFIX-proposals/, as before in
+//     proposals/payout/) and verifications, and other keys of those two
+//     mounts, not their settings;
+//   - the reminder AppRole: its notes, in PREFIX-reminders/ only (not
+//     where they were kept before, PREFIX/_meta/reminders/);
+//   - ops: nothing.
+//
+// Records, credentials (their rotation facts in metadata too), payout
+// records and decisions, staff records, incidents and _meta are for
+// managers alone.
+func (p *Person) mayWrite(ref Ref) bool {
+	switch p.Role {
+	case RoleManager:
+		return true
+	case RoleFinance:
+		switch ref.Kind {
+		case KindPayoutProposal, KindVerification:
+			return true
+		case KindOther:
+			return ref.API != "" && (ref.Mount == MountProposals || ref.Mount == MountVerifications)
+		}
+	case RoleReminder:
+		return ref.Mount == MountReminders && ref.API != ""
 	}
-	return false, FlagOutsideRole
+	return false
 }
 
 // Directory finds people by entity ID and by name.

@@ -36,8 +36,11 @@ func sample() *backup.Document {
 				CustomMetadata: map[string]string{"kind": "staff", "status": "active"}},
 			{Path: "contacts/email/ops@acme.example", Data: map[string]interface{}{"kind": "mailbox", "password": canary}},
 			{Path: "contacts/phone/14155550100", Data: map[string]interface{}{"kind": "phone", "pin": ""}},
-			{Path: "proposals/payout/acme-us/20250601-090000-abcdef", Data: map[string]interface{}{"kind": "payout-request", "n": json.Number("3")}},
-			{Path: "proposals/payout-decisions/acme-us/20250601-090000-abcdef", Data: map[string]interface{}{"kind": "payout-decision"}},
+			{Path: "proposals/payout/acme-us/20250601-090000-abcdef", Data: map[string]interface{}{"kind": "payout-request", "n": json.Number("3")},
+				VersionTime: "2025-06-01T09:00:00Z"},
+			{Path: "decisions/payout/acme-us/20250601-090000-abcdef", Data: map[string]interface{}{"kind": "payout-decision"}},
+			{Path: "verifications/payout/acme-us", Data: map[string]interface{}{"field": "iban", "verified_by": "farid"},
+				VersionTime: "2025-05-30T14:02:11.123456789Z"},
 			{Path: "stores/acme-us/payout", Data: map[string]interface{}{"iban": "DE89370400440532013000"}},
 		},
 		TOTPReenrol: []backup.TOTPKey{{Credential: "acme-us/seller-central", Issuer: "Amazon"}},
@@ -101,6 +104,36 @@ func record(m map[string]interface{}, i int) map[string]interface{} {
 	return records(m)[i].(map[string]interface{})
 }
 
+// request is the payout change request of the sample.
+func request(m map[string]interface{}) map[string]interface{} {
+	for _, r := range records(m) {
+		if strings.HasPrefix(r.(map[string]interface{})["path"].(string), "proposals/payout/") {
+			return r.(map[string]interface{})
+		}
+	}
+	panic("no request")
+}
+
+// verification is the payout verification of the sample.
+func verification(m map[string]interface{}) map[string]interface{} {
+	for _, r := range records(m) {
+		if strings.HasPrefix(r.(map[string]interface{})["path"].(string), "verifications/") {
+			return r.(map[string]interface{})
+		}
+	}
+	panic("no verification")
+}
+
+func withoutVerification(m map[string]interface{}) []interface{} {
+	var out []interface{}
+	for _, r := range records(m) {
+		if !strings.HasPrefix(r.(map[string]interface{})["path"].(string), "verifications/") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // firstCred is the index of the credential record in the sorted sample.
 func firstCred(m map[string]interface{}) map[string]interface{} {
 	for _, r := range records(m) {
@@ -125,7 +158,8 @@ func TestBackupDecodeRefuses(t *testing.T) {
 		{"trailing garbage", []byte(good + "x"), "not valid JSON"},
 		{"invalid utf-8", []byte("{\"format\":\"\xff\"}"), "UTF-8"},
 		{"other format", edit(t, func(m map[string]interface{}) { m["format"] = "age-vault" }), `format "age-vault"`},
-		{"newer version", edit(t, func(m map[string]interface{}) { m["version"] = 2 }), "version 2 is not supported"},
+		{"newer version", edit(t, func(m map[string]interface{}) { m["version"] = 3 }), "version 3 is not supported"},
+		{"version 0", edit(t, func(m map[string]interface{}) { m["version"] = 0 }), "version 0 is not supported"},
 		{"version as string", edit(t, func(m map[string]interface{}) { m["version"] = "1" }), "version"},
 		{"unknown field", edit(t, func(m map[string]interface{}) { m["extra"] = true }), `unknown field "extra"`},
 		{"case-folded field", edit(t, func(m map[string]interface{}) { m["Team"] = m["team"] }), `unknown field "Team"`},
@@ -145,6 +179,50 @@ func TestBackupDecodeRefuses(t *testing.T) {
 		{"backslash", edit(t, func(m map[string]interface{}) { record(m, 1)["path"] = `stores\x` }), "backslash"},
 		{"control char", edit(t, func(m map[string]interface{}) { record(m, 1)["path"] = "stores/x\ny" }), "control character"},
 		{"too deep path", edit(t, func(m map[string]interface{}) { record(m, 1)["path"] = "stores/a/b/c/d/e/f/g/h" }), "parts"},
+		{"request too deep", edit(t, func(m map[string]interface{}) { record(m, 1)["path"] = "proposals/payout/acme-us/x/y" }), "outside the folders"},
+		{"request too shallow", edit(t, func(m map[string]interface{}) { record(m, 1)["path"] = "proposals/payout/acme-us" }), "outside the folders"},
+		{"request traversal", edit(t, func(m map[string]interface{}) { record(m, 1)["path"] = "proposals/payout/../x" }), `".." part`},
+		{"decision too deep", edit(t, func(m map[string]interface{}) { record(m, 1)["path"] = "decisions/payout/acme-us/x/y" }), "outside the folders"},
+		{"decision traversal", edit(t, func(m map[string]interface{}) { record(m, 1)["path"] = "decisions/payout/../../stores/x" }), `".." part`},
+		{"other decisions", edit(t, func(m map[string]interface{}) { record(m, 1)["path"] = "decisions/other/acme-us/1" }), "outside the folders"},
+		{"other proposals", edit(t, func(m map[string]interface{}) { record(m, 1)["path"] = "proposals/other/acme-us/1" }), "outside the folders"},
+		{"verification too deep", edit(t, func(m map[string]interface{}) { verification(m)["path"] = "verifications/payout/acme-us/x" }), "outside the folders"},
+		{"verification dot", edit(t, func(m map[string]interface{}) { verification(m)["path"] = "verifications/payout/." }), `"." part`},
+		{"version 1 decision path in version 2", edit(t, func(m map[string]interface{}) {
+			record(m, 1)["path"] = "proposals/payout-decisions/acme-us/1"
+		}), "where version 1 backups kept decisions"},
+		{"verification without time", edit(t, func(m map[string]interface{}) { delete(verification(m), "version_time") }), "no version_time"},
+		{"verification empty time", edit(t, func(m map[string]interface{}) { verification(m)["version_time"] = "" }), "no version_time"},
+		{"verification bad time", edit(t, func(m map[string]interface{}) { verification(m)["version_time"] = "yesterday" }), "not an RFC 3339 time"},
+		{"verification time null", edit(t, func(m map[string]interface{}) { verification(m)["version_time"] = nil }), "version_time is null"},
+		{"verification time number", edit(t, func(m map[string]interface{}) { verification(m)["version_time"] = 17 }), "version_time"},
+		{"verification long time", edit(t, func(m map[string]interface{}) {
+			verification(m)["version_time"] = "2025-05-30T14:02:11." + strings.Repeat("1", 60) + "Z"
+		}), "longer than"},
+		{"time on another record", edit(t, func(m map[string]interface{}) { firstCred(m)["version_time"] = "2025-05-30T14:02:11Z" }), "only payout change requests and verifications"},
+		{"request bad time", edit(t, func(m map[string]interface{}) { request(m)["version_time"] = "2025-06-01 09:00" }), "not an RFC 3339 time"},
+		{"version 1 request with a time", edit(t, func(m map[string]interface{}) {
+			m["version"] = 1
+			m["records"] = withoutVerification(m)
+			for _, r := range records(m) {
+				if p := r.(map[string]interface{})["path"].(string); strings.HasPrefix(p, "decisions/") {
+					r.(map[string]interface{})["path"] = "proposals/payout-decisions/" + strings.TrimPrefix(p, "decisions/payout/")
+				}
+			}
+		}), "which a version 1 backup does not have"},
+		{"version 1 with a verification", edit(t, func(m map[string]interface{}) {
+			m["version"] = 1
+			delete(request(m), "version_time")
+			for _, r := range records(m) {
+				if p := r.(map[string]interface{})["path"].(string); strings.HasPrefix(p, "decisions/") {
+					r.(map[string]interface{})["path"] = "proposals/payout-decisions/" + strings.TrimPrefix(p, "decisions/payout/")
+				}
+			}
+		}), "not in a version 1 backup"},
+		{"version 1 with a decision at its new place", edit(t, func(m map[string]interface{}) {
+			m["version"] = 1
+			m["records"] = withoutVerification(m)
+		}), "not in a version 1 backup"},
 		{"non-string metadata", edit(t, func(m map[string]interface{}) {
 			firstCred(m)["custom_metadata"].(map[string]interface{})["owner"] = 7
 		}), "not a string"},
@@ -223,36 +301,190 @@ func TestBackupMarshalRefusesWhatCannotRestore(t *testing.T) {
 }
 
 func TestBackupClassify(t *testing.T) {
-	tests := map[string]backup.Class{
-		"_meta/settings":               backup.Include,
-		"_meta/init":                   backup.SkipInit,
-		"_meta/reminders/slack/olga":   backup.SkipNotes,
-		"_meta/redact/00/ab":           backup.SkipIndex,
-		"_meta/other":                  backup.Unknown,
-		"stores/acme-us":               backup.Include,
-		"contacts/email/a@b.example":   backup.Include,
-		"contacts/phone/14155550100":   backup.Include,
-		"staff/olga":                   backup.Include,
-		"proposals/payout/acme-us/1":   backup.Include,
-		"proposals/payout-decisions/x": backup.Include,
-		"exports/x":                    backup.Unknown,
+	// Paths of the records mount: what Dump does with each.
+	tests := []struct {
+		path string
+		want backup.Class
+	}{
+		{"_meta/settings", backup.Include},
+		{"_meta/init", backup.SkipInit},
+		{"_meta/reminders/slack/olga", backup.SkipNotes},
+		{"_meta/redact/00/ab", backup.SkipIndex},
+		{"_meta/other", backup.Unknown},
+		{"stores/acme-us", backup.Include},
+		{"contacts/email/a@b.example", backup.Include},
+		{"contacts/phone/14155550100", backup.Include},
+		{"staff/olga", backup.Include},
+		{"decisions/payout/acme-us/20250601-090000-abcdef", backup.Include},
+		{"decisions/payout/acme-us", backup.Unknown},
+		{"decisions/payout/acme-us/1/2", backup.Unknown},
+		{"decisions/payout//1", backup.Unknown},
+		{"decisions/other/acme-us/1", backup.Unknown},
+		// schema 1 places, moved by `sellervault init` to their own mounts
+		{"proposals/payout/acme-us/1", backup.SkipMoved},
+		{"proposals/payout-decisions/acme-us/1", backup.SkipMoved},
+		{"verifications/payout/acme-us", backup.SkipMoved},
+		{"exports/x", backup.Unknown},
 	}
-	for path, want := range tests {
-		if got := backup.Classify(path); got != want {
-			t.Errorf("Classify(%q) = %d, want %d", path, got, want)
+	for _, tt := range tests {
+		if got := backup.Classify(tt.path); got != tt.want {
+			t.Errorf("Classify(%q) = %d, want %d", tt.path, got, tt.want)
 		}
 	}
-	kinds := map[string]string{
-		"stores/acme-us": "store", "stores/acme-us/creds/x": "credential", "stores/acme-us/payout": "payout",
-		"stores/acme-us/other/x": "other", "_meta/settings": "settings", "staff/olga": "staff",
+	kinds := []struct{ path, want string }{
+		{"stores/acme-us", "store"},
+		{"stores/acme-us/creds/x", "credential"},
+		{"stores/acme-us/payout", "payout"},
+		{"stores/acme-us/other/x", "other"},
+		{"_meta/settings", "settings"},
+		{"staff/olga", "staff"},
+		{"contacts/email/a@b.example", "mailbox"},
+		{"contacts/phone/14155550100", "phone"},
+		{"proposals/payout/acme-us/1", "payout-request"},
+		{"proposals/payout/acme-us", "other"},
+		{"proposals/payout/acme-us/1/2", "other"},
+		{"proposals/payout//1", "other"},
+		{"decisions/payout/acme-us/1", "payout-decision"},
+		{"proposals/payout-decisions/acme-us/1", "payout-decision"}, // version 1
+		{"decisions/payout/acme-us", "other"},
+		{"verifications/payout/acme-us", "payout-verification"},
+		{"verifications/payout/acme-us/1", "other"},
+		{"verifications/payout/", "other"},
+		{"verifications/other/acme-us", "other"},
 	}
-	for path, want := range kinds {
-		if got := backup.Kind(path); got != want {
-			t.Errorf("Kind(%q) = %q, want %q", path, got, want)
+	for _, tt := range kinds {
+		if got := backup.Kind(tt.path); got != tt.want {
+			t.Errorf("Kind(%q) = %q, want %q", tt.path, got, tt.want)
 		}
 	}
 	if got := backup.CredentialAddress("stores/acme-us/creds/x"); got != "acme-us/x" {
 		t.Errorf("CredentialAddress = %q", got)
+	}
+	changes := map[string]string{
+		"proposals/payout/acme-us/1":           "acme-us/1",
+		"decisions/payout/acme-us/1":           "acme-us/1",
+		"proposals/payout-decisions/acme-us/1": "acme-us/1",
+		"verifications/payout/acme-us":         "",
+		"stores/acme-us":                       "",
+	}
+	for path, want := range changes {
+		if got := backup.PayoutChange(path); got != want {
+			t.Errorf("PayoutChange(%q) = %q, want %q", path, got, want)
+		}
+	}
+	if got := backup.VerifiedStore("verifications/payout/acme-us"); got != "acme-us" {
+		t.Errorf("VerifiedStore = %q", got)
+	}
+}
+
+// TestBackupPlace: a document path maps to one mount and path, and back.
+func TestBackupPlace(t *testing.T) {
+	places := []struct {
+		doc   string
+		mount backup.Mount
+		path  string
+	}{
+		{"stores/acme-us", backup.RecordsMount, "stores/acme-us"},
+		{"_meta/settings", backup.RecordsMount, "_meta/settings"},
+		{"decisions/payout/acme-us/1", backup.RecordsMount, "decisions/payout/acme-us/1"},
+		{"proposals/payout/acme-us/1", backup.ProposalsMount, "payout/acme-us/1"},
+		{"verifications/payout/acme-us", backup.VerificationsMount, "payout/acme-us"},
+	}
+	for _, tt := range places {
+		m, p := backup.Place(tt.doc)
+		if m != tt.mount || p != tt.path {
+			t.Errorf("Place(%q) = %v %q, want %v %q", tt.doc, m, p, tt.mount, tt.path)
+		}
+		if doc, ok := backup.DocPath(m, p); !ok || doc != tt.doc {
+			t.Errorf("DocPath(%v, %q) = %q, %v; want %q", m, p, doc, ok, tt.doc)
+		}
+	}
+	// What the proposals and verifications mounts hold besides their
+	// records has no document path: it is left out, and said so.
+	for _, tt := range []struct {
+		mount backup.Mount
+		path  string
+	}{
+		{backup.ProposalsMount, "payout/acme-us"},
+		{backup.ProposalsMount, "payout/acme-us/1/2"},
+		{backup.ProposalsMount, "other/acme-us/1"},
+		{backup.ProposalsMount, "acme-us/1"},
+		{backup.VerificationsMount, "payout/acme-us/1"},
+		{backup.VerificationsMount, "acme-us"},
+		{backup.VerificationsMount, "payout/"},
+		{backup.Mount(7), "payout/acme-us"},
+	} {
+		if doc, ok := backup.DocPath(tt.mount, tt.path); ok {
+			t.Errorf("DocPath(%v, %q) = %q; want none", tt.mount, tt.path, doc)
+		}
+	}
+	if got := backup.ProposalsMount.String() + "|" + backup.VerificationsMount.String() + "|" + backup.RecordsMount.String(); got != "-proposals|-verifications|" {
+		t.Errorf("mount names %q", got)
+	}
+}
+
+// version1 is the sample as a release before the schema 2 layout wrote
+// it: decisions under proposals/payout-decisions/, no verifications, no
+// times.
+func version1(t *testing.T) []byte {
+	t.Helper()
+	return edit(t, func(m map[string]interface{}) {
+		m["version"] = 1
+		m["records"] = withoutVerification(m)
+		delete(request(m), "version_time")
+		for _, r := range records(m) {
+			r := r.(map[string]interface{})
+			if p := r["path"].(string); strings.HasPrefix(p, "decisions/payout/") {
+				r["path"] = "proposals/payout-decisions/" + strings.TrimPrefix(p, "decisions/payout/")
+			}
+		}
+	})
+}
+
+// TestBackupVersion1: a backup made before the schema 2 layout still
+// opens; Upgrade moves its decisions to decisions/payout/ and leaves the
+// rest as it was.
+func TestBackupVersion1(t *testing.T) {
+	d, err := backup.Unmarshal(version1(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Version != backup.Version1 {
+		t.Fatalf("version %d", d.Version)
+	}
+	if n := d.Counts()["payout-decision"]; n != 1 {
+		t.Fatalf("counts of a version 1 document: %v", d.Counts())
+	}
+	up := d.Upgrade()
+	if up.Version != backup.Version || d.Version != backup.Version1 {
+		t.Fatalf("upgrade: version %d, original %d", up.Version, d.Version)
+	}
+	if err := up.Validate(); err != nil {
+		t.Fatalf("upgraded document: %v", err)
+	}
+	want := sample()
+	want.Records = nil
+	for _, r := range sample().Records {
+		if backup.Kind(r.Path) != "payout-verification" {
+			r.VersionTime = ""
+			want.Records = append(want.Records, r)
+		}
+	}
+	want.Normalize()
+	if !reflect.DeepEqual(up, want) {
+		t.Fatalf("upgraded version 1 document differs:\n got %#v\nwant %#v", up, want)
+	}
+	if again := up.Upgrade(); again != up {
+		t.Fatal("upgrading a current document made a new one")
+	}
+	// A version 1 document encodes as version 1, and decodes the same.
+	b, err := backup.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, err := backup.Unmarshal(b)
+	if err != nil || !reflect.DeepEqual(d, d2) {
+		t.Fatalf("version 1 round trip: %v", err)
 	}
 }
 

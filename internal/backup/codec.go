@@ -48,7 +48,8 @@ func Marshal(d *Document) ([]byte, error) {
 // valid UTF-8 JSON, a single object with no trailing data, no duplicate
 // names in any object, exactly the known field names (case-sensitive),
 // custom metadata of strings only, and then Validate. Every refusal
-// matches ErrInvalid.
+// matches ErrInvalid. A version 1 document is returned as version 1:
+// Upgrade maps it to the current version.
 func Decode(r io.Reader) (*Document, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxPlaintext+1))
 	if err != nil {
@@ -85,8 +86,8 @@ func Unmarshal(b []byte) (*Document, error) {
 	if err := decodeField(top, "version", "backup", &d.Version); err != nil {
 		return nil, err
 	}
-	if d.Version != Version {
-		return nil, invalidf("backup format version %d is not supported by this sellervault (it reads version %d): use the sellervault release that made it, or a newer one", d.Version, Version)
+	if err := checkVersion(d.Version); err != nil {
+		return nil, err
 	}
 	var created string
 	if err := decodeField(top, "created_at", "backup", &created); err != nil {
@@ -132,7 +133,7 @@ func decodeRecords(raw json.RawMessage) ([]Record, error) {
 	out := make([]Record, 0, len(list))
 	for i, item := range list {
 		where := fmt.Sprintf("record %d", i+1)
-		f, err := fields(item, where, []string{"path", "data", "custom_metadata"}, nil)
+		f, err := fields(item, where, []string{"path", "data", "custom_metadata"}, []string{"version_time"})
 		if err != nil {
 			return nil, err
 		}
@@ -141,6 +142,9 @@ func decodeRecords(raw json.RawMessage) ([]Record, error) {
 			return nil, err
 		}
 		where = "record " + inputerr.Quote(rec.Path)
+		if err := decodeField(f, "version_time", where, &rec.VersionTime); err != nil {
+			return nil, err
+		}
 		if err := decodeObject(f["data"], where+" data", &rec.Data); err != nil {
 			return nil, err
 		}

@@ -17,9 +17,17 @@ import (
 // Format and Version name the document inside the age envelope. A
 // document of another format, or of a version this sellervault does not
 // know, is refused.
+//
+// Version 2 holds the records of the team's three KV mounts (records,
+// proposals, verifications) in one path space, and when each payout
+// change request and verification was made. Version 1 (the releases before the layout's schema
+// 2) held the records mount only, with the managers' decisions on payout
+// changes under proposals/payout-decisions/; it is still read, and
+// Upgrade maps it to version 2.
 const (
-	Format  = "sellervault-backup"
-	Version = 1
+	Format   = "sellervault-backup"
+	Version  = 2
+	Version1 = 1
 )
 
 // ErrInvalid is matched, with errors.Is, by every refusal of a document:
@@ -45,7 +53,7 @@ const (
 	MaxStaff          = 10000
 )
 
-// Document is a team's backup: every live record of the team's KV mount
+// Document is a team's backup: every live record of the team's KV mounts
 // (current version's data and custom metadata), and what could not be
 // backed up and must be done again after a restore.
 type Document struct {
@@ -68,12 +76,21 @@ type Document struct {
 	DeletedSkipped int `json:"deleted_skipped"`
 }
 
-// Record is one KV record: its path in the team's mount, the current
-// version's data and the record's custom metadata.
+// Record is one KV record: its document path (Place says in which mount
+// and where it lives), the current version's data and the record's
+// custom metadata.
 type Record struct {
 	Path           string                 `json:"path"`
 	Data           map[string]interface{} `json:"data"`
 	CustomMetadata map[string]string      `json:"custom_metadata"`
+	// VersionTime is when the current version was written, as Vault wrote
+	// it (RFC 3339): set for payout change requests and verifications
+	// only, because when a request was made and a verification done is
+	// that version's time; always for verifications, and for the requests
+	// of every version 2 backup sellervault writes (a version 1 backup had
+	// none). A restored version is dated by the restore, so a restore
+	// keeps this time beside it.
+	VersionTime string `json:"version_time,omitempty"`
 }
 
 // TOTPKey is a credential whose TOTP seed must be enrolled again.
@@ -95,19 +112,46 @@ type Person struct {
 	StaffRecord bool `json:"staff_record"`
 }
 
-// Class is what a backup does with a path of the team's KV mount.
+// Class is what a backup does with a path of the team's records mount.
 type Class int
 
 // Classes of path.
 const (
 	Include   Class = iota // backed up and restored
 	SkipInit               // _meta/init: `sellervault init` writes it
-	SkipNotes              // _meta/reminders/...: the reminder job's notes
+	SkipNotes              // _meta/reminders/...: the reminder job's notes (schema 1; now in the reminders mount)
 	SkipIndex              // _meta/redact/...: the redaction index, rebuilt by `redact --reindex`
+	SkipMoved              // proposals/..., verifications/...: schema 1 places that `sellervault init` moved to mounts of their own
 	Unknown                // not a sellervault record: left out, and said so
 )
 
-// Paths of the records kept outside the record folders.
+// Mount is one of the team's KV v2 mounts that a backup holds records of.
+type Mount int
+
+// The mounts a backup holds (see vault.Layout: KV, Proposals, Verifications).
+const (
+	RecordsMount       Mount = iota // PREFIX/: every record but the two below
+	ProposalsMount                  // PREFIX-proposals/: payout change requests
+	VerificationsMount              // PREFIX-verifications/: payout verifications
+)
+
+// Mounts lists the mounts a backup holds, records mount first.
+var Mounts = []Mount{RecordsMount, ProposalsMount, VerificationsMount}
+
+// String names the mount by its suffix to the team's prefix.
+func (m Mount) String() string {
+	switch m {
+	case ProposalsMount:
+		return "-proposals"
+	case VerificationsMount:
+		return "-verifications"
+	}
+	return ""
+}
+
+// Paths of the records kept outside the record folders, and the folders.
+// Requests and verifications have document paths of their own, each
+// mapped to the folder of its mount (Place, DocPath).
 const (
 	SettingsPath  = "_meta/settings"
 	InitPath      = "_meta/init"
@@ -118,17 +162,34 @@ const (
 	storesDir     = "stores/"
 	mailboxesDir  = "contacts/email/"
 	phonesDir     = "contacts/phone/"
-	requestsDir   = "proposals/payout/"
-	decisionsDir  = "proposals/payout-decisions/"
 	personRoleOps = "ops"
+
+	// RequestsDir holds payout change requests (STORE/ID) in the document;
+	// they live in the proposals mount under mountPayoutDir.
+	RequestsDir = "proposals/payout/"
+	// DecisionsDir holds the managers' decisions on payout changes
+	// (STORE/ID), in the document and in the records mount.
+	DecisionsDir = "decisions/payout/"
+	// VerificationsDir holds payout verifications (STORE) in the
+	// document; they live in the verifications mount under mountPayoutDir.
+	VerificationsDir = "verifications/payout/"
+	// Version1DecisionsDir is where version 1 documents (and the records
+	// mount of schema 1) kept decisions: Upgrade moves them to DecisionsDir.
+	Version1DecisionsDir = "proposals/payout-decisions/"
+
+	mountPayoutDir = "payout/" // the folder of requests and verifications in their mounts
+	proposalsDir   = "proposals/"
+	verifyDir      = "verifications/"
 )
 
-// includedPrefixes are the folders whose records a backup holds; with
-// SettingsPath, nothing outside them is ever restored.
-var includedPrefixes = []string{storesDir, mailboxesDir, phonesDir, StaffDir, requestsDir, decisionsDir}
+// recordFolders are the folders of the records mount whose records a
+// backup holds (decisions are checked by their depth, see Kind); with
+// SettingsPath, nothing else of the records mount is ever restored.
+var recordFolders = []string{storesDir, mailboxesDir, phonesDir, StaffDir}
 
-// Classify says what a backup does with path. The path is not checked
-// here beyond its folder: CheckPath does that.
+// Classify says what a backup does with path of the team's records mount.
+// The path is not checked here beyond its folder (and, for decisions, its
+// depth): CheckPath does that.
 func Classify(path string) Class {
 	switch {
 	case path == SettingsPath:
@@ -139,8 +200,15 @@ func Classify(path string) Class {
 		return SkipNotes
 	case strings.HasPrefix(path, RedactDir):
 		return SkipIndex
+	case strings.HasPrefix(path, DecisionsDir):
+		if Kind(path) == "payout-decision" {
+			return Include
+		}
+		return Unknown
+	case strings.HasPrefix(path, proposalsDir), strings.HasPrefix(path, verifyDir):
+		return SkipMoved
 	}
-	for _, p := range includedPrefixes {
+	for _, p := range recordFolders {
 		if strings.HasPrefix(path, p) {
 			return Include
 		}
@@ -148,9 +216,47 @@ func Classify(path string) Class {
 	return Unknown
 }
 
+// DocPath is the document path of path in mount m, or false for a path
+// of the proposals or verifications mount that holds no record a backup
+// knows (it is left out, and said so). Paths of the records mount are
+// their own document paths: Classify says which are backed up.
+func DocPath(m Mount, path string) (string, bool) {
+	var doc, kind string
+	switch m {
+	case RecordsMount:
+		return path, true
+	case ProposalsMount:
+		doc, kind = proposalsDir+path, "payout-request"
+	case VerificationsMount:
+		doc, kind = verifyDir+path, "payout-verification"
+	default:
+		return "", false
+	}
+	if !strings.HasPrefix(path, mountPayoutDir) || Kind(doc) != kind {
+		return "", false
+	}
+	return doc, true
+}
+
+// Place is where the record of a (current version) document path lives:
+// requests in the proposals mount, verifications in the verifications
+// mount, every other record in the records mount at its own path.
+func Place(path string) (Mount, string) {
+	switch Kind(path) {
+	case "payout-request":
+		return ProposalsMount, strings.TrimPrefix(path, proposalsDir)
+	case "payout-verification":
+		return VerificationsMount, strings.TrimPrefix(path, verifyDir)
+	}
+	return RecordsMount, path
+}
+
 // Kind names what a record path holds, for summaries: store, credential,
 // payout, mailbox, phone, staff, payout-request, payout-decision,
-// settings, or other.
+// payout-verification, settings, or other. A request or decision is
+// exactly STORE/ID below its folder (decisions under DecisionsDir, or
+// Version1DecisionsDir in a version 1 document), a verification exactly
+// STORE.
 func Kind(path string) string {
 	switch {
 	case path == SettingsPath:
@@ -171,12 +277,54 @@ func Kind(path string) string {
 		return "phone"
 	case strings.HasPrefix(path, StaffDir):
 		return "staff"
-	case strings.HasPrefix(path, requestsDir):
+	case below(path, RequestsDir, 2):
 		return "payout-request"
-	case strings.HasPrefix(path, decisionsDir):
+	case below(path, DecisionsDir, 2), below(path, Version1DecisionsDir, 2):
 		return "payout-decision"
+	case below(path, VerificationsDir, 1):
+		return "payout-verification"
 	}
 	return "other"
+}
+
+// below reports whether path is dir followed by exactly n non-empty
+// segments.
+func below(path, dir string, n int) bool {
+	if !strings.HasPrefix(path, dir) {
+		return false
+	}
+	rest := strings.Split(strings.TrimPrefix(path, dir), "/")
+	if len(rest) != n {
+		return false
+	}
+	for _, s := range rest {
+		if s == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// PayoutChange is STORE/ID for the path of a payout change request or of
+// a decision on one (of either version), or "".
+func PayoutChange(path string) string {
+	switch {
+	case Kind(path) == "payout-request":
+		return strings.TrimPrefix(path, RequestsDir)
+	case Kind(path) == "payout-decision" && strings.HasPrefix(path, DecisionsDir):
+		return strings.TrimPrefix(path, DecisionsDir)
+	case Kind(path) == "payout-decision":
+		return strings.TrimPrefix(path, Version1DecisionsDir)
+	}
+	return ""
+}
+
+// VerifiedStore is STORE for the path of a payout verification, or "".
+func VerifiedStore(path string) string {
+	if Kind(path) != "payout-verification" {
+		return ""
+	}
+	return strings.TrimPrefix(path, VerificationsDir)
 }
 
 // CredentialAddress is STORE/NAME for a credential's path, or "" for
@@ -219,10 +367,12 @@ func (r Record) TOTPRef() string {
 	return s
 }
 
-// CheckPath refuses a record path that a restore must not write: one
-// outside the record folders (and _meta/settings), with an empty, "." or
-// ".." segment, a backslash, a control character, invalid UTF-8, or past
-// the length limits.
+// CheckPath refuses a document path that a restore must not write: one
+// outside the record folders (and _meta/settings), a request, decision or
+// verification at another depth than STORE/ID (STORE), one with an empty,
+// "." or ".." segment, a backslash, a space or control character, invalid
+// UTF-8, or past the length limits. It takes the paths of both versions;
+// Validate refuses those of the other version.
 func CheckPath(path string) error {
 	q := inputerr.Quote(path)
 	switch {
@@ -251,10 +401,21 @@ func CheckPath(path string) error {
 			return invalidf("record path %s has a part longer than %d bytes", q, MaxSegmentLen)
 		}
 	}
-	if Classify(path) != Include {
-		return invalidf("record path %s is outside the folders a backup holds (stores/, contacts/, staff/, proposals/ and %s)", q, SettingsPath)
+	if !inDocument(path) {
+		return invalidf("record path %s is outside the folders a backup holds (stores/, contacts/, staff/, %sSTORE/ID, %sSTORE/ID, %sSTORE and %s)",
+			q, RequestsDir, DecisionsDir, VerificationsDir, SettingsPath)
 	}
 	return nil
+}
+
+// inDocument reports whether path is a document path of a record a
+// backup holds, in either version.
+func inDocument(path string) bool {
+	switch Kind(path) {
+	case "payout-request", "payout-decision", "payout-verification":
+		return true
+	}
+	return Classify(path) == Include
 }
 
 var teamPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
@@ -266,8 +427,8 @@ func (d *Document) Validate() error {
 	if d.Format != Format {
 		return invalidf("not a sellervault backup: format %s, want %q", inputerr.Quote(d.Format), Format)
 	}
-	if d.Version != Version {
-		return invalidf("backup format version %d is not supported by this sellervault (it reads version %d): use the sellervault release that made it, or a newer one", d.Version, Version)
+	if err := checkVersion(d.Version); err != nil {
+		return err
 	}
 	if d.CreatedAt.IsZero() {
 		return invalidf("backup has no created_at time")
@@ -297,11 +458,85 @@ func (d *Document) Validate() error {
 		if err := checkMetadata(r.Path, r.CustomMetadata); err != nil {
 			return err
 		}
+		if err := d.checkVersionPath(r); err != nil {
+			return err
+		}
 	}
 	if err := d.checkTOTP(paths); err != nil {
 		return err
 	}
 	return d.checkStaff(paths)
+}
+
+func checkVersion(v int) error {
+	if v != Version && v != Version1 {
+		return invalidf("backup format version %d is not supported by this sellervault (it reads versions %d and %d): use the sellervault release that made it, or a newer one", v, Version1, Version)
+	}
+	return nil
+}
+
+// MaxVersionTime is the longest version_time taken (RFC 3339 with
+// nanoseconds and an offset is 35 bytes).
+const MaxVersionTime = 64
+
+// checkVersionPath refuses paths and fields of the other version, a
+// verification without a valid time, a request with an invalid one, and a
+// time on another record.
+func (d *Document) checkVersionPath(r *Record) error {
+	q := inputerr.Quote(r.Path)
+	kind := Kind(r.Path)
+	switch {
+	case d.Version == Version && strings.HasPrefix(r.Path, Version1DecisionsDir):
+		return invalidf("record path %s is where version 1 backups kept decisions; a version %d backup keeps them under %s", q, Version, DecisionsDir)
+	case d.Version == Version1 && (strings.HasPrefix(r.Path, DecisionsDir) || kind == "payout-verification"):
+		return invalidf("record path %s is not in a version 1 backup", q)
+	case d.Version == Version1 && r.VersionTime != "":
+		return invalidf("record %s has a version_time, which a version 1 backup does not have", q)
+	case d.Version == Version1:
+		return nil
+	case !TimedKind(kind) && r.VersionTime != "":
+		return invalidf("record %s has a version_time; only payout change requests and verifications have one", q)
+	case !TimedKind(kind):
+		return nil
+	case r.VersionTime == "" && kind == "payout-verification":
+		return invalidf("%s %s has no version_time (when it was made)", kind, q)
+	case r.VersionTime == "":
+		return nil // a request of a version 1 backup, upgraded: dated by the restore
+	case len(r.VersionTime) > MaxVersionTime:
+		return invalidf("%s %s has a version_time longer than %d bytes", kind, q, MaxVersionTime)
+	}
+	if _, err := time.Parse(time.RFC3339Nano, r.VersionTime); err != nil {
+		return invalidf("%s %s has a version_time %s that is not an RFC 3339 time", kind, q, inputerr.Quote(r.VersionTime))
+	}
+	return nil
+}
+
+// TimedKind reports whether records of a kind (see Kind) carry their
+// VersionTime: payout change requests and verifications.
+func TimedKind(kind string) bool {
+	return kind == "payout-request" || kind == "payout-verification"
+}
+
+// Upgrade returns the document as the current version has it: a version
+// 1 document's decisions (proposals/payout-decisions/STORE/ID) move to
+// decisions/payout/STORE/ID, and its records are sorted again. Version 1
+// has no verifications and no decisions at their new place, so no two
+// records meet. A current document is returned as it is. Validate d first.
+func (d *Document) Upgrade() *Document {
+	if d.Version != Version1 {
+		return d
+	}
+	up := *d
+	up.Version = Version
+	up.Records = make([]Record, len(d.Records))
+	for i, r := range d.Records {
+		if strings.HasPrefix(r.Path, Version1DecisionsDir) {
+			r.Path = DecisionsDir + strings.TrimPrefix(r.Path, Version1DecisionsDir)
+		}
+		up.Records[i] = r
+	}
+	sort.Slice(up.Records, func(i, j int) bool { return up.Records[i].Path < up.Records[j].Path })
+	return &up
 }
 
 func checkData(path string, data map[string]interface{}) error {

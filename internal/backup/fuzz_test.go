@@ -23,6 +23,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"format":"sellervault-backup","version":1,"created_at":"2025-06-01T09:00:00Z","team":"sv","records":[],"totp_reenrol":[],"staff":[],"deleted_skipped":0}`))
 	f.Add([]byte(`{"format":"sellervault-backup","version":1,"created_at":"2025-06-01T09:00:00Z","team":"sv","records":[{"path":"stores/../x","data":{},"custom_metadata":{}}],"totp_reenrol":[],"staff":[],"deleted_skipped":0}`))
+	f.Add([]byte(`{"format":"sellervault-backup","version":1,"created_at":"2025-06-01T09:00:00Z","team":"sv","records":[{"path":"proposals/payout-decisions/a/1","data":{},"custom_metadata":{}}],"totp_reenrol":[],"staff":[],"deleted_skipped":0}`))
+	f.Add([]byte(`{"format":"sellervault-backup","version":2,"created_at":"2025-06-01T09:00:00Z","team":"sv","records":[{"path":"verifications/payout/a","data":{},"custom_metadata":{},"version_time":"2025-06-01T09:00:00.5Z"}],"totp_reenrol":[],"staff":[],"deleted_skipped":0}`))
 	f.Add([]byte(`{"a":{"a":1,"a":2}}`))
 	f.Add([]byte(`[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]`))
 	f.Fuzz(func(t *testing.T, in []byte) {
@@ -35,6 +37,27 @@ func FuzzDecode(f *testing.F) {
 		}
 		if err := d.Validate(); err != nil {
 			t.Fatalf("accepted an invalid document: %v", err)
+		}
+		// What a restore writes: the current version, valid, each record
+		// in one place.
+		up := d.Upgrade()
+		if err := up.Validate(); err != nil {
+			t.Fatalf("upgraded document is invalid: %v", err)
+		}
+		type place struct {
+			m backup.Mount
+			p string
+		}
+		seen := map[place]bool{}
+		for _, r := range up.Records {
+			m, p := backup.Place(r.Path)
+			if seen[place{m, p}] {
+				t.Fatalf("two records at %v %s", m, p)
+			}
+			seen[place{m, p}] = true
+			if doc, ok := backup.DocPath(m, p); !ok || doc != r.Path {
+				t.Fatalf("place of %s does not map back", r.Path)
+			}
 		}
 		again, err := backup.Marshal(d)
 		if err != nil {

@@ -187,7 +187,8 @@ func loadPayout(ctx context.Context, finance, manager *repo.Repo) error {
 	if err := manager.SetCoolingOff(ctx, 0); err != nil {
 		return err
 	}
-	if _, err := manager.ApprovePayout(ctx, q.ID, time.Now); err != nil {
+	_, newAccount := payout.ConfirmationField(q.Record)
+	if _, err := manager.ApprovePayout(ctx, q.ID, newAccount[len(newAccount)-4:], time.Now); err != nil {
 		return fmt.Errorf("demo payout approval: %w", err)
 	}
 	if err := manager.SetCoolingOff(ctx, cooling); err != nil {

@@ -243,3 +243,23 @@ func Contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// Paths of what finance and the reminder job write, each in a mount of
+// its own (vault.Layout: Proposals, Verifications, Reminders), and of the
+// managers' decisions on payout changes in the records mount.
+
+// ProposalDir is the folder of payout change requests in the proposals mount.
+const ProposalDir = "payout"
+
+// ProposalPath is a payout change request in the proposals mount.
+func ProposalPath(store, id string) string { return ProposalDir + "/" + store + "/" + id }
+
+// DecisionPath is a manager's decision on a payout change, in the records mount.
+func DecisionPath(store, id string) string { return "decisions/payout/" + store + "/" + id }
+
+// VerificationPath is a store's payout verification in the verifications mount.
+func VerificationPath(store string) string { return "payout/" + store }
+
+// ReminderNotePath is a reminder channel's note about a person, in the
+// reminders mount.
+func ReminderNotePath(channel, person string) string { return channel + "/" + person }

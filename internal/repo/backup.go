@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,10 +17,11 @@ import (
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
-// Backup and restore: Dump reads every live record of the team's KV mount
-// into a backup.Document; Restore writes one into an initialised, empty
-// team mount. Package backup documents what is in a backup and what is
-// not.
+// Backup and restore: Dump reads every live record of the team's KV
+// mounts (records, proposals, verifications) into a backup.Document;
+// Restore writes one into an initialised team whose mounts are empty.
+// Package backup documents what is in a backup and what is not, and how
+// its paths map to the mounts.
 //
 // Decisions a restore makes, because Vault cannot export TOTP seeds or
 // logins:
@@ -37,6 +39,24 @@ import (
 //     `staff onboard` (which refuses an active member) gives them one and
 //     makes the record active again. Offboarded records are restored as
 //     they were.
+//   - A payout change request or verification keeps when it was made: a
+//     restored version is dated by the restore, so the time from the
+//     backup goes into custom metadata setup.MigratedVersion ("1", the
+//     restored version) and setup.MigratedTime, which is how the payout
+//     code reads the time of a record `sellervault init` moved (the same
+//     mirror: stale, and ignored, once finance writes a newer
+//     verification). So a flag for verification raised after the last
+//     verification still stands, and a request's cooling-off counts from
+//     when it was proposed. (A version 1 backup has no such times: its
+//     requests are dated by the restore, and their cooling-off starts
+//     again.)
+//   - A payout change request is written as it was, signature included.
+//     The signature checks only with its requester's Transit key, which
+//     is in the Vault the backup came from and not in another: a pending
+//     request whose signature does not check here, or that changes
+//     another payout version than the restored one (each record is
+//     restored as version 1), cannot be approved, and the report lists it
+//     in ProposeAgain: reject it and propose it again.
 //
 // Everything else is written as it was in the backup, updated_by
 // included: the version's writer in Vault's audit log is whoever ran the
@@ -53,8 +73,9 @@ const TOTPReenrolKey = "totp_reenrol"
 // Restore refusals: a conflict (something is there) and a not-found (no
 // init), for the exit code.
 var (
-	ErrNotEmpty       = kindError{"the team mount is not empty: restore writes only into a mount that holds nothing but what `sellervault init` writes", vault.ErrConflict}
+	ErrNotEmpty       = kindError{"the team mount is not empty: restore writes only into mounts that hold nothing but what `sellervault init` writes", vault.ErrConflict}
 	ErrNotInitialised = kindError{"the team mount is not initialised (check --mount or SELLERVAULT_MOUNT; a new Vault needs `sellervault init` first)", vault.ErrNotFound}
+	ErrOldLayout      = kindError{"the team's Vault has the layout of an earlier sellervault: run `sellervault init` with this release first (it moves payout requests, decisions and verifications to their new places), then back up or restore", vault.ErrNotFound}
 )
 
 // DumpOptions shape a backup.
@@ -63,22 +84,31 @@ type DumpOptions struct {
 	Version string // sellervault's version, kept in the document
 }
 
-// DumpReport is what a backup left out and why.
+// DumpReport is what a backup left out and why. Paths are document paths
+// (see package backup), except in Unknown: paths of the records mount as
+// they are, of the other mounts after the mount's name.
 type DumpReport struct {
-	Deleted      []string `json:"deleted"`       // current version deleted: not backed up
-	Unknown      []string `json:"unknown"`       // outside the record folders: not backed up
+	Deleted []string `json:"deleted"` // current version deleted: not backed up
+	// Unknown are outside the record folders (and live records at the
+	// schema 1 places of the records mount, which nothing reads any more):
+	// not backed up.
+	Unknown      []string `json:"unknown"`
 	MetadataOnly []string `json:"metadata_only"` // no version, only metadata: not backed up
 	Notes        int      `json:"reminder_notes"`
 	IndexEntries int      `json:"redaction_index_entries"`
+	// Moved counts the copies `sellervault init` left, deleted, at the
+	// schema 1 places of the records mount when it moved them.
+	Moved int `json:"moved_leftovers"`
 	// Unlisted are people of the role groups left out of the staff list
 	// (an entity name sellervault would not accept); their records, if
 	// any, are in the backup.
 	Unlisted []string `json:"unlisted_people"`
 }
 
-// Dump reads every live record of the team's KV mount, the TOTP keys the
-// credentials link to (their parameters, never a seed: Vault has no way
-// to return one), and the team's people, into a validated document.
+// Dump reads every live record of the team's KV mounts (records,
+// proposals, verifications), the TOTP keys the credentials link to (their
+// parameters, never a seed: Vault has no way to return one), and the
+// team's people, into a validated document.
 func (r *Repo) Dump(ctx context.Context, opts DumpOptions) (*backup.Document, *DumpReport, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -86,33 +116,56 @@ func (r *Repo) Dump(ctx context.Context, opts DumpOptions) (*backup.Document, *D
 	if err := r.requireInit(ctx); err != nil {
 		return nil, nil, err
 	}
-	paths, err := r.c.KVListAll(ctx, r.mount)
-	if err != nil {
-		return nil, nil, err
-	}
 	rep := &DumpReport{}
-	var include []string
-	for _, p := range paths {
-		switch backup.Classify(p) {
-		case backup.Include:
-			include = append(include, p)
-		case backup.SkipNotes:
-			rep.Notes++
-		case backup.SkipIndex:
-			rep.IndexEntries++
-		case backup.Unknown:
-			rep.Unknown = append(rep.Unknown, p)
+	type item struct {
+		mount backup.Mount
+		path  string // in the mount
+		doc   string // in the document
+		moved bool   // a schema 1 place: a leftover of the move, or a record nothing reads
+	}
+	var items []item
+	for _, m := range backup.Mounts {
+		paths, err := r.c.KVListAll(ctx, r.mountOf(m))
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, p := range paths {
+			if m != backup.RecordsMount {
+				doc, ok := backup.DocPath(m, p)
+				if !ok {
+					rep.Unknown = append(rep.Unknown, r.mountOf(m)+"/"+p)
+					continue
+				}
+				items = append(items, item{mount: m, path: p, doc: doc})
+				continue
+			}
+			switch backup.Classify(p) {
+			case backup.Include:
+				items = append(items, item{mount: m, path: p, doc: p})
+			case backup.SkipNotes, backup.SkipMoved:
+				items = append(items, item{mount: m, path: p, doc: p, moved: true})
+			case backup.SkipIndex:
+				rep.IndexEntries++
+			case backup.Unknown:
+				rep.Unknown = append(rep.Unknown, p)
+			}
 		}
 	}
+	notes, err := r.c.KVListAll(ctx, r.layout.Reminders())
+	if err != nil && !errors.Is(err, vault.ErrDenied) {
+		return nil, nil, err
+	}
+	rep.Notes = len(notes)
 	type result struct {
 		rec     *backup.Record
 		deleted bool
 		noData  bool
 		err     error
 	}
-	results := make([]result, len(include))
-	_ = inParallel(len(include), reads, func(i int) error {
-		rec, deleted, noData, err := r.readForBackup(ctx, include[i])
+	results := make([]result, len(items))
+	_ = inParallel(len(items), reads, func(i int) error {
+		it := items[i]
+		rec, deleted, noData, err := r.readForBackup(ctx, r.mountOf(it.mount), it.path, it.doc)
 		results[i] = result{rec, deleted, noData, err}
 		return nil // each result keeps its error, reported in order below
 	})
@@ -122,10 +175,14 @@ func (r *Repo) Dump(ctx context.Context, opts DumpOptions) (*backup.Document, *D
 		switch {
 		case res.err != nil:
 			return nil, nil, res.err
+		case items[i].moved && res.rec != nil:
+			rep.Unknown = append(rep.Unknown, items[i].path)
+		case items[i].moved:
+			rep.Moved++
 		case res.deleted:
-			rep.Deleted = append(rep.Deleted, include[i])
+			rep.Deleted = append(rep.Deleted, items[i].doc)
 		case res.noData:
-			rep.MetadataOnly = append(rep.MetadataOnly, include[i])
+			rep.MetadataOnly = append(rep.MetadataOnly, items[i].doc)
 		default:
 			doc.Records = append(doc.Records, *res.rec)
 		}
@@ -144,9 +201,26 @@ func (r *Repo) Dump(ctx context.Context, opts DumpOptions) (*backup.Document, *D
 	return doc, rep, nil
 }
 
-// readForBackup reads a record's metadata and its current version.
-func (r *Repo) readForBackup(ctx context.Context, path string) (rec *backup.Record, deleted, noData bool, err error) {
-	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+// mountOf names one of the mounts a backup holds.
+func (r *Repo) mountOf(m backup.Mount) string {
+	switch m {
+	case backup.ProposalsMount:
+		return r.layout.Proposals()
+	case backup.VerificationsMount:
+		return r.layout.Verifications()
+	}
+	return r.mount
+}
+
+// readForBackup reads a record's metadata and its current version, as
+// the record of document path doc. A payout change request or
+// verification gets its time: Vault's time of the current version, or
+// the original time `sellervault init` kept when it moved the record
+// (while that mirror names the current version, as loadRequest and
+// lastVerified read it); the mirror's keys are left out, and a restore
+// writes them again from the time.
+func (r *Repo) readForBackup(ctx context.Context, mount, path, doc string) (rec *backup.Record, deleted, noData bool, err error) {
+	meta, err := r.c.KVMetadata(ctx, mount, path)
 	switch {
 	case errors.Is(err, vault.ErrNotFound):
 		return nil, true, false, nil // gone since it was listed
@@ -157,7 +231,7 @@ func (r *Repo) readForBackup(ctx context.Context, path string) (rec *backup.Reco
 	case meta.Deleted():
 		return nil, true, false, nil
 	}
-	kv, err := r.c.KVGetVersion(ctx, r.mount, path, meta.CurrentVersion)
+	kv, err := r.c.KVGetVersion(ctx, mount, path, meta.CurrentVersion)
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil, true, false, nil // deleted since its metadata was read
 	}
@@ -166,9 +240,27 @@ func (r *Repo) readForBackup(ctx context.Context, path string) (rec *backup.Reco
 	}
 	data, err := canonical(kv.Data)
 	if err != nil {
-		return nil, false, false, fmt.Errorf("record %s: %w", path, err)
+		return nil, false, false, fmt.Errorf("record %s: %w", doc, err)
 	}
-	return &backup.Record{Path: path, Data: data, CustomMetadata: meta.CustomMetadata}, false, false, nil
+	rec = &backup.Record{Path: doc, Data: data, CustomMetadata: meta.CustomMetadata}
+	if backup.TimedKind(backup.Kind(doc)) {
+		custom := copyMeta(meta.CustomMetadata)
+		for _, v := range meta.Versions {
+			if v.Version == meta.CurrentVersion {
+				rec.VersionTime = v.CreatedTime
+			}
+		}
+		if custom[setup.MigratedVersion] == strconv.Itoa(meta.CurrentVersion) && custom[setup.MigratedTime] != "" {
+			rec.VersionTime = custom[setup.MigratedTime]
+		}
+		delete(custom, setup.MigratedVersion)
+		delete(custom, setup.MigratedTime)
+		rec.CustomMetadata = custom
+		if _, err := time.Parse(time.RFC3339Nano, rec.VersionTime); err != nil {
+			return nil, false, false, fmt.Errorf("%s %s: Vault gave no time for its current version", backup.Kind(doc), doc)
+		}
+	}
+	return rec, false, false, nil
 }
 
 // canonical gives data the types JSON decoding with UseNumber gives, as
@@ -313,7 +405,9 @@ type RestoreOptions struct {
 	DryRun bool // check the document and the mount, plan, write nothing
 }
 
-// RestoreReport is what a restore did, or would do.
+// RestoreReport is what a restore did, or would do. Record paths are
+// document paths (see package backup: requests are written to the
+// proposals mount, verifications to the verifications mount).
 type RestoreReport struct {
 	Team      string    `json:"team"`  // the team the backup was made of
 	Mount     string    `json:"mount"` // the mount prefix restored into
@@ -328,17 +422,26 @@ type RestoreReport struct {
 	TOTPKept    []string `json:"totp_kept"`
 	// Onboard are the people who need a login again.
 	Onboard []backup.Person `json:"onboard"`
-	// PendingPayout are payout changes still pending (STORE/ID): their
-	// cooling-off starts again, and they were proposed under the old
-	// Vault's identities.
-	PendingPayout  []string `json:"pending_payout"`
+	// PendingPayout are payout changes still pending (STORE/ID), proposed
+	// under the old Vault's identities.
+	PendingPayout []string `json:"pending_payout"`
+	// ProposeAgain are the pending payout changes (STORE/ID) that cannot
+	// be approved here: their requester's signature does not check in
+	// this Vault (the requester's Transit key is in the Vault the backup
+	// came from), or they change another payout version than the restored
+	// record's. Reject them and propose them again.
+	ProposeAgain []string `json:"propose_again"`
+	// Verified are the stores whose payout verification was restored with
+	// the time it was made.
+	Verified       []string `json:"payout_verified"`
 	StoreAccess    []string `json:"store_access"` // stores whose access group and policy were ensured
 	DeletedSkipped int      `json:"deleted_skipped"`
 }
 
 // PartialRestoreError is a restore that failed after its first write:
 // Written are the records written in full; DataOnly, when set, is a
-// record whose data was written but not its custom metadata.
+// record whose data was written but not its custom metadata. All are
+// document paths.
 type PartialRestoreError struct {
 	Written  []string
 	DataOnly string
@@ -358,26 +461,37 @@ func (e *PartialRestoreError) Unwrap() error { return e.Err }
 
 // write is one planned record write.
 type write struct {
-	path string
-	data map[string]interface{}
-	meta map[string]string
-	cas  int
+	doc   string // the document path, for reports
+	mount string
+	path  string // in mount
+	data  map[string]interface{}
+	meta  map[string]string
+	cas   int
 }
 
-// Restore writes a backup into the team's mount, which must be
-// initialised and hold no record but _meta/init and _meta/settings (the
-// settings are replaced by the backup's). Everything is checked before
-// the first write: the document, the mount, the TOTP keys present. Each
-// record is created with check-and-set 0 (it must not exist), then its
-// custom metadata is set. A failure after the first write is a
+// Restore writes a backup into the team's mounts: the team must be
+// initialised with this release's layout (a version 1 backup is upgraded
+// first, see backup.Document.Upgrade), its records mount must hold no
+// record but _meta/init and _meta/settings (the settings are replaced by
+// the backup's), and its proposals and verifications mounts none at all.
+// (The reminders mount is not looked at: the backup holds no notes, and
+// notes there only keep the reminder job from sending again.) Everything
+// is checked before the first write: the document, the mounts, the TOTP
+// keys present, the requests' signatures. Each record is created with
+// check-and-set 0 (it must not exist) in its mount, then its custom
+// metadata is set. A failure after the first write is a
 // *PartialRestoreError that names exactly what was written.
 func (r *Repo) Restore(ctx context.Context, doc *backup.Document, opts RestoreOptions) (*RestoreReport, error) {
 	if err := doc.Validate(); err != nil {
 		return nil, err
 	}
+	doc = doc.Upgrade()
+	if err := doc.Validate(); err != nil {
+		return nil, err
+	}
 	rep := &RestoreReport{Team: doc.Team, Mount: r.layout.Prefix, CreatedAt: doc.CreatedAt, DryRun: opts.DryRun,
 		DeletedSkipped: doc.DeletedSkipped, Written: []string{}, TOTPReenrol: []string{}, TOTPKept: []string{},
-		Onboard: []backup.Person{}, PendingPayout: []string{}, StoreAccess: []string{}}
+		Onboard: []backup.Person{}, PendingPayout: []string{}, ProposeAgain: []string{}, Verified: []string{}, StoreAccess: []string{}}
 	if err := r.requireInit(ctx); err != nil {
 		return nil, err
 	}
@@ -394,7 +508,7 @@ func (r *Repo) Restore(ctx context.Context, doc *backup.Document, opts RestoreOp
 		return rep, nil
 	}
 	// Store access groups first: they are idempotent and outside the KV
-	// mount, so a failure here leaves the mount empty for another try.
+	// mounts, so a failure here leaves the mounts empty for another try.
 	for _, rec := range doc.Records {
 		if backup.Kind(rec.Path) != "store" {
 			continue
@@ -406,43 +520,66 @@ func (r *Repo) Restore(ctx context.Context, doc *backup.Document, opts RestoreOp
 		rep.StoreAccess = append(rep.StoreAccess, store)
 	}
 	for _, w := range plan {
-		if _, err := r.c.KVPut(ctx, r.mount, w.path, w.data, w.cas); err != nil {
-			return rep, &PartialRestoreError{Written: rep.Written, Failed: w.path, Err: err}
+		if _, err := r.c.KVPut(ctx, w.mount, w.path, w.data, w.cas); err != nil {
+			return rep, &PartialRestoreError{Written: rep.Written, Failed: w.doc, Err: err}
 		}
 		if len(w.meta) > 0 {
-			if err := r.c.KVSetCustomMetadata(ctx, r.mount, w.path, w.meta); err != nil {
-				return rep, &PartialRestoreError{Written: rep.Written, DataOnly: w.path, Failed: w.path, Err: err}
+			if err := r.c.KVSetCustomMetadata(ctx, w.mount, w.path, w.meta); err != nil {
+				return rep, &PartialRestoreError{Written: rep.Written, DataOnly: w.doc, Failed: w.doc, Err: err}
 			}
 		}
-		rep.Written = append(rep.Written, w.path)
+		rep.Written = append(rep.Written, w.doc)
 	}
 	return rep, nil
 }
 
-// requireInit refuses a mount that `sellervault init` has not prepared.
+// requireInit refuses a team that `sellervault init` has not prepared,
+// or prepared with an earlier layout (whose records are not where this
+// release backs them up from or restores them to).
 func (r *Repo) requireInit(ctx context.Context) error {
-	_, err := r.c.KVGet(ctx, r.mount, vault.InitMarkerPath)
+	marker, err := r.c.KVGet(ctx, r.mount, vault.InitMarkerPath)
 	if errors.Is(err, vault.ErrNotFound) {
 		return fmt.Errorf("mount %s: %w", r.mount, ErrNotInitialised)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if schema := markerSchema(marker.Data); schema < setup.SchemaVersion {
+		return fmt.Errorf("mount %s (layout schema %d, this release needs %d): %w", r.mount, schema, setup.SchemaVersion, ErrOldLayout)
+	}
+	return nil
 }
 
-// checkEmpty refuses a mount that holds any record (live, deleted or
+// markerSchema reads the layout schema an init marker names (1 when it
+// names none: the first releases wrote none).
+func markerSchema(data map[string]interface{}) int {
+	n, err := strconv.Atoi(fmt.Sprint(data["schema"]))
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
+// checkEmpty refuses mounts that hold any record (live, deleted or
 // metadata only) besides what init writes, and returns the version of
 // the settings record (0: none).
 func (r *Repo) checkEmpty(ctx context.Context) (int, error) {
-	paths, err := r.c.KVListAll(ctx, r.mount)
-	if err != nil {
-		return 0, err
-	}
-	var found []string
-	for _, p := range paths {
-		if p != vault.InitMarkerPath && p != setup.SettingsPath {
-			found = append(found, p)
+	var held []string
+	for _, m := range backup.Mounts {
+		mount := r.mountOf(m)
+		paths, err := r.c.KVListAll(ctx, mount)
+		if err != nil {
+			return 0, err
 		}
-	}
-	if len(found) > 0 {
+		var found []string
+		for _, p := range paths {
+			if m != backup.RecordsMount || (p != vault.InitMarkerPath && p != setup.SettingsPath) {
+				found = append(found, p)
+			}
+		}
+		if len(found) == 0 {
+			continue
+		}
 		shown := found
 		if len(shown) > 5 {
 			shown = shown[:5]
@@ -451,7 +588,10 @@ func (r *Repo) checkEmpty(ctx context.Context) (int, error) {
 		if len(found) > len(shown) {
 			more = fmt.Sprintf(" and %d more", len(found)-len(shown))
 		}
-		return 0, fmt.Errorf("%w; %s holds %d records (%s%s); nothing was written", ErrNotEmpty, r.mount, len(found), strings.Join(shown, ", "), more)
+		held = append(held, fmt.Sprintf("%s holds %s (%s%s)", mount, countRecords(len(found)), strings.Join(shown, ", "), more))
+	}
+	if len(held) > 0 {
+		return 0, fmt.Errorf("%w; %s; nothing was written", ErrNotEmpty, strings.Join(held, "; "))
 	}
 	meta, err := r.c.KVMetadata(ctx, r.mount, setup.SettingsPath)
 	switch {
@@ -463,17 +603,29 @@ func (r *Repo) checkEmpty(ctx context.Context) (int, error) {
 	return meta.CurrentVersion, nil
 }
 
+func countRecords(n int) string {
+	if n == 1 {
+		return "1 record"
+	}
+	return fmt.Sprintf("%d records", n)
+}
+
 // planRestore decides every write, and fills the report's lists.
 func (r *Repo) planRestore(ctx context.Context, doc *backup.Document, rep *RestoreReport, settingsVersion int) ([]write, error) {
 	decided := map[string]bool{}
+	payoutRestored := map[string]bool{}
 	for _, rec := range doc.Records {
-		if backup.Kind(rec.Path) == "payout-decision" {
-			decided[strings.TrimPrefix(rec.Path, "proposals/payout-decisions/")] = true
+		switch backup.Kind(rec.Path) {
+		case "payout-decision":
+			decided[backup.PayoutChange(rec.Path)] = true
+		case "payout":
+			payoutRestored[strings.TrimSuffix(strings.TrimPrefix(rec.Path, records.StoreDir()+"/"), "/payout")] = true
 		}
 	}
 	var plan []write
 	for _, rec := range doc.Records {
-		w := write{path: rec.Path, data: copyData(rec.Data), meta: copyMeta(rec.CustomMetadata)}
+		m, path := backup.Place(rec.Path)
+		w := write{doc: rec.Path, mount: r.mountOf(m), path: path, data: copyData(rec.Data), meta: copyMeta(rec.CustomMetadata)}
 		switch backup.Kind(rec.Path) {
 		case "settings":
 			w.cas = settingsVersion
@@ -503,9 +655,29 @@ func (r *Repo) planRestore(ctx context.Context, doc *backup.Document, rep *Resto
 				w.meta["status"] = StatusNotOnboarded
 			}
 		case "payout-request":
-			id := strings.TrimPrefix(rec.Path, "proposals/payout/")
-			if !decided[id] {
-				rep.PendingPayout = append(rep.PendingPayout, id)
+			change := backup.PayoutChange(rec.Path)
+			if decided[change] {
+				break
+			}
+			rep.PendingPayout = append(rep.PendingPayout, change)
+			ok, err := r.approvableAfterRestore(ctx, change, rec.Data, payoutRestored)
+			if err != nil {
+				return nil, fmt.Errorf("check the signature of payout change %s (nothing was written): %w", change, err)
+			}
+			if !ok {
+				rep.ProposeAgain = append(rep.ProposeAgain, change)
+			}
+		case "payout-verification":
+			rep.Verified = append(rep.Verified, backup.VerifiedStore(rec.Path))
+		}
+		if rec.VersionTime != "" {
+			// The restored version is version 1 (check-and-set 0); its
+			// time is the backup's.
+			w.meta[setup.MigratedVersion] = "1"
+			w.meta[setup.MigratedTime] = rec.VersionTime
+			if len(w.meta) > backup.MaxMetadataKeys {
+				return nil, fmt.Errorf("record %s has %d custom metadata keys; with the time it was made, Vault would take at most %d (nothing was written)",
+					rec.Path, len(w.meta), backup.MaxMetadataKeys)
 			}
 		}
 		plan = append(plan, w)
@@ -528,12 +700,38 @@ func (r *Repo) planRestore(ctx context.Context, doc *backup.Document, rep *Resto
 		return 2
 	}
 	sort.SliceStable(plan, func(i, j int) bool {
-		if ri, rj := rank(plan[i].path), rank(plan[j].path); ri != rj {
+		if ri, rj := rank(plan[i].doc), rank(plan[j].doc); ri != rj {
 			return ri < rj
 		}
-		return plan[i].path < plan[j].path
+		return plan[i].doc < plan[j].doc
 	})
 	return plan, nil
+}
+
+// approvableAfterRestore reports whether a pending request (STORE/ID),
+// restored, can still be approved here: its requester's signature checks
+// with this Vault's key of the requester (as loadRequest checks it), and
+// it changes the payout version the restore writes (1 when the store's
+// payout record is in the backup, else none: 0).
+func (r *Repo) approvableAfterRestore(ctx context.Context, change string, data map[string]interface{}, payoutRestored map[string]bool) (bool, error) {
+	store, id, _ := strings.Cut(change, "/")
+	get := func(k string) string { s, _ := data[k].(string); return s }
+	base, err := strconv.Atoi(get("base_version"))
+	if err != nil || base < 0 {
+		base = 0
+	}
+	restored := 0
+	if payoutRestored[store] {
+		restored = 1
+	}
+	if base != restored {
+		return false, nil
+	}
+	ok, err := r.signedBy(ctx, get("requested_by_entity"), get("signature"), purposeRequest, requestFields(store, id, base, decodePayout(data))...)
+	if errors.Is(err, vault.ErrDenied) {
+		return false, nil
+	}
+	return ok, err
 }
 
 func copyData(m map[string]interface{}) map[string]interface{} {

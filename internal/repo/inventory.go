@@ -55,10 +55,7 @@ func (r *Repo) payoutFacts(ctx context.Context, stores []records.Store) ([]recor
 			Provider: m["provider"], ApprovedBy: m["approved_by"], ApprovedAt: at("approved_at"), VerifyDue: at("verify_due")}
 		// The last verification against the marketplace, which finance
 		// records beside the payout record.
-		switch v, err := r.c.KVMetadata(ctx, r.mount, verificationPath(s.Name)); {
-		case err == nil:
-			f.VerifiedAt, _ = time.Parse(time.RFC3339, v.CustomMetadata["verified_at"])
-		case !errors.Is(err, vault.ErrNotFound) && !errors.Is(err, vault.ErrDenied):
+		if f.VerifiedAt, err = r.lastVerified(ctx, s.Name); err != nil {
 			return nil, err
 		}
 		if !f.VerifyDue.IsZero() && !f.VerifiedAt.Before(f.VerifyDue) {

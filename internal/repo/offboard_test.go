@@ -2,11 +2,13 @@ package repo_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -35,7 +37,9 @@ func (f *faultyVault) start(t testing.TB) string {
 	proxy.Transport = caTransport(t, srv.CACertFile)
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		f.requests.Add(1)
-		if req.Method == http.MethodPost || req.Method == http.MethodPut || req.Method == http.MethodDelete {
+		// A token lookup by accessor is a POST that changes nothing.
+		lookup := strings.HasSuffix(req.URL.Path, "/auth/token/lookup-accessor")
+		if (req.Method == http.MethodPost || req.Method == http.MethodPut || req.Method == http.MethodDelete) && !lookup {
 			if f.writes.Add(1) == f.failAt {
 				f.failed.Store(true)
 				w.Header().Set("Content-Type", "application/json")
@@ -174,5 +178,66 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 				t.Errorf("fault at write %d: a third run still changed %q: %v", k, st.Step, st.Items)
 			}
 		}
+	}
+}
+
+// TestOffboardRevokesWrappedReads: before leaving, a staff member wraps a
+// read of a credential for a year (Vault makes wrapping tokens as
+// orphans, so revoking the member's tokens leaves it alive). Offboarding
+// revokes it; a manager's pending onboarding token for someone else stays.
+func TestOffboardRevokesWrappedReads(t *testing.T) {
+	ctx := context.Background()
+	r, c, l := newRepo(t)
+	leaver, successor := "wrap-leaver-"+l.Prefix, "wrap-succ-"+l.Prefix
+	offboardFixture(t, r, leaver, successor)
+	// The leaver's own login: a new password set by root, then a token.
+	if err := c.SetUserpassPassword(ctx, vault.UserpassMount, leaver, "leaver-password-long"); err != nil {
+		t.Fatal(err)
+	}
+	token, err := c.UserpassLogin(ctx, vault.UserpassMount, leaver, "leaver-password-long")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := devvault.Shared()
+	hc := &http.Client{Transport: caTransport(t, srv.CACertFile)}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v1/"+l.KV()+"/data/stores/acme-us/creds/seller-central", nil)
+	req.Header.Set("X-Vault-Token", token)
+	req.Header.Set("X-Vault-Wrap-TTL", "8760h")
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wrapped struct {
+		WrapInfo struct {
+			Token string `json:"token"`
+		} `json:"wrap_info"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&wrapped)
+	resp.Body.Close()
+	if err != nil || wrapped.WrapInfo.Token == "" {
+		t.Fatalf("the member could not wrap a read (status %d, %v): the test proves nothing", resp.StatusCode, err)
+	}
+	pending, err := r.Onboard(ctx, staff.Member{Name: "wrap-newbie-" + l.Prefix, Role: staff.RoleOps}, time.Hour, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := r.Offboard(ctx, leaver, successor, false, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoked := false
+	for _, st := range rep.Steps {
+		if strings.HasPrefix(st.Step, "revoke wrapped responses") && len(st.Items) > 0 {
+			revoked = true
+		}
+	}
+	if !revoked {
+		t.Errorf("the report names no wrapped response revoked: %+v", rep.Steps)
+	}
+	if data, err := c.Unwrap(ctx, wrapped.WrapInfo.Token); err == nil {
+		t.Fatalf("the leaver's wrapped read still unwraps after the offboarding: %d fields", len(data))
+	}
+	if _, err := c.Unwrap(ctx, pending); err != nil {
+		t.Fatalf("a manager's pending onboarding token was revoked too: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 // races conflicts, for the exit code.
 var (
 	ErrSelfApproval = kindError{"the requester cannot approve their own payout change: another person must", vault.ErrDenied}
+	ErrNotApprover  = kindError{"only a manager approves payout changes", vault.ErrDenied}
 	ErrNoIdentity   = kindError{"approving a payout change needs a person's login (an identity entity); a root or service token has none", vault.ErrDenied}
 	ErrCoolingOff   = kindError{"the cooling-off period of this payout change has not passed", vault.ErrDenied}
 	ErrNotPending   = kindError{"the payout change is no longer pending", vault.ErrConflict}
@@ -33,9 +35,7 @@ const (
 	StatusRejected = "rejected"
 )
 
-func payoutPath(store string) string      { return records.StorePath(store) + "/payout" }
-func requestDir(store string) string      { return "proposals/payout/" + store }
-func requestPath(store, id string) string { return requestDir(store) + "/" + id }
+func payoutPath(store string) string { return records.StorePath(store) + "/payout" }
 func payoutKeys() []string {
 	return []string{"holder", "iban", "bic", "routing", "account", "account_type", "bank", "country", "currency", "provider"}
 }
@@ -90,7 +90,11 @@ func (r *Repo) GetPayout(ctx context.Context, store string) (*Payout, error) {
 		ApprovedBy: get("approved_by"), ApprovedAt: get("approved_at"), RequestID: get("request_id"), UpdatedAt: get("updated_at")}, nil
 }
 
-// Request is a proposed payout change.
+// Request is a proposed payout change. Everything shown about it comes
+// from what the requester cannot bend: the change is computed from the
+// proposed record against the payout version it was made against, the
+// requester is the entity whose signature it carries, and the request
+// time is Vault's record of when it was created.
 type Request struct {
 	ID          string        `json:"id"`
 	Store       string        `json:"store"`
@@ -100,17 +104,31 @@ type Request struct {
 	DecidedBy   string        `json:"decided_by,omitempty"`
 	DecidedAt   string        `json:"decided_at,omitempty"`
 	Reason      string        `json:"reason,omitempty"`
-	Diff        []string      `json:"diff"`
+	Diff        []string      `json:"diff"`            // masked, old → new, computed from the records
+	BaseVersion int           `json:"base_version"`    // the payout version it changes (0: none yet)
+	Signed      bool          `json:"signed"`          // the requester's signature checks
+	Stale       bool          `json:"stale,omitempty"` // the payout version it changes is gone
 	Record      payout.Record `json:"-"`
+	Base        payout.Record `json:"-"` // the payout record at BaseVersion
 	requesterID string
-	baseVersion int
+	signature   string
+	checked     bool // the caller could check the signature (managers)
 }
+
+// requestFields are the fields a requester signs: where the request is,
+// what it changes from and to.
+func requestFields(store, id string, base int, rec payout.Record) []string {
+	return append([]string{store, id, strconv.Itoa(base)}, recordData(rec)...)
+}
+
+const purposeRequest = "payout-request"
 
 // ProposePayout records a change request for a store's payout details.
 // The record must be normalised and valid. With dryRun nothing is
-// written. The request is written once (check-and-set 0) and never
-// changed: finance may create requests but not update them, and the
-// decision goes to a separate record only managers write.
+// written. The request is written once (check-and-set 0) in the proposals
+// mount, signed with the requester's key, and never changed: finance may
+// create requests but not update them, and the decision goes to a
+// separate record only managers write.
 func (r *Repo) ProposePayout(ctx context.Context, store string, rec payout.Record, now func() time.Time, dryRun bool) (*Request, error) {
 	if err := r.requireStore(ctx, store); err != nil {
 		return nil, err
@@ -128,19 +146,24 @@ func (r *Repo) ProposePayout(ctx context.Context, store string, rec payout.Recor
 	if len(diff) == 0 {
 		return nil, fmt.Errorf("the proposed payout details of %s are the same as the current ones", store)
 	}
-	entity, who, err := r.identity(ctx)
+	_, who, err := r.identity(ctx)
 	if err != nil {
 		return nil, err
 	}
 	at := nowUTC(now)
 	req := &Request{ID: newRequestID(at), Store: store, Status: StatusPending, RequestedBy: who,
-		RequestedAt: at.Format(time.RFC3339), Diff: diff, Record: rec, requesterID: entity, baseVersion: base}
+		RequestedAt: at.Format(time.RFC3339), Diff: diff, Record: rec, Base: old, BaseVersion: base}
 	if dryRun {
 		return req, nil
 	}
+	entity, signature, err := r.sign(ctx, purposeRequest, requestFields(store, req.ID, base, rec)...)
+	if err != nil {
+		return nil, err
+	}
+	req.requesterID, req.signature, req.Signed = entity, signature, true
 	data := encodePayout(rec, map[string]interface{}{"kind": "payout-request", "requested_by": who,
-		"requested_by_entity": entity, "diff": strings.Join(diff, "\n"), "base_version": fmt.Sprint(base)})
-	if _, err := r.c.KVPut(ctx, r.mount, requestPath(store, req.ID), data, 0); err != nil {
+		"requested_by_entity": entity, "base_version": strconv.Itoa(base), "signature": signature})
+	if _, err := r.c.KVPut(ctx, r.layout.Proposals(), records.ProposalPath(store, req.ID), data, 0); err != nil {
 		return nil, err
 	}
 	return req, nil
@@ -152,41 +175,60 @@ func newRequestID(at time.Time) string {
 	return at.Format("20060102-150405") + "-" + hex.EncodeToString(b)
 }
 
-func decisionPath(store, id string) string { return "proposals/payout-decisions/" + store + "/" + id }
-
-func splitLines(s string) []string {
-	if s == "" {
-		return []string{}
-	}
-	return strings.Split(s, "\n")
-}
-
-// loadRequest reads a request and its decision. The store comes from the
-// path and the request time from Vault's own record of when the request
-// was created, never from what the requester wrote.
+// loadRequest reads a request and its decision. The store and ID come
+// from the path, the request time from Vault's own record of when the
+// request was created (or, for a request moved by `init` from the old
+// layout, when its original was), the requester from the signature, and
+// the change from the records.
 func (r *Repo) loadRequest(ctx context.Context, store, id string) (*Request, error) {
-	path := requestPath(store, id)
-	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+	mount, path := r.layout.Proposals(), records.ProposalPath(store, id)
+	meta, err := r.c.KVMetadata(ctx, mount, path)
 	if err != nil {
 		return nil, err
 	}
 	if meta.CurrentVersion != 1 || len(meta.Versions) != 1 {
 		return nil, fmt.Errorf("payout change %s was modified after it was proposed (%d versions): it cannot be approved; propose it again and look into who changed it", id, meta.CurrentVersion)
 	}
-	rec, err := r.c.KVGetVersion(ctx, r.mount, path, 1)
+	rec, err := r.c.KVGetVersion(ctx, mount, path, 1)
 	if err != nil {
 		return nil, err
 	}
 	get := func(k string) string { s, _ := rec.Data[k].(string); return s }
-	created, err := time.Parse(time.RFC3339Nano, meta.Versions[0].CreatedTime)
+	createdAt := meta.Versions[0].CreatedTime
+	if meta.CustomMetadata[setup.MigratedVersion] == "1" && meta.CustomMetadata[setup.MigratedTime] != "" {
+		createdAt = meta.CustomMetadata[setup.MigratedTime]
+	}
+	created, err := time.Parse(time.RFC3339Nano, createdAt)
 	if err != nil {
 		return nil, fmt.Errorf("payout change %s has no creation time", id)
 	}
-	q := &Request{ID: id, Store: store, Status: StatusPending, RequestedBy: get("requested_by"),
-		RequestedAt: created.UTC().Truncate(time.Second).Format(time.RFC3339), Diff: splitLines(get("diff")),
-		Record: decodePayout(rec.Data), requesterID: get("requested_by_entity")}
-	fmt.Sscan(get("base_version"), &q.baseVersion)
-	dec, err := r.c.KVGet(ctx, r.mount, decisionPath(store, id))
+	q := &Request{ID: id, Store: store, Status: StatusPending, RequestedAt: created.UTC().Truncate(time.Second).Format(time.RFC3339),
+		Record: decodePayout(rec.Data), requesterID: get("requested_by_entity"), signature: get("signature")}
+	if q.BaseVersion, err = strconv.Atoi(get("base_version")); err != nil || q.BaseVersion < 0 {
+		q.BaseVersion = 0
+	}
+	q.Signed, err = r.signedBy(ctx, q.requesterID, q.signature, purposeRequest, requestFields(store, id, q.BaseVersion, q.Record)...)
+	switch {
+	case errors.Is(err, vault.ErrDenied):
+		// Only managers may check signatures: finance sees the name
+		// the requester wrote.
+		q.RequestedBy = get("requested_by")
+	case err != nil:
+		return nil, err
+	default:
+		q.checked = true
+		q.RequestedBy = r.personName(ctx, q.requesterID, get("requested_by"), q.Signed)
+	}
+	switch q.Base, err = r.payoutVersion(ctx, store, q.BaseVersion); {
+	case errors.Is(err, vault.ErrNotFound):
+		// Gone (a restore writes current versions only): the request is
+		// stale, and an approval fails its check-and-set anyway.
+		q.Stale = true
+	case err != nil:
+		return nil, err
+	}
+	q.Diff = payout.Diff(q.Base, q.Record)
+	dec, err := r.c.KVGet(ctx, r.mount, records.DecisionPath(store, id))
 	switch {
 	case err == nil:
 		d := func(k string) string { s, _ := dec.Data[k].(string); return s }
@@ -197,13 +239,42 @@ func (r *Repo) loadRequest(ctx context.Context, store, id string) (*Request, err
 	return q, nil
 }
 
+// payoutVersion reads one version of a store's payout record; version 0
+// (no record yet) is the empty record.
+func (r *Repo) payoutVersion(ctx context.Context, store string, version int) (payout.Record, error) {
+	if version == 0 {
+		return payout.Record{}, nil
+	}
+	rec, err := r.c.KVGetVersion(ctx, r.mount, payoutPath(store), version)
+	if errors.Is(err, vault.ErrNotFound) {
+		return payout.Record{}, fmt.Errorf("payout change: version %d of the payout record of %s %w", version, store, errNoRecord)
+	}
+	if err != nil {
+		return payout.Record{}, err
+	}
+	return decodePayout(rec.Data), nil
+}
+
+// personName names a request's author: the entity's name from Vault when
+// the caller may read it, else the name the author wrote (marked when the
+// signature does not check).
+func (r *Repo) personName(ctx context.Context, entity, claimed string, signed bool) string {
+	if !signed {
+		return claimed + " (unproven)"
+	}
+	if name, err := r.c.EntityName(ctx, entity); err == nil && name != "" {
+		return name
+	}
+	return claimed
+}
+
 // PayoutRequests lists change requests, newest first; store "" lists
-// every store's. Each request is read in full (its masked diff is in its
-// data), with its decision.
+// every store's. Each request is read in full, with its decision.
 func (r *Repo) PayoutRequests(ctx context.Context, store string) ([]*Request, error) {
+	mount := r.layout.Proposals()
 	stores := []string{store}
 	if store == "" {
-		keys, err := r.c.KVList(ctx, r.mount, "proposals/payout")
+		keys, err := r.c.KVList(ctx, mount, records.ProposalDir)
 		if err != nil {
 			return nil, err
 		}
@@ -216,7 +287,7 @@ func (r *Repo) PayoutRequests(ctx context.Context, store string) ([]*Request, er
 	}
 	var out []*Request
 	for _, s := range stores {
-		ids, err := r.c.KVList(ctx, r.mount, requestDir(s))
+		ids, err := r.c.KVList(ctx, mount, records.ProposalDir+"/"+s)
 		if err != nil {
 			return nil, err
 		}
@@ -235,15 +306,15 @@ func (r *Repo) PayoutRequests(ctx context.Context, store string) ([]*Request, er
 	return out, nil
 }
 
-// findRequest reads a request by ID (IDs are unique across stores).
-func (r *Repo) findRequest(ctx context.Context, id string) (*Request, error) {
-	keys, err := r.c.KVList(ctx, r.mount, "proposals/payout")
+// FindRequest reads a request by ID (IDs are unique across stores).
+func (r *Repo) FindRequest(ctx context.Context, id string) (*Request, error) {
+	keys, err := r.c.KVList(ctx, r.layout.Proposals(), records.ProposalDir)
 	if err != nil {
 		return nil, err
 	}
 	for _, k := range keys {
 		store := strings.TrimSuffix(k, "/")
-		if _, err := r.c.KVMetadata(ctx, r.mount, requestPath(store, id)); err == nil {
+		if _, err := r.c.KVMetadata(ctx, r.layout.Proposals(), records.ProposalPath(store, id)); err == nil {
 			return r.loadRequest(ctx, store, id)
 		}
 	}
@@ -267,47 +338,40 @@ func (r *Repo) CoolingOff(ctx context.Context) (time.Duration, error) {
 	return d, nil
 }
 
-// ApprovePayout applies a pending change: by someone other than the
-// requester, after the cooling-off period (from Vault's clock), over the
-// payout version the request was made against (check-and-set). The
-// decision is claimed first, as a record that can be created once.
-func (r *Repo) ApprovePayout(ctx context.Context, id string, now func() time.Time) (*Request, error) {
-	q, err := r.findRequest(ctx, id)
+// ErrConfirmation: the approver did not type the new account's last four
+// characters.
+var ErrConfirmation = kindError{"the characters typed are not the last four of the new account: nothing was approved; compare the change with the request's source again", vault.ErrDenied}
+
+// ApprovePayout applies a pending change: signed by its requester, by
+// someone other than the requester, after the cooling-off period (from
+// Vault's clock), over the payout version the request was made against
+// (check-and-set), once the approver has typed the last four characters
+// of the new IBAN or account number (confirm). The decision is claimed
+// first, as a record that can be created once.
+func (r *Repo) ApprovePayout(ctx context.Context, id, confirm string, now func() time.Time) (*Request, error) {
+	q, err := r.FindRequest(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if q.Status != StatusPending {
-		return nil, fmt.Errorf("%w (%s)", ErrNotPending, q.Status)
+	if err := r.CanApprove(ctx, q, now); err != nil {
+		return nil, err
 	}
-	entity, who, err := r.identity(ctx)
+	if !payout.ConfirmsLast4(q.Record, confirm) {
+		return nil, ErrConfirmation
+	}
+	_, who, err := r.identity(ctx)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case entity == "":
-		return nil, ErrNoIdentity
-	case entity == q.requesterID:
-		return nil, ErrSelfApproval
-	}
-	cooling, err := r.CoolingOff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	requested, _ := time.Parse(time.RFC3339, q.RequestedAt)
 	at := nowUTC(now)
-	if wait := requested.Add(cooling).Sub(at); wait > 0 {
-		return nil, fmt.Errorf("%w: approve it after %s (in %s)", ErrCoolingOff, requested.Add(cooling).Format(time.RFC3339), wait.Round(time.Second))
-	}
-	if err := q.Record.Validate(); err != nil {
-		return nil, fmt.Errorf("payout change %s is not valid any more: %w", id, err)
-	}
 	q.Status, q.DecidedBy, q.DecidedAt = StatusApproved, who, at.Format(time.RFC3339)
 	if err := r.decide(ctx, q, 0); err != nil {
 		return nil, err
 	}
 	data := encodePayout(q.Record, map[string]interface{}{"kind": "payout", "approved_by": who,
-		"approved_at": q.DecidedAt, "requested_by": q.RequestedBy, "request_id": q.ID, "updated_at": q.DecidedAt})
-	if _, err := r.c.KVPut(ctx, r.mount, payoutPath(q.Store), data, q.baseVersion); err != nil {
+		"approved_at": q.DecidedAt, "requested_by": q.RequestedBy, "requested_by_entity": q.requesterID,
+		"request_id": q.ID, "updated_at": q.DecidedAt})
+	if _, err := r.c.KVPut(ctx, r.mount, payoutPath(q.Store), data, q.BaseVersion); err != nil {
 		// An answer lost on the way may hide a write that happened.
 		if p, gerr := r.GetPayout(ctx, q.Store); gerr == nil && p.RequestID == q.ID {
 			return q, nil
@@ -330,9 +394,47 @@ func (r *Repo) ApprovePayout(ctx context.Context, id string, now func() time.Tim
 	return q, nil
 }
 
+// CanApprove says why the caller may not approve a request, if they may
+// not: decided already, unsigned, stale, their own, cooling off, or no
+// longer valid. Everything but the approver's confirmation is checked,
+// so the approver is asked only for a change they may approve.
+func (r *Repo) CanApprove(ctx context.Context, q *Request, now func() time.Time) error {
+	if q.Status != StatusPending {
+		return fmt.Errorf("%w (%s)", ErrNotPending, q.Status)
+	}
+	entity, _, err := r.identity(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case entity == "":
+		return ErrNoIdentity
+	case entity == q.requesterID:
+		return ErrSelfApproval
+	case !q.checked:
+		return ErrNotApprover
+	case !q.Signed:
+		return fmt.Errorf("payout change %s: %w (reject it, and propose it again with sellervault)", q.ID, ErrUnsigned)
+	case q.Stale:
+		return ErrStale
+	}
+	cooling, err := r.CoolingOff(ctx)
+	if err != nil {
+		return err
+	}
+	requested, _ := time.Parse(time.RFC3339, q.RequestedAt)
+	if wait := requested.Add(cooling).Sub(nowUTC(now)); wait > 0 {
+		return fmt.Errorf("%w: approve it after %s (in %s)", ErrCoolingOff, requested.Add(cooling).Format(time.RFC3339), wait.Round(time.Second))
+	}
+	if err := q.Record.Validate(); err != nil {
+		return fmt.Errorf("payout change %s is not valid any more: %w", q.ID, err)
+	}
+	return nil
+}
+
 // RejectPayout closes a pending change without applying it.
 func (r *Repo) RejectPayout(ctx context.Context, id, reason string, now func() time.Time) (*Request, error) {
-	q, err := r.findRequest(ctx, id)
+	q, err := r.FindRequest(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -350,7 +452,7 @@ func (r *Repo) RejectPayout(ctx context.Context, id, reason string, now func() t
 // decide writes the request's decision record over version (0: it must
 // not exist yet, so a request is decided once).
 func (r *Repo) decide(ctx context.Context, q *Request, version int) error {
-	_, err := r.c.KVPut(ctx, r.mount, decisionPath(q.Store, q.ID), map[string]interface{}{
+	_, err := r.c.KVPut(ctx, r.mount, records.DecisionPath(q.Store, q.ID), map[string]interface{}{
 		"kind": "payout-decision", "status": q.Status, "decided_by": q.DecidedBy, "decided_at": q.DecidedAt, "reason": q.Reason,
 	}, version)
 	if errors.Is(err, vault.ErrConflict) {
@@ -384,29 +486,61 @@ func (r *Repo) SetCoolingOff(ctx context.Context, d time.Duration) error {
 	return err
 }
 
-// verificationPath is where the last verification of a store's payout
-// details against the marketplace is recorded. Finance writes it; the
-// payout record and its metadata stay a manager's to change.
-func verificationPath(store string) string { return "verifications/payout/" + store }
+const purposeVerification = "payout-verification"
 
 // RecordPayoutVerification records that a field of a store's payout
-// details matched what the marketplace shows: the verification schedule
-// (and any flag from an offboarding or incident) starts again from now.
+// details matched what the marketplace shows, in the verifications mount
+// (finance writes it; the payout record and its metadata stay a manager's
+// to change): the verification schedule (and any flag from an offboarding
+// or incident) starts again from when Vault wrote it. The record is
+// signed with the verifier's key; its time is Vault's, never the
+// verifier's word.
 func (r *Repo) RecordPayoutVerification(ctx context.Context, store, field string, now time.Time) error {
 	who, err := r.writer(ctx)
 	if err != nil {
 		return err
 	}
 	at := now.UTC().Truncate(time.Second).Format(time.RFC3339)
-	path := verificationPath(store)
+	mount, path := r.layout.Verifications(), records.VerificationPath(store)
+	entity, signature, err := r.sign(ctx, purposeVerification, store, field, at)
+	if err != nil {
+		return err
+	}
 	version := 0
-	if rec, err := r.c.KVGet(ctx, r.mount, path); err == nil {
+	if rec, err := r.c.KVGet(ctx, mount, path); err == nil {
 		version = rec.Version
 	} else if !errors.Is(err, vault.ErrNotFound) {
 		return err
 	}
-	if _, err := r.c.KVPut(ctx, r.mount, path, map[string]interface{}{"verified_at": at, "verified_by": who, "field": field}, version); err != nil {
-		return err
+	_, err = r.c.KVPut(ctx, mount, path, map[string]interface{}{"field": field, "verified_by": who,
+		"verified_by_entity": entity, "signed_at": at, "signature": signature}, version)
+	return err
+}
+
+// lastVerified is when a store's payout details were last verified: the
+// time Vault wrote the current version of the verification record (for a
+// record moved by `init` from the old layout, the time of the original
+// version it names); zero when never.
+func (r *Repo) lastVerified(ctx context.Context, store string) (time.Time, error) {
+	meta, err := r.c.KVMetadata(ctx, r.layout.Verifications(), records.VerificationPath(store))
+	if errors.Is(err, vault.ErrNotFound) || errors.Is(err, vault.ErrDenied) {
+		return time.Time{}, nil
 	}
-	return r.c.KVSetCustomMetadata(ctx, r.mount, path, map[string]string{"verified_at": at, "verified_by": who, "field": field})
+	if err != nil {
+		return time.Time{}, err
+	}
+	if meta.Deleted() {
+		return time.Time{}, nil
+	}
+	created := ""
+	for _, v := range meta.Versions {
+		if v.Version == meta.CurrentVersion {
+			created = v.CreatedTime
+		}
+	}
+	if meta.CustomMetadata[setup.MigratedVersion] == strconv.Itoa(meta.CurrentVersion) && meta.CustomMetadata[setup.MigratedTime] != "" {
+		created = meta.CustomMetadata[setup.MigratedTime]
+	}
+	t, _ := time.Parse(time.RFC3339Nano, created)
+	return t.UTC().Truncate(time.Second), nil
 }

@@ -3,45 +3,210 @@ package repo_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/payout"
+	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/setup"
+	"github.com/sellervault/sellervault/internal/vault"
 )
+
+var people atomic.Int64
+
+// member onboards a person of role on team l (userpass logins are shared
+// by every team on the test Vault, so the name is made unique) and
+// returns a repository and a raw client with their own token.
+func member(t *testing.T, root *vault.Client, l vault.Layout, role string) (*repo.Repo, *vault.Client) {
+	t.Helper()
+	ctx := context.Background()
+	name := fmt.Sprintf("%s-%s-%d", l.Prefix, role, people.Add(1))
+	password := "pw-" + name + "-long-enough"
+	if _, err := setup.EnsurePerson(ctx, root, l, setup.Person{Name: name, Role: role}, password, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	token, err := root.UserpassLogin(ctx, vault.UserpassMount, name, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := root.WithToken(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return repo.New(c, l), c
+}
+
+var later = func() time.Time { return time.Now().Add(48 * time.Hour) }
+
+func last4(rec payout.Record) string {
+	_, v := payout.ConfirmationField(rec)
+	return v[len(v)-4:]
+}
+
+func validRecord(t *testing.T, rec payout.Record) payout.Record {
+	t.Helper()
+	rec = rec.Normalize()
+	if err := rec.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
 
 // A request changed after it was proposed (here by root, standing in for
 // anyone with write access) is refused, and the payout record stays as
 // it was: the approver approves what was proposed or nothing.
 func TestApproveRefusesModifiedRequest(t *testing.T) {
 	ctx := context.Background()
-	r, c, l := newRepo(t)
-	rec := payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"}.Normalize()
-	if err := rec.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	q, err := r.ProposePayout(ctx, "acme-us", rec, time.Now, false)
+	root, c, l := newRepo(t)
+	finance, _ := member(t, c, l, "finance")
+	manager, _ := member(t, c, l, "manager")
+	rec := validRecord(t, payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"})
+	q, err := finance.ProposePayout(ctx, "acme-us", rec, time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := "proposals/payout/acme-us/" + q.ID
 	tampered := map[string]interface{}{"holder": "Mallory", "iban": "GB29NWBK60161331926819", "currency": "GBP"}
-	if _, err := c.KVPut(ctx, l.KV(), path, tampered, 1); err != nil {
+	if _, err := c.KVPut(ctx, l.Proposals(), records.ProposalPath("acme-us", q.ID), tampered, 1); err != nil {
 		t.Fatal(err)
 	}
-	_, err = r.ApprovePayout(ctx, q.ID, func() time.Time { return time.Now().Add(48 * time.Hour) })
-	if err == nil {
+	if _, err = manager.ApprovePayout(ctx, q.ID, "6819", later); err == nil {
 		t.Fatal("a modified request was approved")
 	}
-	if _, err := r.GetPayout(ctx, "acme-us"); err == nil {
+	if _, err := root.GetPayout(ctx, "acme-us"); err == nil {
 		t.Fatal("the payout record was written")
 	}
-	// Root has no identity: it cannot approve even an untouched request.
-	q2, err := r.ProposePayout(ctx, "acme-us", rec, time.Now, false)
+	// Root has no identity: it can neither propose (nothing to sign with)
+	// nor approve.
+	if _, err := root.ProposePayout(ctx, "acme-us", rec, time.Now, false); !errors.Is(err, vault.ErrDenied) {
+		t.Fatalf("root proposing: %v, want a refusal", err)
+	}
+	q2, err := finance.ProposePayout(ctx, "acme-us", rec, time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.ApprovePayout(ctx, q2.ID, func() time.Time { return time.Now().Add(48 * time.Hour) }); !errors.Is(err, repo.ErrNoIdentity) {
+	if _, err := root.ApprovePayout(ctx, q2.ID, last4(rec), later); !errors.Is(err, repo.ErrNoIdentity) {
 		t.Fatalf("root approving: %v, want ErrNoIdentity", err)
+	}
+}
+
+// The approver sees the change computed from the records, never the
+// requester's words; approving needs the new account's last four
+// characters; and a request that does not carry its requester's
+// signature, or claims another requester, cannot be approved.
+func TestApprovalShowsTheRealChange(t *testing.T) {
+	ctx := context.Background()
+	root, c, l := newRepo(t)
+	finance, financeClient := member(t, c, l, "finance")
+	manager, _ := member(t, c, l, "manager")
+	other, _ := member(t, c, l, "manager")
+	if err := root.SetCoolingOff(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	first := validRecord(t, payout.Record{Holder: "Acme Inc", Routing: "021000021", Account: "000123456789", AccountType: "checking", Bank: "JPMorgan Chase", Currency: "USD", Country: "US"})
+	q, err := finance.ProposePayout(ctx, "acme-us", first, time.Now, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !q.Signed {
+		t.Fatal("a request made with sellervault is not signed")
+	}
+	if _, err := manager.ApprovePayout(ctx, q.ID, "0000", later); !errors.Is(err, repo.ErrConfirmation) {
+		t.Fatalf("approving with the wrong last four: %v", err)
+	}
+	if _, err := root.GetPayout(ctx, "acme-us"); err == nil {
+		t.Fatal("a refused approval wrote the payout record")
+	}
+	if _, err := manager.ApprovePayout(ctx, q.ID, "6789", later); err != nil {
+		t.Fatal(err)
+	}
+
+	// Finance, with curl, writes a request that replaces the account
+	// number while its own summary speaks of the bank's name only.
+	swapped := first
+	swapped.Account, swapped.Bank = "000999888777", "JPMorgan Chase Bank NA"
+	id := "20260101-000000-abcdef"
+	data := map[string]interface{}{"kind": "payout-request", "holder": swapped.Holder, "routing": swapped.Routing,
+		"account": swapped.Account, "account_type": swapped.AccountType, "bank": swapped.Bank, "currency": swapped.Currency,
+		"country": swapped.Country, "base_version": "1", "requested_by": "userpass-someone-else",
+		"diff": "bank: JPMorgan Chase → JPMorgan Chase Bank NA"}
+	if _, err := financeClient.KVPut(ctx, l.Proposals(), records.ProposalPath("acme-us", id), data, 0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := manager.FindRequest(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := strings.Join(got.Diff, "\n")
+	if !strings.Contains(shown, "account:") || !strings.Contains(shown, "8777") || strings.Contains(shown, "summary") {
+		t.Fatalf("the change shown hides the account:\n%s", shown)
+	}
+	if got.Signed || !strings.Contains(got.RequestedBy, "unproven") {
+		t.Fatalf("an unsigned request is shown as signed by %q", got.RequestedBy)
+	}
+	if _, err := manager.ApprovePayout(ctx, id, "8777", later); !errors.Is(err, repo.ErrUnsigned) {
+		t.Fatalf("approving an unsigned request: %v, want ErrUnsigned", err)
+	}
+
+	// A manager proposes, then claims another manager wrote it (to approve
+	// it alone): the signature does not check, so it cannot be approved.
+	own, err := manager.ProposePayout(ctx, "acme-us", swapped, time.Now, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := manager.ApprovePayout(ctx, own.ID, "8777", later); !errors.Is(err, repo.ErrSelfApproval) {
+		t.Fatalf("self-approval: %v", err)
+	}
+	if _, err := other.ApprovePayout(ctx, own.ID, "8777", later); err != nil {
+		t.Fatalf("another manager approving: %v", err)
+	}
+	p, err := root.GetPayout(ctx, "acme-us")
+	if err != nil || p.Record.Account != swapped.Account {
+		t.Fatalf("payout after the approval: %+v, %v", p, err)
+	}
+}
+
+// A verification's time is when Vault wrote it, whatever the verifier
+// wrote in it.
+func TestVerificationTimeIsVaults(t *testing.T) {
+	ctx := context.Background()
+	root, c, l := newRepo(t)
+	finance, financeClient := member(t, c, l, "finance")
+	manager, _ := member(t, c, l, "manager")
+	if err := root.SetCoolingOff(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	rec := validRecord(t, payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"})
+	q, err := finance.ProposePayout(ctx, "acme-us", rec, time.Now, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := manager.ApprovePayout(ctx, q.ID, last4(rec), later); err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now().Add(-time.Second)
+	if _, err := financeClient.KVPut(ctx, l.Verifications(), records.VerificationPath("acme-us"),
+		map[string]interface{}{"verified_at": "2099-01-01T00:00:00Z", "verified_by": "userpass-the-manager"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := root.Inventory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Payouts) != 1 {
+		t.Fatalf("payouts %+v", inv.Payouts)
+	}
+	at := inv.Payouts[0].VerifiedAt
+	if at.Before(before) || at.After(time.Now().Add(time.Minute)) {
+		t.Fatalf("verified at %s: the verifier's own date was used", at)
+	}
+	if err := finance.RecordPayoutVerification(ctx, "acme-us", "iban", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if inv, err = root.Inventory(ctx); err != nil || inv.Payouts[0].VerifiedAt.Year() == 2099 {
+		t.Fatalf("verified at %v, %v", inv.Payouts[0].VerifiedAt, err)
 	}
 }

@@ -5,15 +5,15 @@ import (
 	"errors"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/rotation"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
-// RemindersDir holds the reminder job's notes: one metadata entry (no
-// data) per channel and person, saying when that channel last reminded
-// that person and of what. The reminder policy may write there and
-// nowhere else.
-const RemindersDir = "_meta/reminders"
+// The reminder job's notes live in the reminders mount: one metadata
+// entry (no data) per channel and person, saying when that channel last
+// reminded that person and of what. The reminder policy may write there
+// and nowhere else, and nothing else lives there.
 
 // unassigned stands for "" (records nobody holds) in a note's path.
 const unassigned = "_unassigned"
@@ -22,13 +22,13 @@ func reminderPath(channel, person string) string {
 	if person == "" {
 		person = unassigned
 	}
-	return RemindersDir + "/" + channel + "/" + person
+	return records.ReminderNotePath(channel, person)
 }
 
 // ReminderNote reads what channel last sent person; never sent is the
 // zero Note.
 func (r *Repo) ReminderNote(ctx context.Context, channel, person string) (rotation.Note, error) {
-	meta, err := r.c.KVMetadata(ctx, r.mount, reminderPath(channel, person))
+	meta, err := r.c.KVMetadata(ctx, r.layout.Reminders(), reminderPath(channel, person))
 	if errors.Is(err, vault.ErrNotFound) {
 		return rotation.Note{}, nil
 	}
@@ -41,7 +41,7 @@ func (r *Repo) ReminderNote(ctx context.Context, channel, person string) (rotati
 
 // SetReminderNote records that channel reminded person.
 func (r *Repo) SetReminderNote(ctx context.Context, channel, person string, n rotation.Note) error {
-	return r.c.KVSetCustomMetadata(ctx, r.mount, reminderPath(channel, person), map[string]string{
+	return r.c.KVSetCustomMetadata(ctx, r.layout.Reminders(), reminderPath(channel, person), map[string]string{
 		"sent_at": n.SentAt.UTC().Format(time.RFC3339), "digest": n.Digest,
 	})
 }

@@ -38,7 +38,7 @@ func EnsurePerson(ctx context.Context, c *vault.Client, l vault.Layout, p Person
 	if err != nil {
 		return "", err
 	}
-	if err := c.PutUserpassUser(ctx, vault.UserpassMount, p.Name, password); err != nil {
+	if err := c.PutUserpassUser(ctx, vault.UserpassMount, p.Name, password, PersonTokenPolicies(l)); err != nil {
 		return "", err
 	}
 	if err := c.EnsureEntityAlias(ctx, entityID, p.Name, userpass.Accessor); err != nil {

@@ -16,8 +16,9 @@ import (
 const KVMaxVersions = 20
 
 // SchemaVersion is written in the init marker; later releases that change
-// the layout bump it and migrate.
-const SchemaVersion = 1
+// the layout bump it and migrate. Schema 2 moved what finance and the
+// reminder job write out of the records mount (see migrate.go).
+const SchemaVersion = 2
 
 // PersonRoles are the roles people hold, each with a policy and a group.
 var PersonRoles = []string{"manager", "finance", "staff"}
@@ -127,12 +128,19 @@ func (r *runner) loadMounts(ctx context.Context) (err error) {
 
 func (r *runner) steps() []step {
 	l := r.l
+	kv2 := map[string]string{"version": "2"}
 	steps := []step{
-		r.secretsEngine(l.KV(), "kv", map[string]string{"version": "2"}, "sellervault records"),
-		r.kvConfig(),
+		r.secretsEngine(l.KV(), "kv", kv2, "sellervault records"),
+		r.kvConfig(l.KV()),
 		r.secretsEngine(l.TOTP(), "totp", nil, "sellervault TOTP keys (seeds never leave)"),
-		r.secretsEngine(l.Transit(), "transit", nil, "sellervault redaction HMAC key"),
+		r.secretsEngine(l.Transit(), "transit", nil, "sellervault redaction HMAC key and people's signing keys"),
 		r.transitKey(),
+		r.secretsEngine(l.Proposals(), "kv", kv2, "sellervault payout change requests (finance creates)"),
+		r.kvConfig(l.Proposals()),
+		r.secretsEngine(l.Verifications(), "kv", kv2, "sellervault payout verifications (finance writes)"),
+		r.kvConfig(l.Verifications()),
+		r.secretsEngine(l.Reminders(), "kv", kv2, "sellervault reminder job's notes"),
+		r.kvConfig(l.Reminders()),
 		r.authMethod(vault.UserpassMount, "userpass", "sellervault staff logins"),
 		r.authMethod(vault.AppRoleMount, "approle", "sellervault scheduled jobs"),
 	}
@@ -142,7 +150,8 @@ func (r *runner) steps() []step {
 	for _, role := range PersonRoles {
 		steps = append(steps, r.group(role))
 	}
-	steps = append(steps, r.reminderRole())
+	steps = append(steps, r.reminderRole(), r.storePolicies(), r.userpassLogins())
+	steps = append(steps, r.migrations()...)
 	if r.opts.AuditFile != "" {
 		steps = append(steps, r.auditDevice())
 	}
@@ -223,15 +232,15 @@ func versionSuffix(options map[string]string) string {
 	return ""
 }
 
-func (r *runner) kvConfig() step {
+func (r *runner) kvConfig(mount string) step {
 	want := vault.KVConfig{CASRequired: true, MaxVersions: KVMaxVersions}
 	return step{
-		item: fmt.Sprintf("%s/ config (cas_required, max_versions=%d)", r.l.KV(), KVMaxVersions),
+		item: fmt.Sprintf("%s/ config (cas_required, max_versions=%d)", mount, KVMaxVersions),
 		check: func(ctx context.Context) (Action, error) {
-			if _, mounted := r.mounts[r.l.KV()+"/"]; !mounted {
+			if _, mounted := r.mounts[mount+"/"]; !mounted {
 				return Update, nil
 			}
-			got, err := r.c.KVConfig(ctx, r.l.KV())
+			got, err := r.c.KVConfig(ctx, mount)
 			if err != nil {
 				return "", err
 			}
@@ -240,7 +249,7 @@ func (r *runner) kvConfig() step {
 			}
 			return Unchanged, nil
 		},
-		apply: func(ctx context.Context) error { return r.c.SetKVConfig(ctx, r.l.KV(), want) },
+		apply: func(ctx context.Context) error { return r.c.SetKVConfig(ctx, mount, want) },
 	}
 }
 
@@ -343,27 +352,28 @@ func (r *runner) group(role string) step {
 }
 
 func (r *runner) reminderRole() step {
-	name, policy := r.l.ReminderRole(), r.l.RolePolicy("reminder")
+	name := r.l.ReminderRole()
+	want := []string{r.l.RolePolicy("reminder"), r.l.SelfPolicy()}
 	return step{
-		item: fmt.Sprintf("approle role %s (policy %s)", name, policy),
+		item: fmt.Sprintf("approle role %s (policies %s, no default policy)", name, strings.Join(want, ", ")),
 		check: func(ctx context.Context) (Action, error) {
 			if _, ok := r.auths[vault.AppRoleMount+"/"]; !ok {
 				return Create, nil
 			}
-			got, err := r.c.AppRolePolicies(ctx, vault.AppRoleMount, name)
+			got, err := r.c.AppRole(ctx, vault.AppRoleMount, name)
 			if errors.Is(err, vault.ErrNotFound) {
 				return Create, nil
 			}
 			if err != nil {
 				return "", err
 			}
-			if len(got) != 1 || got[0] != policy {
+			if !got.UpToDate(want) {
 				return Update, nil
 			}
 			return Unchanged, nil
 		},
 		apply: func(ctx context.Context) error {
-			return r.c.PutAppRole(ctx, vault.AppRoleMount, name, []string{policy})
+			return r.c.PutAppRole(ctx, vault.AppRoleMount, name, want)
 		},
 	}
 }
@@ -394,27 +404,70 @@ func (r *runner) auditDevice() step {
 }
 
 func (r *runner) marker() step {
+	var version int
+	var initialized interface{}
 	return step{
 		item: fmt.Sprintf("init marker %s/%s", r.l.KV(), vault.InitMarkerPath),
 		check: func(ctx context.Context) (Action, error) {
 			if _, mounted := r.mounts[r.l.KV()+"/"]; !mounted {
 				return Create, nil
 			}
-			_, err := r.c.KVGet(ctx, r.l.KV(), vault.InitMarkerPath)
-			return createUnlessExists(err == nil, ignoreNotFound(err))
+			rec, err := r.c.KVGet(ctx, r.l.KV(), vault.InitMarkerPath)
+			if errors.Is(err, vault.ErrNotFound) {
+				return Create, nil
+			}
+			if err != nil {
+				return "", err
+			}
+			version, initialized = rec.Version, rec.Data["initialized_at"]
+			if markerSchema(rec.Data) < SchemaVersion {
+				return Update, nil
+			}
+			return Unchanged, nil
 		},
 		apply: func(ctx context.Context) error {
-			_, err := r.c.KVPut(ctx, r.l.KV(), vault.InitMarkerPath, map[string]interface{}{
+			data := map[string]interface{}{
 				"schema":              SchemaVersion,
 				"initialized_at":      r.opts.Now().UTC().Format(time.RFC3339),
 				"sellervault_version": r.opts.Version,
-			}, 0)
+			}
+			if version > 0 {
+				data["initialized_at"] = initialized
+				data["migrated_at"] = r.opts.Now().UTC().Format(time.RFC3339)
+			}
+			_, err := r.c.KVPut(ctx, r.l.KV(), vault.InitMarkerPath, data, version)
 			if errors.Is(err, vault.ErrConflict) {
 				return nil // another init wrote it since we looked
 			}
 			return err
 		},
 	}
+}
+
+// markerSchema reads the schema number of an init marker (1 when absent:
+// the first releases wrote 1).
+func markerSchema(data map[string]interface{}) int {
+	var n int
+	if _, err := fmt.Sscan(fmt.Sprint(data["schema"]), &n); err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, x := range a {
+		seen[x] = true
+	}
+	for _, x := range b {
+		if !seen[x] {
+			return false
+		}
+	}
+	return true
 }
 
 func createUnlessExists(exists bool, err error) (Action, error) {
@@ -425,11 +478,4 @@ func createUnlessExists(exists bool, err error) (Action, error) {
 		return Unchanged, nil
 	}
 	return Create, nil
-}
-
-func ignoreNotFound(err error) error {
-	if errors.Is(err, vault.ErrNotFound) {
-		return nil
-	}
-	return err
 }

@@ -62,3 +62,33 @@ func (l Layout) StoreGroup(store string) string { return l.Prefix + "-store-" + 
 
 // ReminderRole is the AppRole role of the scheduled reminder job.
 func (l Layout) ReminderRole() string { return l.Prefix + "-reminder" }
+
+// The mounts below each hold what one less-trusted writer writes, so that
+// a path with dot-segments from a grant there reaches nothing anyone else
+// writes (Vault 1.21 matches policies before KV cleans a path).
+
+// Proposals is the KV v2 mount of payout change requests: finance creates
+// them (never updates), managers decide in the records mount.
+func (l Layout) Proposals() string { return l.Prefix + "-proposals" }
+
+// Verifications is the KV v2 mount of payout verifications, which finance
+// writes; when one was made comes from Vault's version time.
+func (l Layout) Verifications() string { return l.Prefix + "-verifications" }
+
+// Reminders is the KV v2 mount of the reminder job's notes (metadata only).
+func (l Layout) Reminders() string { return l.Prefix + "-reminders" }
+
+// SelfPolicy is the policy every person's and the reminder job's token
+// carries instead of Vault's default policy: look up, renew and revoke
+// one's own token, unwrap.
+func (l Layout) SelfPolicy() string { return l.Prefix + "-self" }
+
+// PersonKeyPrefix starts the name of a person's Transit key in the
+// Transit mount; the rest is the person's entity ID. Only that person may
+// compute HMACs with it (the policy path is templated with the caller's
+// entity ID and Transit names take no slashes), so an HMAC made with it
+// proves who wrote a payout request or verification.
+const PersonKeyPrefix = "person-"
+
+// PersonKey is the Transit key of the person with this entity ID.
+func (l Layout) PersonKey(entityID string) string { return PersonKeyPrefix + entityID }

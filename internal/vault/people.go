@@ -44,10 +44,40 @@ func (c *Client) EnsureEntityAlias(ctx context.Context, entityID, aliasName, mou
 
 // PutUserpassUser creates a userpass login or sets its password. Its
 // tokens last a working day (8 h, renewable to 24 h) rather than Vault's
-// default of 32 days, so a forgotten session ends by itself.
-func (c *Client) PutUserpassUser(ctx context.Context, mount, user, password string) error {
+// default of 32 days, so a forgotten session ends by itself; they carry
+// tokenPolicies and never Vault's default policy (which allows wrapping
+// anything for any time).
+func (c *Client) PutUserpassUser(ctx context.Context, mount, user, password string, tokenPolicies []string) error {
 	_, err := c.write(ctx, "write userpass login", "auth/"+mount+"/users/"+user, map[string]interface{}{
 		"password": password, "token_ttl": "8h", "token_max_ttl": "24h",
+		"token_policies": tokenPolicies, "token_no_default_policy": true,
+	})
+	return err
+}
+
+// UserpassLogin is a userpass login's token settings.
+type UserpassLogin struct {
+	Name            string
+	TokenPolicies   []string
+	NoDefaultPolicy bool
+}
+
+// UserpassLoginSettings reads a login's token settings; a missing login
+// is ErrNotFound.
+func (c *Client) UserpassLoginSettings(ctx context.Context, mount, name string) (UserpassLogin, error) {
+	data, err := c.read(ctx, "read userpass login", "auth/"+mount+"/users/"+name)
+	if err != nil {
+		return UserpassLogin{}, err
+	}
+	return UserpassLogin{Name: name, TokenPolicies: stringList(data, "token_policies"),
+		NoDefaultPolicy: boolean(data, "token_no_default_policy")}, nil
+}
+
+// SetUserpassTokenPolicies sets the policies a login's tokens carry, and
+// that they carry no default policy, leaving its password alone.
+func (c *Client) SetUserpassTokenPolicies(ctx context.Context, mount, user string, tokenPolicies []string) error {
+	_, err := c.write(ctx, "write userpass login", "auth/"+mount+"/users/"+user, map[string]interface{}{
+		"token_policies": tokenPolicies, "token_no_default_policy": true,
 	})
 	return err
 }
@@ -70,50 +100,6 @@ func (c *Client) AddGroupMember(ctx context.Context, group, entityID string) err
 func (c *Client) UserpassLogin(ctx context.Context, mount, user, password string) (string, error) {
 	path := "auth/" + mount + "/login/" + user
 	secret, err := c.write(ctx, "log in", path, map[string]interface{}{"password": password})
-	if err != nil {
-		return "", err
-	}
-	if secret == nil || secret.Auth == nil {
-		return "", &Error{Op: "log in", Path: path, Kind: ErrBadRequest, Detail: "no token in the answer"}
-	}
-	return secret.Auth.ClientToken, nil
-}
-
-// AppRoleLogin gets a fresh secret ID for role and logs in with it, as the
-// scheduled job's bootstrap does; the caller needs rights on the role.
-func (c *Client) AppRoleLogin(ctx context.Context, mount, role string) (string, error) {
-	roleID, secretID, err := c.AppRoleCredentials(ctx, mount, role)
-	if err != nil {
-		return "", err
-	}
-	return c.AppRoleLoginWith(ctx, mount, roleID, secretID)
-}
-
-// AppRoleCredentials reads role's role ID and issues a new secret ID for
-// it: what a scheduled job needs to log in.
-func (c *Client) AppRoleCredentials(ctx context.Context, mount, role string) (roleID, secretID string, err error) {
-	idData, err := c.read(ctx, "read approle role id", "auth/"+mount+"/role/"+role+"/role-id")
-	if err != nil {
-		return "", "", err
-	}
-	secret, err := c.write(ctx, "create approle secret id", "auth/"+mount+"/role/"+role+"/secret-id", nil)
-	if err != nil {
-		return "", "", err
-	}
-	if secret == nil || str(secret.Data, "secret_id") == "" || str(idData, "role_id") == "" {
-		return "", "", &Error{Op: "create approle secret id", Path: "auth/" + mount + "/role/" + role, Kind: ErrBadRequest, Detail: "empty answer"}
-	}
-	return str(idData, "role_id"), str(secret.Data, "secret_id"), nil
-}
-
-// AppRoleLoginWith logs in with a role ID and a secret ID (the scheduled
-// job's own credentials) and returns the client token.
-func (c *Client) AppRoleLoginWith(ctx context.Context, mount, roleID, secretID string) (string, error) {
-	path := "auth/" + mount + "/login"
-	secret, err := c.write(ctx, "log in", path, map[string]interface{}{"role_id": roleID, "secret_id": secretID})
-	if errors.Is(err, ErrBadRequest) { // Vault's answer to a wrong or expired secret ID
-		return "", &Error{Op: "log in", Path: path, Kind: ErrDenied, Detail: "invalid role ID or secret ID (an expired secret ID too: issue a new one)"}
-	}
 	if err != nil {
 		return "", err
 	}

@@ -41,3 +41,33 @@ func (c *Client) TransitHMAC(ctx context.Context, mount, key string, inputs []st
 	}
 	return out, nil
 }
+
+// TransitSign computes one HMAC-SHA256 of message with a Transit key, in
+// Vault's "vault:vN:…" form. It is how a person signs what they write
+// with their own key.
+func (c *Client) TransitSign(ctx context.Context, mount, key, message string) (string, error) {
+	path := mount + "/hmac/" + key
+	secret, err := c.write(ctx, "sign with transit key", path, map[string]interface{}{
+		"algorithm": "sha2-256", "input": base64.StdEncoding.EncodeToString([]byte(message)),
+	})
+	if err != nil {
+		return "", err
+	}
+	if secret == nil || str(secret.Data, "hmac") == "" {
+		return "", &Error{Op: "sign with transit key", Path: path, Kind: ErrBadRequest, Detail: "no hmac in the answer"}
+	}
+	return str(secret.Data, "hmac"), nil
+}
+
+// TransitVerify reports whether hmac is the HMAC-SHA256 of message with
+// a Transit key. A key that does not exist is ErrNotFound.
+func (c *Client) TransitVerify(ctx context.Context, mount, key, message, hmac string) (bool, error) {
+	path := mount + "/verify/" + key
+	secret, err := c.write(ctx, "verify with transit key", path, map[string]interface{}{
+		"algorithm": "sha2-256", "input": base64.StdEncoding.EncodeToString([]byte(message)), "hmac": hmac,
+	})
+	if err != nil {
+		return false, err
+	}
+	return secret != nil && boolean(secret.Data, "valid"), nil
+}

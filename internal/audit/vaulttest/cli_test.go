@@ -28,15 +28,20 @@ func run(t *testing.T, token string, stdin []byte, args ...string) (code int, st
 	return code, out.String(), errOut.String()
 }
 
+// runJSON runs the command for its JSON report, which exits 16 when it
+// flags anything and 0 when not.
 func runJSON(t *testing.T, token string, args ...string) audit.View {
 	t.Helper()
 	code, out, errOut := run(t, token, nil, append(args, "--format", "json")...)
-	if code != 0 {
+	if code != app.ExitOK && code != app.ExitFlagged {
 		t.Fatalf("audit %v: exit %d: %s", args, code, errOut)
 	}
 	var v audit.View
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatalf("audit %v: %v\n%s", args, err, out)
+	}
+	if flagged := len(v.Flags) > 0; flagged != (code == app.ExitFlagged) || flagged != strings.Contains(errOut, "in the report: audit flagged something") {
+		t.Fatalf("audit %v: exit %d with %d flags: %s", args, code, len(v.Flags), errOut)
 	}
 	return v
 }
@@ -48,7 +53,8 @@ func TestCommand(t *testing.T) {
 	if len(v.Events) != len(want.Events) || len(v.Flags) != len(want.Flags) || v.Summary.Events != len(want.Events) {
 		t.Fatalf("json: %d events, %d flags; the library says %d, %d", len(v.Events), len(v.Flags), len(want.Events), len(want.Flags))
 	}
-	if v.Summary.BurstReads != 20 || v.Summary.BurstWindow != "5m" || v.Summary.Requests != want.Stats.Requests {
+	if v.Summary.BurstReads != 20 || v.Summary.BurstWindow != "5m" || v.Summary.Requests != want.Stats.Requests ||
+		v.Summary.HMACInputs != 5000 || v.Summary.HMACWindow != "1h" {
 		t.Errorf("summary %+v", v.Summary)
 	}
 	kinds := map[string]int{}
@@ -63,13 +69,13 @@ func TestCommand(t *testing.T) {
 
 	// The table and the CSV say the same; nothing HMAC'd anywhere.
 	code, table, errOut := run(t, s.manager, nil, "--log", s.logFile)
-	if code != 0 || !strings.Contains(table, "outside-stores") || !strings.Contains(table, "FLAG ") ||
+	if code != app.ExitFlagged || !strings.Contains(table, "outside-stores") || !strings.Contains(table, "FLAG ") ||
 		!strings.Contains(errOut, "lines read") {
 		t.Fatalf("table: exit %d\n%s\n%s", code, table, errOut)
 	}
 	code, out, _ := run(t, s.manager, nil, "--log", s.logFile, "--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	if code != 0 || err != nil || len(rows) != 1+len(v.Events)+len(v.Flags) || strings.Join(rows[0], ",") != strings.Join(audit.CSVHeader, ",") {
+	if code != app.ExitFlagged || err != nil || len(rows) != 1+len(v.Events)+len(v.Flags) || strings.Join(rows[0], ",") != strings.Join(audit.CSVHeader, ",") {
 		t.Fatalf("csv: exit %d, %v, %d rows", code, err, len(rows))
 	}
 	jsonOut, _ := json.Marshal(v)
@@ -112,7 +118,7 @@ func TestCommand(t *testing.T) {
 		t.Errorf("gzip: %d events", len(v.Events))
 	}
 	code, out, errOut = run(t, s.manager, data, "--log", "-", "--format", "json")
-	if code != 0 || !strings.Contains(out, `"burst"`) {
+	if code != app.ExitFlagged || !strings.Contains(out, `"burst"`) {
 		t.Errorf("stdin: exit %d: %s", code, errOut)
 	}
 }

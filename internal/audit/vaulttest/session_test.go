@@ -1,7 +1,8 @@
-// Package vaulttest checks the audit report against a log written by a
-// real Vault core's file audit device during a scripted session of a
-// small team. It has its own core (the audit device is per core) and
-// needs nothing else.
+// Package vaulttest checks the audit report against logs written by real
+// Vault cores' file audit devices: a scripted session of a small team
+// working through sellervault, and an attack session of raw HTTP
+// requests (attack_session_test.go). Each has its own core (the audit
+// device is per core) and needs nothing else.
 package vaulttest
 
 import (
@@ -62,7 +63,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	shared.s, shared.err = script(context.Background(), srv, filepath.Join(dir, "audit.log"))
+	stopAttacks := startAttacks(dir)
 	code := m.Run()
+	stopAttacks()
 	_ = srv.Close()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -134,7 +137,7 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 		Bank: "Commerzbank", Currency: "EUR", Provider: "payoneer"}.Normalize()
 	q := must(farid.ProposePayout(ctx, "acme-us", rec, time.Now, false))
 	must(0, maria.SetCoolingOff(ctx, 0))
-	must(maria.ApprovePayout(ctx, q.ID, time.Now))
+	must(maria.ApprovePayout(ctx, q.ID, rec.IBAN[len(rec.IBAN)-4:], time.Now)) // the approver types the last four
 	must(farid.GetPayout(ctx, "acme-us"))
 
 	// tom works on acme-de, then is offboarded (his token and login

@@ -1,0 +1,68 @@
+package repo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// What a person writes where others can write too (a payout change
+// request, a payout verification) carries an HMAC made with the person's
+// own Transit key, person-ENTITYID. The policies let a person compute
+// HMACs with their own key only (the path is templated with the caller's
+// entity ID, and Transit names take no slashes, so no dot-segment reaches
+// another key); managers may only verify. So a request that names its
+// requester's entity proves it, and neither the requester nor anyone else
+// can make it name another person.
+
+// ErrUnsigned: what needs a person's signature was written without one.
+var ErrUnsigned = kindError{"who wrote this cannot be proven: it has no valid signature of its author", vault.ErrDenied}
+
+// signedMessage is the unambiguous text a signature covers: a purpose and
+// its fields, as a JSON array.
+func signedMessage(purpose string, fields []string) string {
+	b, _ := json.Marshal(append([]string{"sellervault/v1", purpose}, fields...))
+	return string(b)
+}
+
+// sign makes the caller's signature of fields, creating the caller's key
+// on first use. A token without an entity (root, a service token) cannot
+// sign.
+func (r *Repo) sign(ctx context.Context, purpose string, fields ...string) (entity, signature string, err error) {
+	entity, _, err = r.identity(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	if entity == "" {
+		return "", "", kindError{"this needs a person's login (an identity entity) to sign it; a root or service token has none", vault.ErrDenied}
+	}
+	mount, key := r.layout.Transit(), r.layout.PersonKey(entity)
+	ok, err := r.c.TransitKeyExists(ctx, mount, key)
+	if err != nil {
+		return "", "", err
+	}
+	if !ok {
+		if err := r.c.CreateTransitKey(ctx, mount, key); err != nil {
+			if again, _ := r.c.TransitKeyExists(ctx, mount, key); !again {
+				return "", "", err
+			}
+		}
+	}
+	signature, err = r.c.TransitSign(ctx, mount, key, signedMessage(purpose, fields))
+	return entity, signature, err
+}
+
+// signedBy reports whether signature is entity's signature of fields. A
+// missing key or a malformed signature is simply not valid.
+func (r *Repo) signedBy(ctx context.Context, entity, signature, purpose string, fields ...string) (bool, error) {
+	if entity == "" || signature == "" {
+		return false, nil
+	}
+	ok, err := r.c.TransitVerify(ctx, r.layout.Transit(), r.layout.PersonKey(entity), signedMessage(purpose, fields), signature)
+	if errors.Is(err, vault.ErrNotFound) || errors.Is(err, vault.ErrBadRequest) {
+		return false, nil
+	}
+	return ok, err
+}

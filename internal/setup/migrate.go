@@ -1,0 +1,236 @@
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// Schema 1 kept what finance and the reminder job write inside the
+// records mount, where a dot-segment from their grants reached every
+// record. Schema 2 keeps each in a mount of its own. The migration copies
+// each old record to its new place, then soft-deletes the old one (a
+// manager can undelete it):
+//
+//	PREFIX/proposals/payout/STORE/ID           -> PREFIX-proposals/payout/STORE/ID
+//	PREFIX/proposals/payout-decisions/STORE/ID -> PREFIX/decisions/payout/STORE/ID
+//	PREFIX/verifications/payout/STORE          -> PREFIX-verifications/payout/STORE
+//	PREFIX/_meta/reminders/CHANNEL/PERSON      -> PREFIX-reminders/CHANNEL/PERSON (metadata)
+//
+// Every live version is copied in order (Vault numbers them anew and
+// dates them now); the new record's custom metadata names where it came
+// from, how many versions it got and when the last of them was written
+// (MigratedFrom, MigratedVersion, MigratedTime), so a reader can use the
+// original time of that version and knows the mirror is stale once a newer
+// version exists. Each record moves in four writes, each checked first, so
+// a run stopped at any write finishes on the next one without copying
+// anything twice.
+
+// Custom metadata keys of a migrated record.
+const (
+	MigratedFrom    = "migrated_from"
+	MigratedVersion = "migrated_version"
+	MigratedTime    = "migrated_version_time"
+)
+
+// move is one kind of record to migrate.
+type move struct {
+	what         string
+	src, dst     string // mounts
+	dir          string // folder in src
+	depth        int    // path segments below dir
+	to           func(rel string) string
+	metadataOnly bool
+}
+
+func (r *runner) moves() []move {
+	l := r.l
+	same := func(prefix string) func(string) string { return func(rel string) string { return prefix + rel } }
+	return []move{
+		{what: "payout change requests", src: l.KV(), dst: l.Proposals(), dir: "proposals/payout", depth: 2, to: same("payout/")},
+		{what: "payout decisions", src: l.KV(), dst: l.KV(), dir: "proposals/payout-decisions", depth: 2, to: same("decisions/payout/")},
+		{what: "payout verifications", src: l.KV(), dst: l.Verifications(), dir: "verifications/payout", depth: 1, to: same("payout/")},
+		{what: "reminder notes", src: l.KV(), dst: l.Reminders(), dir: "_meta/reminders", depth: 2, to: same(""), metadataOnly: true},
+	}
+}
+
+func (r *runner) migrations() []step {
+	var steps []step
+	for _, m := range r.moves() {
+		steps = append(steps, r.migration(m))
+	}
+	return steps
+}
+
+func (r *runner) migration(m move) step {
+	var pending []string
+	return step{
+		item: fmt.Sprintf("move %s from %s/%s/ to %s/", m.what, m.src, m.dir, m.dst),
+		check: func(ctx context.Context) (Action, error) {
+			pending = nil
+			if _, mounted := r.mounts[m.src+"/"]; !mounted {
+				return Unchanged, nil
+			}
+			rels, err := leaves(ctx, r.c, m.src, m.dir, m.depth)
+			if err != nil {
+				return "", err
+			}
+			for _, rel := range rels {
+				done, err := r.moved(ctx, m, rel)
+				if err != nil {
+					return "", err
+				}
+				if !done {
+					pending = append(pending, rel)
+				}
+			}
+			if len(pending) == 0 {
+				return Unchanged, nil
+			}
+			return Update, nil
+		},
+		apply: func(ctx context.Context) error {
+			for _, rel := range pending {
+				if err := r.moveOne(ctx, m, rel); err != nil {
+					return fmt.Errorf("%s/%s/%s: %w", m.src, m.dir, rel, err)
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// moved reports whether a record needs no more work: a data record whose
+// old copy is deleted, a note that exists at its new place.
+func (r *runner) moved(ctx context.Context, m move, rel string) (bool, error) {
+	if m.metadataOnly {
+		if _, mounted := r.mounts[m.dst+"/"]; !mounted {
+			return false, nil
+		}
+		_, err := r.c.KVMetadata(ctx, m.dst, m.to(rel))
+		return exists(err)
+	}
+	meta, err := r.c.KVMetadata(ctx, m.src, m.dir+"/"+rel)
+	if err != nil {
+		return false, err
+	}
+	return meta.Deleted(), nil
+}
+
+func exists(err error) (bool, error) {
+	if err == nil {
+		return true, nil
+	}
+	if errors.Is(err, vault.ErrNotFound) {
+		return false, nil
+	}
+	return false, err
+}
+
+// moveOne moves one record, resuming where an earlier run stopped.
+func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
+	from, to := m.dir+"/"+rel, m.to(rel)
+	origin := m.src + "/" + from
+	srcMeta, err := r.c.KVMetadata(ctx, m.src, from)
+	if err != nil {
+		return err
+	}
+	if m.metadataOnly {
+		return r.c.KVSetCustomMetadata(ctx, m.dst, to, srcMeta.CustomMetadata)
+	}
+	if srcMeta.Deleted() {
+		return nil
+	}
+	dstMeta, err := r.c.KVMetadata(ctx, m.dst, to)
+	switch {
+	case errors.Is(err, vault.ErrNotFound):
+		dstMeta = &vault.KVMeta{CustomMetadata: map[string]string{}}
+	case err != nil:
+		return err
+	}
+	if dstMeta.CustomMetadata[MigratedFrom] == "" && dstMeta.CurrentVersion > 0 {
+		// Written at the new place since the policies changed: newer
+		// than the old record, which only leaves.
+		return r.c.KVDelete(ctx, m.src, from)
+	}
+	if dstMeta.CustomMetadata[MigratedFrom] == "" {
+		// Claim the new place first, so a resumed run tells our copies
+		// from records written there meanwhile.
+		if err := r.c.KVSetCustomMetadata(ctx, m.dst, to, map[string]string{MigratedFrom: origin}); err != nil {
+			return err
+		}
+	}
+	var last vault.KVVersion
+	copied := 0
+	for _, v := range srcMeta.Versions {
+		if v.DeletionTime != "" || v.Destroyed {
+			continue
+		}
+		rec, err := r.c.KVGetVersion(ctx, m.src, from, v.Version)
+		if errors.Is(err, vault.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if copied >= dstMeta.CurrentVersion {
+			if _, err := r.c.KVPut(ctx, m.dst, to, rec.Data, copied); err != nil {
+				return err
+			}
+		}
+		copied++
+		last = v
+	}
+	custom := map[string]string{MigratedFrom: origin, MigratedVersion: strconv.Itoa(copied), MigratedTime: last.CreatedTime}
+	if copied > 0 && !sameMap(dstMeta.CustomMetadata, custom) {
+		if err := r.c.KVSetCustomMetadata(ctx, m.dst, to, custom); err != nil {
+			return err
+		}
+	}
+	return r.c.KVDelete(ctx, m.src, from)
+}
+
+func sameMap(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// leaves lists the records depth segments below dir (paths relative to
+// dir); a missing folder has none.
+func leaves(ctx context.Context, c *vault.Client, mount, dir string, depth int) ([]string, error) {
+	keys, err := c.KVList(ctx, mount, dir)
+	if errors.Is(err, vault.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, k := range keys {
+		folder := strings.HasSuffix(k, "/")
+		switch {
+		case depth == 1 && !folder:
+			out = append(out, k)
+		case depth > 1 && folder:
+			sub, err := leaves(ctx, c, mount, dir+"/"+strings.TrimSuffix(k, "/"), depth-1)
+			if err != nil {
+				return nil, err
+			}
+			for _, s := range sub {
+				out = append(out, k+s)
+			}
+		}
+	}
+	return out, nil
+}
