@@ -131,7 +131,7 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 			}
 			return []string{"userpass login " + name, "tokens issued to " + name}, r.c.DeleteUserpassUser(ctx, vault.UserpassMount, name)
 		}},
-		{"revoke wrapped responses of team records", func() ([]string, error) { return r.revokeTeamWraps(ctx, dryRun) }},
+		{"revoke wrapped responses of team records", func() ([]string, error) { return r.RevokeWrappedCopies(ctx, dryRun) }},
 		{"hand over mailbox and phone", func() ([]string, error) { return r.handOverContacts(ctx, name, to, at, dryRun) }},
 		{"hand over and mark credentials for rotation", func() ([]string, error) {
 			return r.handOverCredentials(ctx, m, to, at, dryRun)
@@ -166,13 +166,13 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 
 func contains(list []string, s string) bool { return records.Contains(list, s) }
 
-// revokeTeamWraps revokes every response-wrapping token made from a read
+// RevokeWrappedCopies revokes every response-wrapping token made from a read
 // or write of the team's mounts, or from an unwrap or rewrap. Vault makes wrapping tokens as orphans,
 // so revoking the leaver's tokens leaves them alive, and Vault records no
 // author in them: sellervault itself never wraps a team path, so every
 // such token is somebody's private copy of a record, which an offboarding
 // ends. A manager's onboarding tokens (made with sys/wrapping/wrap) stay.
-func (r *Repo) revokeTeamWraps(ctx context.Context, dryRun bool) ([]string, error) {
+func (r *Repo) RevokeWrappedCopies(ctx context.Context, dryRun bool) ([]string, error) {
 	l := r.layout
 	var prefixes []string
 	for _, m := range []string{l.KV(), l.TOTP(), l.Transit(), l.Proposals(), l.Verifications(), l.Reminders()} {

@@ -12,6 +12,8 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -275,45 +277,66 @@ func TestMigrateSchema1(t *testing.T) {
 
 // TestMigrateResumes fails each write of the upgrade in turn, both before
 // it reaches Vault and after (its answer lost), then runs init again: the
-// result is always the complete migration.
+// result is always the complete migration. The upgrade makes the same
+// writes in the same order on every fresh legacy team, so the first clean
+// run counts them; each fault then runs on a team of its own, a few at a
+// time.
 func TestMigrateResumes(t *testing.T) {
 	ctx := context.Background()
 	c := rootClient(t)
 	srv, _ := devvault.Shared()
-	failures := 0
-	for _, mode := range []faultproxy.Mode{faultproxy.Refuse, faultproxy.Lose} {
-		for n := 1; ; n++ {
-			l := layout(t, "res")
-			times := seedLegacy(t, c, srv, l)
-			proxy, err := faultproxy.Start(srv.URL, srv.CACertFile, n, mode)
-			if err != nil {
-				t.Fatal(err)
-			}
-			faulty, err := vault.New(vault.Options{Address: proxy.URL, Token: srv.RootToken})
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, runErr := setup.Run(ctx, faulty, setup.Options{Layout: l, Version: "test"})
-			proxy.Close()
-			if !proxy.Failed() {
-				if runErr != nil {
-					t.Fatalf("%s: a run with no fault failed: %v", mode, runErr)
-				}
-				checkMigrated(t, c, l, times)
-				break
-			}
-			failures++
+	upgrade := func(n int, mode faultproxy.Mode) (failed bool, writes int) {
+		l := layout(t, "res")
+		times := seedLegacy(t, c, srv, l)
+		proxy, err := faultproxy.Start(srv.URL, srv.CACertFile, n, mode)
+		if err != nil {
+			t.Error(err)
+			return false, 0
+		}
+		faulty, err := vault.New(vault.Options{Address: proxy.URL, Token: srv.RootToken})
+		if err != nil {
+			t.Error(err)
+			return false, 0
+		}
+		_, runErr := setup.Run(ctx, faulty, setup.Options{Layout: l, Version: "test"})
+		proxy.Close()
+		if !proxy.Failed() && runErr != nil {
+			t.Errorf("%s: a run with no fault failed: %v", mode, runErr)
+		}
+		if proxy.Failed() {
 			if _, err := setup.Run(ctx, c, setup.Options{Layout: l, Version: "test"}); err != nil {
-				t.Fatalf("%s write %d, then again: %v (first: %v)", mode, n, err, runErr)
-			}
-			checkMigrated(t, c, l, times)
-			if t.Failed() {
-				t.Fatalf("%s at write %d (first run: %v)", mode, n, runErr)
+				t.Errorf("%s at write %d, then again: %v (first: %v)", mode, n, err, runErr)
+				return true, proxy.Writes()
 			}
 		}
+		checkMigrated(t, c, l, times)
+		if t.Failed() {
+			t.Errorf("%s at write %d (first run: %v)", mode, n, runErr)
+		}
+		return proxy.Failed(), proxy.Writes()
 	}
-	if failures < 40 {
-		t.Fatalf("only %d writes failed in turn: the upgrade should have more", failures)
+	_, total := upgrade(0, faultproxy.Refuse)
+	if total < 20 {
+		t.Fatalf("the upgrade made only %d writes", total)
 	}
-	t.Logf("%d injected failures, each followed by a complete migration", failures)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	var failures atomic.Int64
+	for _, mode := range []faultproxy.Mode{faultproxy.Refuse, faultproxy.Lose} {
+		for n := 1; n <= total; n++ {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				if failed, _ := upgrade(n, mode); failed {
+					failures.Add(1)
+				} else {
+					t.Errorf("%s: write %d of %d was never reached", mode, n, total)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	t.Logf("the upgrade makes %d writes; %d injected failures, each followed by a complete migration", total, failures.Load())
 }
