@@ -8,7 +8,6 @@ import (
 	"strings"
 )
 
-
 // extraCase is a wrapping or token case generated for a role.
 type extraCase struct {
 	kind string // "capped": a wrapped copy must not survive the offboarding sweep; "denied": 403; "rewrap": unwrap and re-wrap for a year, likewise
