@@ -86,7 +86,7 @@ func fromMetadata(meta map[string]string) values {
 func (v values) rotation() Rotation {
 	var r Rotation
 	r.Every, _ = ParseInterval(v("rotate-every")) // a bad stored value reads as no schedule
-	r.LastRotated, _ = time.Parse(time.RFC3339, v("last-rotated"))
+	r.LastRotated = notFuture(parseTime(v("last-rotated")))
 	r.DueSince, _ = time.Parse(time.RFC3339, v("rotation-due"))
 	return r
 }
@@ -156,5 +156,21 @@ func atoi(s string) int {
 
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339, s)
+	return t
+}
+
+// clockSkew is how far ahead of this machine's clock a stored time may be
+// and still count: Vault's clock and ours may differ a little.
+const clockSkew = 5 * time.Minute
+
+// now is the clock notFuture compares with (tests set it).
+var now = time.Now
+
+// notFuture drops a time in the future: a rotation dated ahead would
+// keep a credential "ok" until then, so it reads as never rotated.
+func notFuture(t time.Time) time.Time {
+	if t.After(now().Add(clockSkew)) {
+		return time.Time{}
+	}
 	return t
 }

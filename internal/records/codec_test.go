@@ -61,3 +61,24 @@ func TestDisplayMasksSecretsOnly(t *testing.T) {
 		t.Fatal("an empty secret should show empty")
 	}
 }
+
+func TestRotationInTheFutureReadsAsNever(t *testing.T) {
+	fixed := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	now = func() time.Time { return fixed }
+	defer func() { now = time.Now }()
+	for _, tc := range []struct {
+		stored string
+		want   time.Time
+	}{
+		{"2026-12-01T00:00:00Z", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)},
+		{"2026-12-07T12:04:00Z", time.Date(2026, 12, 7, 12, 4, 0, 0, time.UTC)}, // within the skew
+		{"2026-12-07T12:06:00Z", time.Time{}},
+		{"2099-01-01T00:00:00Z", time.Time{}},
+		{"not a time", time.Time{}},
+	} {
+		got := fromMetadata(map[string]string{"last_rotated": tc.stored}).rotation().LastRotated
+		if !got.Equal(tc.want) {
+			t.Errorf("last_rotated %q read as %v, want %v", tc.stored, got, tc.want)
+		}
+	}
+}
