@@ -116,19 +116,26 @@ func (r *Repo) existsError(ctx context.Context, what, path string) error {
 
 // update writes a new version over the version the caller read.
 func (r *Repo) update(ctx context.Context, path string, enc records.Encoded, version int) error {
-	if err := enc.Check(); err != nil {
-		return err
-	}
-	if _, err := r.c.KVPut(ctx, r.mount, path, enc.Data, version); err != nil {
-		return err
-	}
-	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata); err != nil {
+	if err := r.updateValuesKept(ctx, path, enc, version); err != nil {
 		return err
 	}
 	if err := r.indexRecord(ctx, path, enc.Sensitive); err != nil { // old values leave it too
 		return fmt.Errorf("saved, but %w", err)
 	}
 	return nil
+}
+
+// updateValuesKept writes a new version that changes no sensitive value
+// (an owner, assignees, a due date), so the redaction index, which holds
+// the values' HMACs, stays as it is.
+func (r *Repo) updateValuesKept(ctx context.Context, path string, enc records.Encoded, version int) error {
+	if err := enc.Check(); err != nil {
+		return err
+	}
+	if _, err := r.c.KVPut(ctx, r.mount, path, enc.Data, version); err != nil {
+		return err
+	}
+	return r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata)
 }
 
 // entry is a listed record's key and metadata.
