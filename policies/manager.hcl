@@ -116,8 +116,24 @@ path "auth/token/lookup-accessor" {
 path "sys/leases/revoke-prefix/auth/userpass/login/*" {
   capabilities = ["update", "sudo"]
 }
-path "auth/approle/role/sellervault-*" {
-  capabilities = ["create", "read", "update", "list"]
+# The reminder job's login: read its role, issue, look up, list and
+# destroy its secret IDs. Not the role's settings (its policies): only
+# `sellervault init`, with an admin token, writes them, so a manager cannot
+# make an AppRole that carries any policy and outlives their offboarding.
+path "auth/approle/role/sellervault-reminder" {
+  capabilities = ["read"]
+}
+path "auth/approle/role/sellervault-reminder/role-id" {
+  capabilities = ["read"]
+}
+path "auth/approle/role/sellervault-reminder/secret-id" {
+  capabilities = ["update", "list"]
+}
+path "auth/approle/role/sellervault-reminder/secret-id/lookup" {
+  capabilities = ["update"]
+}
+path "auth/approle/role/sellervault-reminder/secret-id-accessor/destroy" {
+  capabilities = ["update"]
 }
 path "sys/wrapping/wrap" {
   capabilities = ["update"]

@@ -115,6 +115,10 @@ func TestPolicyTable(t *testing.T) {
 		{"manager", "sudo", "sys/audit", false},
 		{"manager", "sudo", "sys/leases/revoke-prefix/auth/userpass/login/olga", true},
 		{"manager", "sudo", "sys/leases/revoke-prefix/auth/approle/login", false},
+		{"manager", "update", "auth/approle/role/sellervault-reminder/secret-id", true},
+		{"manager", "update", "auth/approle/role/sellervault-reminder", false},
+		{"manager", "create", "auth/approle/role/sellervault-backdoor", false},
+		{"manager", "update", "auth/approle/role/sellervault-backdoor/secret-id", false},
 		{"manager", "read", "sellervault-transit/export/hmac-key/sellervault-redact", false},
 		// finance
 		{"finance", "read", "sellervault/data/stores/acme-us/payout", true},

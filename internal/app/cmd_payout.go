@@ -159,7 +159,7 @@ func payoutCommand(env *Env) *cli.Command {
 				Description: "Shows every changed field masked (old → new, last four characters visible), computed from the\n" +
 					"proposed record against the payout version it was made against, and asks you to type the last four\n" +
 					"characters of the new IBAN or account number. Without a terminal, give them with --confirm-last4.",
-				ArgsUsage: "ID",
+				ArgsUsage: "ID|STORE/ID",
 				Flags:     []cli.Flag{&cli.StringFlag{Name: "confirm-last4", Usage: "the last four characters of the new IBAN or account number (`XXXX`), when there is no terminal to ask on"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
 					id := oneArg(c)
@@ -185,7 +185,7 @@ func payoutCommand(env *Env) *cli.Command {
 			{
 				Name:      "reject",
 				Usage:     "close a pending payout change without applying it",
-				ArgsUsage: "ID",
+				ArgsUsage: "ID|STORE/ID",
 				Flags:     []cli.Flag{&cli.StringFlag{Name: "reason", Usage: "why (recorded)"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
 					q, err := r.RejectPayout(c.Context, oneArg(c), c.String("reason"), time.Now)

@@ -132,6 +132,12 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 			return []string{"userpass login " + name, "tokens issued to " + name}, r.c.DeleteUserpassUser(ctx, vault.UserpassMount, name)
 		}},
 		{"revoke wrapped responses of team records", func() ([]string, error) { return r.RevokeWrappedCopies(ctx, dryRun) }},
+		{"end the reminder job's secret IDs a manager could have copied (run `sellervault rotation remind-setup` again)", func() ([]string, error) {
+			if m.Role != staff.RoleManager {
+				return nil, nil
+			}
+			return r.destroyReminderSecretIDs(ctx, dryRun)
+		}},
 		{"hand over mailbox and phone", func() ([]string, error) { return r.handOverContacts(ctx, name, to, at, dryRun) }},
 		{"hand over and mark credentials for rotation", func() ([]string, error) {
 			return r.handOverCredentials(ctx, m, to, at, dryRun)
@@ -165,6 +171,30 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 }
 
 func contains(list []string, s string) bool { return records.Contains(list, s) }
+
+// destroyReminderSecretIDs destroys every secret ID of the reminder job's
+// AppRole: a manager issues them, so a leaving manager may hold one.
+func (r *Repo) destroyReminderSecretIDs(ctx context.Context, dryRun bool) ([]string, error) {
+	role := r.layout.ReminderRole()
+	accessors, err := r.c.AppRoleSecretIDAccessors(ctx, vault.AppRoleMount, role)
+	if errors.Is(err, vault.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, a := range accessors {
+		out = append(out, "secret ID of "+role+" (accessor "+a+")")
+		if dryRun {
+			continue
+		}
+		if err := r.c.DestroyAppRoleSecretID(ctx, vault.AppRoleMount, role, a); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
 
 // RevokeWrappedCopies revokes every response-wrapping token made from a read
 // or write of the team's mounts, or from an unwrap or rewrap. Vault makes wrapping tokens as orphans,

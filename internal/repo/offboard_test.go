@@ -241,3 +241,33 @@ func TestOffboardRevokesWrappedReads(t *testing.T) {
 		t.Fatalf("a manager's pending onboarding token was revoked too: %v", err)
 	}
 }
+
+// TestOffboardManagerEndsReminderSecretIDs: a manager issues the reminder
+// job's secret IDs and may keep a copy; their offboarding destroys them.
+func TestOffboardManagerEndsReminderSecretIDs(t *testing.T) {
+	ctx := context.Background()
+	r, c, l := newRepo(t)
+	leaver, successor := "mgr-leaver-"+l.Prefix, "mgr-succ-"+l.Prefix
+	for _, name := range []string{successor, leaver} {
+		if _, err := r.Onboard(ctx, staff.Member{Name: name, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	roleID, err := c.AppRoleRoleID(ctx, vault.AppRoleMount, l.ReminderRole())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := c.NewAppRoleSecretID(ctx, vault.AppRoleMount, l.ReminderRole(), vault.SecretIDOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AppRoleLoginWith(ctx, vault.AppRoleMount, roleID, kept.ID); err != nil {
+		t.Fatalf("the secret ID does not log in before the offboarding: %v", err)
+	}
+	if _, err := r.Offboard(ctx, leaver, successor, false, time.Now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AppRoleLoginWith(ctx, vault.AppRoleMount, roleID, kept.ID); err == nil {
+		t.Fatal("a reminder secret ID issued before a manager left still logs in")
+	}
+}

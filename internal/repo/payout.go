@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -204,10 +205,15 @@ func (r *Repo) loadRequest(ctx context.Context, store, id string) (*Request, err
 	}
 	q := &Request{ID: id, Store: store, Status: StatusPending, RequestedAt: created.UTC().Truncate(time.Second).Format(time.RFC3339),
 		Record: decodePayout(rec.Data), requesterID: get("requested_by_entity"), signature: get("signature")}
+	raw := q.Record
 	if q.BaseVersion, err = strconv.Atoi(get("base_version")); err != nil || q.BaseVersion < 0 {
 		q.BaseVersion = 0
 	}
-	q.Signed, err = r.signedBy(ctx, q.requesterID, q.signature, purposeRequest, requestFields(store, id, q.BaseVersion, q.Record)...)
+	q.Signed, err = r.signedBy(ctx, q.requesterID, q.signature, purposeRequest, requestFields(store, id, q.BaseVersion, raw)...)
+	// What is shown, checked and applied is the normal form (sellervault
+	// proposes it so; a request written otherwise is shown as it will be
+	// stored).
+	q.Record = raw.Normalize()
 	switch {
 	case errors.Is(err, vault.ErrDenied):
 		// Only managers may check signatures: finance sees the name
@@ -259,7 +265,7 @@ func (r *Repo) payoutVersion(ctx context.Context, store string, version int) (pa
 // the caller may read it, else the name the author wrote (marked when the
 // signature does not check).
 func (r *Repo) personName(ctx context.Context, entity, claimed string, signed bool) string {
-	if !signed {
+	if !signed || !entityIDPattern.MatchString(entity) {
 		return claimed + " (unproven)"
 	}
 	if name, err := r.c.EntityName(ctx, entity); err == nil && name != "" {
@@ -306,20 +312,43 @@ func (r *Repo) PayoutRequests(ctx context.Context, store string) ([]*Request, er
 	return out, nil
 }
 
-// FindRequest reads a request by ID (IDs are unique across stores).
+// FindRequest reads a request by ID, or by STORE/ID. IDs are made
+// unique, but a finance member can create a request under another store
+// with the same ID: an ID found under more than one store is refused, and
+// the error asks for STORE/ID.
 func (r *Repo) FindRequest(ctx context.Context, id string) (*Request, error) {
+	if store, rest, ok := strings.Cut(id, "/"); ok {
+		if _, err := records.ParseStoreName(store); err != nil || !requestIDPattern.MatchString(rest) {
+			return nil, fmt.Errorf("payout change %q: give ID or STORE/ID", id)
+		}
+		return r.loadRequest(ctx, store, rest)
+	}
+	if !requestIDPattern.MatchString(id) {
+		return nil, fmt.Errorf("payout change %q: an ID looks like 20260101-120000-a1b2c3", id)
+	}
 	keys, err := r.c.KVList(ctx, r.layout.Proposals(), records.ProposalDir)
 	if err != nil {
 		return nil, err
 	}
+	var found []string
 	for _, k := range keys {
 		store := strings.TrimSuffix(k, "/")
 		if _, err := r.c.KVMetadata(ctx, r.layout.Proposals(), records.ProposalPath(store, id)); err == nil {
-			return r.loadRequest(ctx, store, id)
+			found = append(found, store)
 		}
 	}
-	return nil, fmt.Errorf("payout change %s: %w", id, errNoRecord)
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("payout change %s: %w", id, errNoRecord)
+	case 1:
+		return r.loadRequest(ctx, found[0], id)
+	}
+	return nil, fmt.Errorf("payout change %s exists under %d stores (%s): someone made a second one; give STORE/ID and check each: %w",
+		id, len(found), strings.Join(found, ", "), vault.ErrConflict)
 }
+
+// requestIDPattern is the form newRequestID makes.
+var requestIDPattern = regexp.MustCompile(`^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$`)
 
 // CoolingOff reads the team's payout cooling-off period.
 func (r *Repo) CoolingOff(ctx context.Context) (time.Duration, error) {

@@ -2,6 +2,7 @@ package repo_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -208,5 +209,98 @@ func TestVerificationTimeIsVaults(t *testing.T) {
 	}
 	if inv, err = root.Inventory(ctx); err != nil || inv.Payouts[0].VerifiedAt.Year() == 2099 {
 		t.Fatalf("verified at %v, %v", inv.Payouts[0].VerifiedAt, err)
+	}
+}
+
+// signAs makes a request signature with a raw Transit call, as a member
+// with curl would: entityField is what the request will claim.
+func signAs(t *testing.T, c *vault.Client, l vault.Layout, key, store, id string, rec payout.Record) string {
+	t.Helper()
+	fields := []string{"sellervault/v1", "payout-request", store, id, "0", rec.Holder, rec.IBAN, rec.BIC, rec.Routing,
+		rec.Account, rec.AccountType, rec.Bank, rec.Country, rec.Currency, rec.Provider}
+	msg, _ := json.Marshal(fields)
+	sig, err := c.TransitSign(context.Background(), l.Transit(), key, string(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sig
+}
+
+func requestData(rec payout.Record, entity, name, sig string) map[string]interface{} {
+	return map[string]interface{}{"kind": "payout-request", "holder": rec.Holder, "iban": rec.IBAN, "bic": rec.BIC,
+		"routing": rec.Routing, "account": rec.Account, "account_type": rec.AccountType, "bank": rec.Bank,
+		"country": rec.Country, "currency": rec.Currency, "provider": rec.Provider, "base_version": "0",
+		"requested_by_entity": entity, "requested_by": name, "signature": sig}
+}
+
+// A manager signs a request with their own key but names their entity as
+// "ID/sha2-256" (another route to the same Transit key, and a string
+// unequal to their ID), then approves it alone: refused. And a second
+// request made with an existing ID under another store makes the ID
+// ambiguous: refused until STORE/ID is given.
+func TestRequesterCannotBeForged(t *testing.T) {
+	ctx := context.Background()
+	root, c, l := newRepo(t)
+	if err := root.AddStore(ctx, records.Store{Name: "acme-de", Marketplace: "amazon", Region: "de"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := root.SetCoolingOff(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	manager, managerClient := member(t, c, l, "manager")
+	finance, financeClient := member(t, c, l, "finance")
+	rec := validRecord(t, payout.Record{Holder: "Mallory", IBAN: "GB29NWBK60161331926819", Currency: "GBP"})
+	self, err := managerClient.LookupSelf(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := managerClient.CreateTransitKey(ctx, l.Transit(), l.PersonKey(self.EntityID)); err != nil {
+		t.Fatal(err)
+	}
+	id := "20260101-000000-aaaaaa"
+	sig := signAs(t, managerClient, l, l.PersonKey(self.EntityID), "acme-us", id, rec)
+	data := requestData(rec, self.EntityID+"/sha2-256", "userpass-someone-in-finance", sig)
+	if _, err := managerClient.KVPut(ctx, l.Proposals(), records.ProposalPath("acme-us", id), data, 0); err != nil {
+		t.Fatal(err)
+	}
+	q, err := manager.FindRequest(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Signed || !strings.Contains(q.RequestedBy, "unproven") {
+		t.Fatalf("a request naming %q is shown as signed by %q", self.EntityID+"/sha2-256", q.RequestedBy)
+	}
+	if _, err := manager.ApprovePayout(ctx, id, "6819", later); !errors.Is(err, repo.ErrUnsigned) {
+		t.Fatalf("a manager approving their own request alone: %v, want ErrUnsigned", err)
+	}
+	if _, err := root.GetPayout(ctx, "acme-us"); err == nil {
+		t.Fatal("the payout record was written")
+	}
+
+	// The same ID under another store.
+	real, err := finance.ProposePayout(ctx, "acme-us", validRecord(t, payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"}), time.Now, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fin, err := financeClient.LookupSelf(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twinSig := signAs(t, financeClient, l, l.PersonKey(fin.EntityID), "acme-de", real.ID, rec)
+	if _, err := financeClient.KVPut(ctx, l.Proposals(), records.ProposalPath("acme-de", real.ID), requestData(rec, fin.EntityID, "x", twinSig), 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := manager.FindRequest(ctx, real.ID); !errors.Is(err, vault.ErrConflict) {
+		t.Fatalf("an ID under two stores: %v, want a conflict", err)
+	}
+	if _, err := manager.ApprovePayout(ctx, real.ID, "3000", later); err == nil {
+		t.Fatal("an ambiguous ID was approved")
+	}
+	got, err := manager.FindRequest(ctx, "acme-us/"+real.ID)
+	if err != nil || got.Store != "acme-us" || got.Record.IBAN != "DE89370400440532013000" {
+		t.Fatalf("STORE/ID: %+v, %v", got, err)
+	}
+	if _, err := manager.ApprovePayout(ctx, "acme-us/"+real.ID, "3000", later); err != nil {
+		t.Fatalf("approving by STORE/ID: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"regexp"
 
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -54,10 +55,17 @@ func (r *Repo) sign(ctx context.Context, purpose string, fields ...string) (enti
 	return entity, signature, err
 }
 
+// entityIDPattern is the form of Vault's entity IDs (UUIDs). An entity
+// named by a record is checked against it before it goes into a path:
+// "ID/sha2-256" would name the same Transit key through another route
+// and pass a string comparison with the approver's ID.
+var entityIDPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
 // signedBy reports whether signature is entity's signature of fields. A
-// missing key or a malformed signature is simply not valid.
+// missing key, a malformed signature or an entity that is not an entity
+// ID is simply not valid.
 func (r *Repo) signedBy(ctx context.Context, entity, signature, purpose string, fields ...string) (bool, error) {
-	if entity == "" || signature == "" {
+	if !entityIDPattern.MatchString(entity) || signature == "" {
 		return false, nil
 	}
 	ok, err := r.c.TransitVerify(ctx, r.layout.Transit(), r.layout.PersonKey(entity), signedMessage(purpose, fields), signature)
