@@ -326,3 +326,22 @@ func bytesJoin(lines [][]byte) []byte {
 	}
 	return out
 }
+
+// TestPostureProbeIsNoAlarm: the one request `status` sends to learn
+// whether the server accepts dot-segments is not reported; a traversal
+// elsewhere is.
+func TestPostureProbeIsNoAlarm(t *testing.T) {
+	refused := entry{entity: "e-olga", display: "userpass-olga", token: "t", err: "permission denied"}
+	rep := analyzeLines(t, Options{}, flat(
+		// As Vault logs the probe (internal/vault DotSegmentProbePath): a
+		// read of the caller's own token, outside the team's mounts.
+		both(refused.read("auth/token/lookup-self/../lookup-self", t0)),
+		both(refused.read("sv/data/staff/olga/../maria", t0.Add(time.Second))),
+	)...)
+	if n := len(flagsOfKind(rep, FlagDotSegment)); n != 1 {
+		t.Fatalf("%d dot-segment flags, want 1 (the probe is no alarm, the other traversal is): %+v", n, rep.Flags)
+	}
+	if d := flagsOfKind(rep, FlagDotSegment)[0].Detail; !strings.Contains(d, "staff/olga/../maria") {
+		t.Fatalf("the flag is about %q", d)
+	}
+}
