@@ -14,9 +14,21 @@
 //     every write and a limit on kept versions;
 //   - the TOTP engine (PREFIX-totp/) and the Transit engine
 //     (PREFIX-transit/) with the non-exportable HMAC key PREFIX-redact;
+//   - one KV v2 mount per less-trusted writer, configured the same way:
+//     PREFIX-proposals/ (finance's payout change requests),
+//     PREFIX-verifications/ (finance's payout verifications) and
+//     PREFIX-reminders/ (the reminder job's notes), so that a dot-segment
+//     in a path from their grants reaches nothing anyone else writes;
 //   - the userpass and AppRole auth methods (userpass/, approle/);
-//   - the role policies from the policies package, one identity group per
-//     person role, and the AppRole role of the reminder job;
+//   - the role policies from the policies package (and PREFIX-self, which
+//     every token carries instead of Vault's default policy), one identity
+//     group per person role, and the AppRole role of the reminder job;
+//   - every store's access policy and the logins of the team's people,
+//     brought up to date with this release;
+//   - the migration of a team set up by an earlier release (migrate.go:
+//     records moved to their new mounts, every live version in order,
+//     each move resumable);
 //   - optionally a file audit device;
-//   - last, the marker record _meta/init that `sellervault status` reads.
+//   - last, the marker record _meta/init that `sellervault status` reads,
+//     with the layout's schema number.
 package setup
