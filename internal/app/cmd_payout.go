@@ -174,7 +174,7 @@ func payoutCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					q, err = r.ApprovePayout(c.Context, id, confirm, time.Now)
+					q, err = r.ApproveRequest(c.Context, q, confirm, time.Now)
 					if err != nil {
 						return err
 					}

@@ -39,12 +39,19 @@ func (r *Repo) GetCredential(ctx context.Context, store, name string) (records.C
 // UpdateCredential writes c over the version the caller read; if someone
 // wrote in between, it fails with vault.ErrConflict and writes nothing.
 func (r *Repo) UpdateCredential(ctx context.Context, c records.Credential, version int) error {
+	return r.updateCredential(ctx, c, version, r.update)
+}
+
+// updateCredential stamps the writer and writes with write (update, or
+// updateValuesKept when no value changes).
+func (r *Repo) updateCredential(ctx context.Context, c records.Credential, version int,
+	write func(context.Context, string, records.Encoded, int) error) error {
 	who, err := r.writer(ctx)
 	if err != nil {
 		return err
 	}
 	c.UpdatedBy = who
-	return r.update(ctx, records.CredPath(c.Store, c.Name), c.Encode(), version)
+	return write(ctx, records.CredPath(c.Store, c.Name), c.Encode(), version)
 }
 
 // ListCredentials lists a store's credentials from metadata, or every

@@ -211,12 +211,24 @@ func (r *Repo) RevokeWrappedCopies(ctx context.Context, dryRun bool) ([]string, 
 	// An unwrap or rewrap asked to wrap its answer again makes a new
 	// wrapping token of what the first one held, with any TTL.
 	prefixes = append(prefixes, "sys/wrapping/unwrap", "sys/wrapping/rewrap")
-	tokens, err := r.c.WrappingTokens(ctx, prefixes)
+	// One lookup per token, a few at a time: Vault can list accessors
+	// but not filter them, and holds a token per login and job run.
+	accessors, err := r.c.TokenAccessors(ctx)
 	if err != nil {
 		return nil, err
 	}
+	found := make([]*vault.WrappingToken, len(accessors))
+	if err := inParallel(len(accessors), reads, func(i int) (err error) {
+		found[i], err = r.c.WrappingTokenOf(ctx, accessors[i], prefixes)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	var out []string
-	for _, t := range tokens {
+	for _, t := range found {
+		if t == nil {
+			continue
+		}
 		out = append(out, "wrapped response of "+t.Path)
 		if dryRun {
 			continue
@@ -334,12 +346,7 @@ func (r *Repo) handOverCredential(ctx context.Context, c records.Credential, m s
 	}
 	// Only who holds it and when it is due change: no value, so the
 	// redaction index stays as it is.
-	who, err := r.writer(ctx)
-	if err != nil {
-		return err
-	}
-	full.UpdatedBy = who
-	return r.updateValuesKept(ctx, records.CredPath(full.Store, full.Name), full.Encode(), v)
+	return r.updateCredential(ctx, full, v, r.updateValuesKept)
 }
 
 func replaceName(list []string, from, to string) string {

@@ -182,11 +182,16 @@ func newRequestID(at time.Time) string {
 // layout, when its original was), the requester from the signature, and
 // the change from the records.
 func (r *Repo) loadRequest(ctx context.Context, store, id string) (*Request, error) {
-	mount, path := r.layout.Proposals(), records.ProposalPath(store, id)
-	meta, err := r.c.KVMetadata(ctx, mount, path)
+	meta, err := r.c.KVMetadata(ctx, r.layout.Proposals(), records.ProposalPath(store, id))
 	if err != nil {
 		return nil, err
 	}
+	return r.requestFrom(ctx, store, id, meta)
+}
+
+// requestFrom reads a request whose metadata the caller has read.
+func (r *Repo) requestFrom(ctx context.Context, store, id string, meta *vault.KVMeta) (*Request, error) {
+	mount, path := r.layout.Proposals(), records.ProposalPath(store, id)
 	if meta.CurrentVersion != 1 || len(meta.Versions) != 1 {
 		return nil, fmt.Errorf("payout change %s was modified after it was proposed (%d versions): it cannot be approved; propose it again and look into who changed it", id, meta.CurrentVersion)
 	}
@@ -331,17 +336,18 @@ func (r *Repo) FindRequest(ctx context.Context, id string) (*Request, error) {
 		return nil, err
 	}
 	var found []string
+	var meta *vault.KVMeta
 	for _, k := range keys {
 		store := strings.TrimSuffix(k, "/")
-		if _, err := r.c.KVMetadata(ctx, r.layout.Proposals(), records.ProposalPath(store, id)); err == nil {
-			found = append(found, store)
+		if m, err := r.c.KVMetadata(ctx, r.layout.Proposals(), records.ProposalPath(store, id)); err == nil {
+			found, meta = append(found, store), m
 		}
 	}
 	switch len(found) {
 	case 0:
 		return nil, fmt.Errorf("payout change %s: %w", id, errNoRecord)
 	case 1:
-		return r.loadRequest(ctx, found[0], id)
+		return r.requestFrom(ctx, found[0], id, meta)
 	}
 	return nil, fmt.Errorf("payout change %s exists under %d stores (%s): someone made a second one; give STORE/ID and check each: %w",
 		id, len(found), strings.Join(found, ", "), vault.ErrConflict)
@@ -382,6 +388,14 @@ func (r *Repo) ApprovePayout(ctx context.Context, id, confirm string, now func()
 	if err != nil {
 		return nil, err
 	}
+	return r.ApproveRequest(ctx, q, confirm, now)
+}
+
+// ApproveRequest is ApprovePayout of a request the caller has read (with
+// FindRequest, to show it to the approver first): the checks run again,
+// and the writes are check-and-set, so a decision or payout change made
+// since it was read still wins.
+func (r *Repo) ApproveRequest(ctx context.Context, q *Request, confirm string, now func() time.Time) (*Request, error) {
 	if err := r.CanApprove(ctx, q, now); err != nil {
 		return nil, err
 	}

@@ -112,7 +112,7 @@ func (r *runner) userpassLogins() step {
 				if err != nil {
 					return "", err
 				}
-				if !u.NoDefaultPolicy || !sameSet(u.TokenPolicies, want) {
+				if !u.UpToDate(want) {
 					stale = append(stale, u.Name)
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -111,24 +112,13 @@ func (r *runner) moved(ctx context.Context, m move, rel string) (bool, error) {
 		if _, mounted := r.mounts[m.dst+"/"]; !mounted {
 			return false, nil
 		}
-		_, err := r.c.KVMetadata(ctx, m.dst, m.to(rel))
-		return exists(err)
+		return r.c.KVExists(ctx, m.dst, m.to(rel))
 	}
 	meta, err := r.c.KVMetadata(ctx, m.src, m.dir+"/"+rel)
 	if err != nil {
 		return false, err
 	}
 	return meta.Deleted(), nil
-}
-
-func exists(err error) (bool, error) {
-	if err == nil {
-		return true, nil
-	}
-	if errors.Is(err, vault.ErrNotFound) {
-		return false, nil
-	}
-	return false, err
 }
 
 // moveOne moves one record, resuming where an earlier run stopped.
@@ -186,24 +176,12 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 		last = v
 	}
 	custom := map[string]string{MigratedFrom: origin, MigratedVersion: strconv.Itoa(copied), MigratedTime: last.CreatedTime}
-	if copied > 0 && !sameMap(dstMeta.CustomMetadata, custom) {
+	if copied > 0 && !maps.Equal(dstMeta.CustomMetadata, custom) {
 		if err := r.c.KVSetCustomMetadata(ctx, m.dst, to, custom); err != nil {
 			return err
 		}
 	}
 	return r.c.KVDelete(ctx, m.src, from)
-}
-
-func sameMap(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // leaves lists the records depth segments below dir (paths relative to

@@ -454,22 +454,6 @@ func markerSchema(data map[string]interface{}) int {
 	return n
 }
 
-func sameSet(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	seen := map[string]bool{}
-	for _, x := range a {
-		seen[x] = true
-	}
-	for _, x := range b {
-		if !seen[x] {
-			return false
-		}
-	}
-	return true
-}
-
 func createUnlessExists(exists bool, err error) (Action, error) {
 	if err != nil {
 		return "", err

@@ -103,6 +103,13 @@ func (c *Client) KVMetadata(ctx context.Context, mount, path string) (*KVMeta, e
 	return meta, nil
 }
 
+// KVExists reports whether a secret has metadata (live, deleted or
+// metadata only).
+func (c *Client) KVExists(ctx context.Context, mount, path string) (bool, error) {
+	_, err := c.KVMetadata(ctx, mount, path)
+	return exists(err)
+}
+
 // KVGetVersion reads one version of path; a deleted or destroyed version
 // is ErrNotFound.
 func (c *Client) KVGetVersion(ctx context.Context, mount, path string, version int) (*KVRecord, error) {

@@ -62,6 +62,13 @@ type UserpassLogin struct {
 	NoDefaultPolicy bool
 }
 
+// UpToDate reports whether the login's tokens carry exactly these
+// policies (in any order) and not Vault's default policy, as
+// SetUserpassTokenPolicies sets them.
+func (u UserpassLogin) UpToDate(tokenPolicies []string) bool {
+	return u.NoDefaultPolicy && sameSet(u.TokenPolicies, tokenPolicies)
+}
+
 // UserpassLoginSettings reads a login's token settings; a missing login
 // is ErrNotFound.
 func (c *Client) UserpassLoginSettings(ctx context.Context, mount, name string) (UserpassLogin, error) {
