@@ -45,12 +45,13 @@ func (m Mode) String() string {
 
 // Proxy forwards to a Vault and fails its FailAt-th write (0: none).
 type Proxy struct {
-	URL    string
-	failAt int64
-	mode   Mode
-	writes atomic.Int64
-	failed atomic.Bool
-	server *httptest.Server
+	URL      string
+	failAt   int64
+	mode     Mode
+	writes   atomic.Int64
+	requests atomic.Int64
+	failed   atomic.Bool
+	server   *httptest.Server
 }
 
 // Start proxies plain HTTP on loopback to the Vault at target, trusting
@@ -76,6 +77,7 @@ func Start(target, caFile string, failAt int, mode Mode) (*Proxy, error) {
 	rp.Transport = tr
 	p := &Proxy{failAt: int64(failAt), mode: mode}
 	p.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		p.requests.Add(1)
 		switch req.Method {
 		case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
 			if strings.HasSuffix(req.URL.Path, "/auth/token/lookup-accessor") {
@@ -103,6 +105,13 @@ func (p *Proxy) Failed() bool { return p.failed.Load() }
 
 // Writes is how many writes passed through (the failed one included).
 func (p *Proxy) Writes() int { return int(p.writes.Load()) }
+
+// Requests is how many requests passed through since the start or the
+// last ResetRequests (for benchmarks that count Vault round trips).
+func (p *Proxy) Requests() int { return int(p.requests.Load()) }
+
+// ResetRequests starts the request count again.
+func (p *Proxy) ResetRequests() { p.requests.Store(0) }
 
 // Close stops the proxy.
 func (p *Proxy) Close() { p.server.Close() }

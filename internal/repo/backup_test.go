@@ -731,8 +731,8 @@ func TestBackupRestoreReportsPartialWrites(t *testing.T) {
 		if _, err := setup.Run(ctx, c, setup.Options{Layout: l2}); err != nil {
 			t.Fatal(err)
 		}
-		faults := &faultyVault{failAt: k}
-		fc, err := vault.New(vault.Options{Address: faults.start(t), Token: srv.RootToken})
+		faults := faultyVault(t, k)
+		fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -746,7 +746,7 @@ func TestBackupRestoreReportsPartialWrites(t *testing.T) {
 		}
 		sort.Strings(inMounts)
 		if err == nil {
-			if faults.failed.Load() {
+			if faults.Failed() {
 				t.Fatalf("fault at write %d: no error", k)
 			}
 			if len(inMounts) != len(doc.Records)-1 || k < 10 {

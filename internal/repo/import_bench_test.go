@@ -125,12 +125,12 @@ func BenchmarkImport5000(b *testing.B) {
 
 			// the counting pass, untimed
 			_, _, l := newRepo(b)
-			counter := &faultyVault{}
-			r := repo.New(client(counter.start(b)), l)
+			counter := faultyVault(b, 0)
+			r := repo.New(client(counter.URL), l)
 			writes := plan(r)
-			counter.requests.Store(0)
+			counter.ResetRequests()
 			check(r.Import(ctx, writes, repo.ImportOptions{Workers: v.workers}))
-			b.ReportMetric(float64(counter.requests.Load())/importBenchCreds, "requests/cred")
+			b.ReportMetric(float64(counter.Requests())/importBenchCreds, "requests/cred")
 		})
 	}
 }

@@ -54,8 +54,8 @@ func BenchmarkOffboard1000(b *testing.B) {
 			}()
 		}
 		wg.Wait()
-		counter := &faultyVault{}
-		c, err := vault.New(vault.Options{Address: counter.start(b), Token: srv.RootToken})
+		counter := faultyVault(b, 0)
+		c, err := vault.New(vault.Options{Address: counter.URL, Token: srv.RootToken})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -65,6 +65,6 @@ func BenchmarkOffboard1000(b *testing.B) {
 		if err != nil || !rep.Completed {
 			b.Fatal(err)
 		}
-		b.ReportMetric(float64(counter.requests.Load()), "requests/op")
+		b.ReportMetric(float64(counter.Requests()), "requests/op")
 	}
 }

@@ -5,53 +5,30 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/faultproxy"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
-// faultyVault is a proxy in front of the real dev Vault that fails the
-// failAt-th write (POST, PUT or DELETE) with a 500: the only way to make
-// a real core fail at a chosen step.
-type faultyVault struct {
-	failAt   int64 // 0: never
-	writes   atomic.Int64
-	requests atomic.Int64
-	failed   atomic.Bool
-}
-
-func (f *faultyVault) start(t testing.TB) string {
+// faultyVault starts a proxy in front of the shared dev Vault that fails
+// its failAt-th write (0: none) with a 500, and counts requests: the only
+// way to make a real core fail at a chosen step.
+func faultyVault(t testing.TB, failAt int64) *faultproxy.Proxy {
+	t.Helper()
 	srv, _ := devvault.Shared()
-	target, _ := url.Parse(srv.URL)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.Transport = caTransport(t, srv.CACertFile)
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		f.requests.Add(1)
-		// A token lookup by accessor is a POST that changes nothing.
-		lookup := strings.HasSuffix(req.URL.Path, "/auth/token/lookup-accessor")
-		if (req.Method == http.MethodPost || req.Method == http.MethodPut || req.Method == http.MethodDelete) && !lookup {
-			if f.writes.Add(1) == f.failAt {
-				f.failed.Store(true)
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusInternalServerError)
-				fmt.Fprint(w, `{"errors":["injected fault"]}`)
-				return
-			}
-		}
-		proxy.ServeHTTP(w, req)
-	}))
-	t.Cleanup(s.Close)
-	return s.URL
+	p, err := faultproxy.Start(srv.URL, srv.CACertFile, int(failAt), faultproxy.Refuse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	return p
 }
 
 // offboardFixture: a store with two credentials (one held by the leaver),
@@ -144,13 +121,13 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 		leaver, successor := fmt.Sprintf("leaver-%s", l.Prefix), fmt.Sprintf("boss-%s", l.Prefix)
 		offboardFixture(t, r, leaver, successor)
 
-		faults := &faultyVault{failAt: k}
-		fc, err := vault.New(vault.Options{Address: faults.start(t), Token: srv.RootToken})
+		faults := faultyVault(t, k)
+		fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, err = repo.New(fc, l).Offboard(ctx, leaver, successor, false, time.Now)
-		if !faults.failed.Load() {
+		if !faults.Failed() {
 			if err != nil {
 				t.Fatalf("no fault injected, yet: %v", err)
 			}
