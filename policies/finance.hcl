@@ -20,8 +20,16 @@ path "sellervault/data/_meta/settings" {
 path "sellervault/data/_meta/init" {
   capabilities = ["read"]
 }
-path "sellervault/data/_meta/redact/+" {
+path "sellervault/data/_meta/domains" {
   capabilities = ["read"]
+}
+# Redaction of payout numbers: the payout audience's index and key
+# (finance and managers read every payout record anyway).
+path "sellervault/data/_meta/redact/payout/+" {
+  capabilities = ["read"]
+}
+path "sellervault-transit/hmac/sellervault-redact-payout" {
+  capabilities = ["update"]
 }
 path "sellervault/data/staff/{{identity.entity.name}}" {
   capabilities = ["read"]
@@ -79,9 +87,6 @@ path "sellervault-transit/hmac/person-{{identity.entity.id}}" {
   capabilities = ["update"]
 }
 
-path "sellervault-transit/hmac/sellervault-redact" {
-  capabilities = ["update"]
-}
 path "identity/entity/id/{{identity.entity.id}}" {
   capabilities = ["read"]
 }

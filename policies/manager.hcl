@@ -55,11 +55,16 @@ path "sellervault-totp/code/*" {
   capabilities = ["read"]
 }
 
-# Redaction: compute keyed HMACs; the key itself never leaves Vault.
-path "sellervault-transit/keys/sellervault-redact" {
-  capabilities = ["read"]
+# Redaction: one Transit key per audience (each store, payout, contacts),
+# created with the store; keyed HMACs of every audience's values (managers
+# read them all anyway). The keys never leave Vault. The contacts key also
+# names mailbox and phone records (a keyed ID, not the value, in the path).
+# Transit creates a key on update. A dot-segment from this glob finds no
+# Transit route (key names take no slash): Vault answers "unsupported path".
+path "sellervault-transit/keys/sellervault-redact-*" {
+  capabilities = ["create", "update", "read"]
 }
-path "sellervault-transit/hmac/sellervault-redact" {
+path "sellervault-transit/hmac/sellervault-redact-*" {
   capabilities = ["update"]
 }
 # Who proposed or verified a payout change: check the HMAC a person made

@@ -15,24 +15,21 @@
 # (no sys/wrapping/wrap), and offboarding revokes every response-wrapping
 # token made from a team path.
 
-# Team settings, the init marker, the redaction index, and the caller's
-# own staff record.
+# Team settings, the init marker and the caller's own staff record. The
+# redaction indexes and keys a member may use come with their stores'
+# policies: none is shared by every member.
 path "sellervault/data/_meta/settings" {
   capabilities = ["read"]
 }
 path "sellervault/data/_meta/init" {
   capabilities = ["read"]
 }
-path "sellervault/data/_meta/redact/+" {
+# The team's mail domains: redaction masks any address of them.
+path "sellervault/data/_meta/domains" {
   capabilities = ["read"]
 }
 path "sellervault/data/staff/{{identity.entity.name}}" {
   capabilities = ["read"]
-}
-
-# Redaction: compute keyed HMACs of text to find known secrets in it.
-path "sellervault-transit/hmac/sellervault-redact" {
-  capabilities = ["update"]
 }
 
 # Who am I, and change my own password.

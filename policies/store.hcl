@@ -30,3 +30,16 @@ path "sellervault/metadata/stores/@STORE@/creds/+" {
 path "sellervault-totp/code/@STORE@.*" {
   capabilities = ["read"]
 }
+
+# Redaction of this store's values: its own index (the HMACs of its
+# credentials' values and, if the store is sensitive, of its name) and its
+# own Transit key. A member can compute and look up only HMACs of values
+# they may read anyway, so neither answers anything about another store.
+# "+" = ".." reaches _meta/redact/store-@STORE@ and _meta/redact, which
+# hold nothing.
+path "sellervault/data/_meta/redact/store-@STORE@/+" {
+  capabilities = ["read"]
+}
+path "sellervault-transit/hmac/sellervault-redact-store-@STORE@" {
+  capabilities = ["update"]
+}

@@ -102,7 +102,7 @@ func TestTour(t *testing.T) {
 		"sellervault: nothing to change: init has already run",
 		"(exit status 6)", "(exit status 4)",
 		"sellervault: added credential acme-us/brand-registry",
-		"mailbox tom.private@example.com is personal: it leaves with its owner",
+		"mailbox to***e@e***.com is personal: it leaves with its owner",
 		"$ sellervault totp code acme-us/seller-central",
 		"DE89 **** **** **** **30 00",
 		"userpass-maria",

@@ -1,8 +1,11 @@
 package app
 
 import (
+	"context"
+
 	"github.com/urfave/cli/v2"
 
+	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
 )
 
@@ -14,7 +17,8 @@ func initCommand(env *Env) *cli.Command {
 Transit engines, enables userpass and AppRole logins, writes the role policies
 and creates one identity group per role. Needs a root or Vault admin token.
 Each step checks first: a second run changes nothing and says so, and a run
-after a failure finishes the job.`,
+after a failure finishes the job. On a team set up by an earlier release, it
+migrates the records to the current layout (--dry-run shows what would move).`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "audit-file", Usage: "also enable a file audit device writing to `PATH` (on the Vault server)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "check and print the plan, change nothing"},
@@ -35,6 +39,10 @@ after a failure finishes the job.`,
 				Version:   version(),
 
 				PayoutCoolingOff: c.Duration("payout-cooling-off"),
+				Reindex: func(ctx context.Context) error {
+					_, err := repo.New(s.client, s.layout).Reindex(ctx)
+					return err
+				},
 			})
 			if perr := s.printInitReport(report); perr != nil && err == nil {
 				err = perr

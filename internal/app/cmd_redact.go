@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
 	"github.com/sellervault/sellervault/internal/repo"
 )
@@ -16,13 +17,25 @@ import (
 // errFound: scan found secrets in the text.
 var errFound = errors.New("secrets found")
 
-var patternsOnlyFlag = &cli.BoolFlag{Name: "patterns-only", Usage: "patterns only (IBANs, card numbers, otpauth URIs, TOTP seeds, Vault tokens, private keys): offline, no Vault"}
+var (
+	patternsOnlyFlag = &cli.BoolFlag{Name: "patterns-only", Usage: "patterns only (IBANs, card and phone numbers, addresses of --team-domain, otpauth URIs, TOTP seeds, Vault tokens, private keys): offline, no Vault"}
+	teamDomainFlag   = &cli.StringSliceFlag{Name: "team-domain", Usage: "a mail domain of the team, whose addresses are masked (besides those Vault lists); repeatable"}
+)
 
-// redactOptions loads what detection needs: the team's index and a
-// Transit hasher, or nothing with --patterns-only.
+// redactOptions loads what detection needs: the indexes of the caller's
+// audiences, each with its Transit hasher, and the team's mail domains;
+// or nothing from Vault with --patterns-only.
 func (e *Env) redactOptions(c *cli.Context) (redact.Options, error) {
+	var domains []string
+	for _, d := range c.StringSlice("team-domain") {
+		domain, err := parsed(records.ParseDomain(d))
+		if err != nil {
+			return redact.Options{}, err
+		}
+		domains = append(domains, domain)
+	}
 	if c.Bool("patterns-only") {
-		return redact.Options{PatternsOnly: true}, nil
+		return redact.Options{PatternsOnly: true, TeamDomains: domains}, nil
 	}
 	s, err := e.newSession(c)
 	if err != nil {
@@ -31,12 +44,12 @@ func (e *Env) redactOptions(c *cli.Context) (redact.Options, error) {
 	if err := s.requireToken(); err != nil {
 		return redact.Options{}, err
 	}
-	r := repo.New(s.client, s.layout)
-	index, err := r.RedactIndex(c.Context)
+	o, err := repo.New(s.client, s.layout).RedactOptions(c.Context)
 	if err != nil {
-		return redact.Options{}, fmt.Errorf("the redaction index: %w (--patterns-only works without Vault)", err)
+		return o, fmt.Errorf("%w (--patterns-only works without Vault)", err)
 	}
-	return redact.Options{Index: index, Hasher: r.Hasher()}, nil
+	o.TeamDomains = append(o.TeamDomains, domains...)
+	return o, nil
 }
 
 func redactCommand(env *Env) *cli.Command {
@@ -45,7 +58,7 @@ func redactCommand(env *Env) *cli.Command {
 		Usage: "copy stdin to stdout with the team's known secrets and secret-shaped strings replaced by [REDACTED:kind], " +
 			"before text goes to a chat, a ticket or an AI tool",
 		Flags: []cli.Flag{
-			patternsOnlyFlag,
+			patternsOnlyFlag, teamDomainFlag,
 			&cli.BoolFlag{Name: "reindex", Usage: "rebuild the redaction index from every record's values (managers), then exit"},
 		},
 		Action: func(c *cli.Context) error {
@@ -55,7 +68,7 @@ func redactCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					env.say("rebuilt the redaction index: %d values of %d records", rep.Entries, rep.Records)
+					env.say("rebuilt the redaction indexes of %d audiences: %d values of %d records", rep.Audiences, rep.Entries, rep.Records)
 					return nil
 				})(c)
 			}
@@ -84,7 +97,7 @@ func scanCommand(env *Env) *cli.Command {
 		Name:      "scan",
 		Usage:     "find the team's known secrets and secret-shaped strings in files (or stdin): prints LINE:COLUMN KIND, never the value; exit 14 when something is found",
 		ArgsUsage: "[FILE...]",
-		Flags:     []cli.Flag{patternsOnlyFlag},
+		Flags:     []cli.Flag{patternsOnlyFlag, teamDomainFlag},
 		Action: func(c *cli.Context) error {
 			format, err := outputFormat(c)
 			if err != nil {

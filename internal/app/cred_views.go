@@ -55,13 +55,13 @@ func (s *session) printFactors(c *cli.Context, r *repo.Repo, creds []records.Cre
 	if err != nil {
 		return err
 	}
-	byAddress := map[string]records.Mailbox{}
+	byID := map[string]records.Mailbox{}
 	for _, m := range mailboxes {
-		byAddress[m.Address] = m
+		byID[m.ID] = m
 	}
-	byNumber := map[string]records.Phone{}
+	phonesByID := map[string]records.Phone{}
 	for _, p := range phones {
-		byNumber[p.Number] = p
+		phonesByID[p.ID] = p
 	}
 	cache := map[string][2]bool{}
 	people := func(name string) (bool, bool) {
@@ -72,7 +72,7 @@ func (s *session) printFactors(c *cli.Context, r *repo.Repo, creds []records.Cre
 		cache[name] = [2]bool{active, known}
 		return active, known
 	}
-	rows := records.Factors(creds, byAddress, byNumber, people)
+	rows := records.Factors(creds, byID, phonesByID, people)
 	if s.format == "json" {
 		return s.env.writeJSON(rows)
 	}

@@ -157,6 +157,7 @@ const (
 	InitPath      = "_meta/init"
 	RemindersDir  = "_meta/reminders/"
 	RedactDir     = "_meta/redact/"
+	DomainsPath   = "_meta/domains" // the team's mail domains: rebuilt by a reindex, like the index
 	StaffDir      = "staff/"
 	credsInfix    = "/creds/"
 	storesDir     = "stores/"
@@ -198,7 +199,7 @@ func Classify(path string) Class {
 		return SkipInit
 	case strings.HasPrefix(path, RemindersDir):
 		return SkipNotes
-	case strings.HasPrefix(path, RedactDir):
+	case strings.HasPrefix(path, RedactDir), path == DomainsPath:
 		return SkipIndex
 	case strings.HasPrefix(path, DecisionsDir):
 		if Kind(path) == "payout-decision" {

@@ -48,7 +48,7 @@ func TestRows(t *testing.T) {
 		{"credential", "acme-us/seller-central", "overdue", "2026-11-12"},
 		{"credential", "h**********d/login", "ok", "2027-02-20"},
 		{"payout", "acme-us", "overdue", "2026-11-12"},
-		{"mailbox", "o*****@a***.example", "ok", "2027-05-20"},
+		{"mailbox", "op***s@a***.example", "ok", "2027-05-20"},
 		{"phone", "+1********00", "overdue", "2026-11-22"},
 	}
 	if len(rows) != len(want) {
@@ -61,7 +61,7 @@ func TestRows(t *testing.T) {
 		}
 	}
 	sc := rows[3]
-	if !sc.TOTP || sc.RecoveryEmail != "o*****@a***.example" || sc.RecoveryPhone != "+1********00" || sc.Marketplace != "amazon" {
+	if !sc.TOTP || sc.RecoveryEmail != "op***s@a***.example" || sc.RecoveryPhone != "+1********00" || sc.Marketplace != "amazon" {
 		t.Errorf("seller-central row: %+v", sc)
 	}
 	if rows[7].OwnedBy != "personal" || rows[5].Details != "aba US USD amazon" {

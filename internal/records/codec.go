@@ -37,7 +37,34 @@ func encode(kind string, fields []Field, updatedBy string) Encoded {
 			e.Sensitive = append(e.Sensitive, Sensitive{Kind: f.Redact, Value: f.Value})
 		}
 		if !f.Secret && !notInMetadata[f.Name] && f.Value != "" {
-			e.Metadata[key] = f.Value
+			e.Metadata[key] = metaValue(f)
+		}
+	}
+	return e
+}
+
+// metaValue is how custom metadata mirrors a field.
+func metaValue(f Field) string {
+	switch f.Meta {
+	case MetaMaskEmail:
+		return MaskEmail(f.Value)
+	case MetaMaskPhone:
+		return MaskPhone(f.Value)
+	}
+	return f.Value
+}
+
+// Keys of contact IDs in custom metadata (and data).
+const (
+	keyRecoveryEmailRef = "recovery_email_ref"
+	keyRecoveryPhoneRef = "recovery_phone_ref"
+)
+
+// withRefs adds contact IDs to data and metadata.
+func (e Encoded) withRefs(refs map[string]string) Encoded {
+	for k, v := range refs {
+		if v != "" {
+			e.Data[k], e.Metadata[k] = v, v
 		}
 	}
 	return e
@@ -61,10 +88,15 @@ func (e Encoded) Check() error {
 func (s Store) Encode() Encoded { return encode(KindStore, s.Fields(), s.UpdatedBy) }
 
 // Encode returns the credential's KV form.
-func (c Credential) Encode() Encoded { return encode(KindCredential, c.Fields(), c.UpdatedBy) }
+func (c Credential) Encode() Encoded {
+	return encode(KindCredential, c.Fields(), c.UpdatedBy).withRefs(map[string]string{
+		keyRecoveryEmailRef: c.RecoveryEmailRef, keyRecoveryPhoneRef: c.RecoveryPhoneRef})
+}
 
 // Encode returns the mailbox's KV form.
-func (m Mailbox) Encode() Encoded { return encode(KindMailbox, m.Fields(), m.UpdatedBy) }
+func (m Mailbox) Encode() Encoded {
+	return encode(KindMailbox, m.Fields(), m.UpdatedBy).withRefs(map[string]string{keyRecoveryPhoneRef: m.RecoveryPhoneRef})
+}
 
 // Encode returns the phone's KV form.
 func (p Phone) Encode() Encoded { return encode(KindPhone, p.Fields(), p.UpdatedBy) }
@@ -103,11 +135,12 @@ func (v values) credential() Credential {
 		Owner: v("owner"), Assignees: SplitList(v("assignees")), Rotation: v.rotation(), UpdatedBy: v(keyUpdatedBy),
 		TOTPKey: v("totp"), TOTPPeriod: atoi(v("totp-period")),
 		Pending: v("pending-password"), PendingSince: parseTime(v("pending-since")),
+		RecoveryEmailRef: v(keyRecoveryEmailRef), RecoveryPhoneRef: v(keyRecoveryPhoneRef),
 	}
 }
 
 func (v values) mailbox() Mailbox {
-	return Mailbox{Address: v("address"), Password: v("password"), RecoveryPhone: v("recovery-phone"),
+	return Mailbox{Address: v("address"), Password: v("password"), RecoveryPhone: v("recovery-phone"), RecoveryPhoneRef: v(keyRecoveryPhoneRef),
 		Assignee: v("assignee"), Personal: v("owned-by") == "personal", Rotation: v.rotation(), UpdatedBy: v(keyUpdatedBy)}
 }
 

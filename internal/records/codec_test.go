@@ -12,18 +12,21 @@ func TestCredentialRoundTrip(t *testing.T) {
 		URL: "https://sellercentral.amazon.com", Notes: "private note", RecoveryEmail: "ops@acme.example",
 		RecoveryPhone: "+14155550100", Owner: "maria", Assignees: []string{"olga", "tom"},
 		Rotation: Rotation{Every: 90 * 24 * time.Hour, LastRotated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)},
-		TOTPKey:  TOTPKeyName("acme-us", "seller-central"), TOTPPeriod: 30, UpdatedBy: "root"}
+		TOTPKey:  TOTPKeyName("acme-us", "seller-central"), TOTPPeriod: 30, UpdatedBy: "root",
+		RecoveryEmailRef: "abcdefghijklmnopqrst", RecoveryPhoneRef: "bcdefghijklmnopqrstu"}
 	enc := c.Encode()
 	if got := CredentialFromData(enc.Data); !reflect.DeepEqual(got, c) {
 		t.Fatalf("data round trip:\n got %+v\nwant %+v", got, c)
 	}
 	for key, v := range enc.Metadata {
-		if strings.Contains(v, "SECRET") || key == "password" || key == "login" || key == "notes" {
+		if strings.Contains(v, "SECRET") || strings.Contains(v, "ops@") || strings.Contains(v, "4155550100") ||
+			key == "password" || key == "login" || key == "notes" {
 			t.Errorf("metadata carries %s=%q", key, v)
 		}
 	}
 	listed := CredentialFromMetadata(enc.Metadata)
-	if listed.Owner != "maria" || listed.RecoveryPhone != c.RecoveryPhone || listed.Rotation != c.Rotation ||
+	if listed.Owner != "maria" || listed.RecoveryPhone != "+1********00" || listed.RecoveryEmail != "o***@a***.example" ||
+		listed.RecoveryEmailRef != c.RecoveryEmailRef || listed.RecoveryPhoneRef != c.RecoveryPhoneRef || listed.Rotation != c.Rotation ||
 		listed.TOTPKey != c.TOTPKey || listed.Password != "" || listed.Login != "" {
 		t.Fatalf("metadata view %+v", listed)
 	}
@@ -40,6 +43,18 @@ func TestContactsRoundTrip(t *testing.T) {
 	}
 	if _, ok := p.Encode().Metadata["pin"]; ok {
 		t.Fatal("the PIN is in metadata")
+	}
+	// Metadata, which listings and the reminder job read, holds no
+	// address or number, only masks.
+	for _, meta := range []map[string]string{m.Encode().Metadata, p.Encode().Metadata} {
+		for k, v := range meta {
+			if strings.Contains(v, "ops@") || strings.Contains(v, "acme") || strings.Contains(v, "4155550100") {
+				t.Errorf("metadata %s=%q holds a value", k, v)
+			}
+		}
+	}
+	if got := MailboxFromMetadata(m.Encode().Metadata); got.Address != "o***@a***.example" || got.RecoveryPhone != "+1********00" {
+		t.Errorf("mailbox listing: %+v", got)
 	}
 	s := Store{Name: "acme-us", Marketplace: "amazon", Region: "us", Notes: "n", UpdatedBy: "root"}
 	if got := StoreFromData(s.Encode().Data); !reflect.DeepEqual(got, s) {

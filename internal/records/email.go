@@ -126,3 +126,16 @@ func hostnameProblem(h string) string {
 	}
 	return ""
 }
+
+// ParseDomain checks a mail domain (of the team's own mailboxes): a
+// hostname with at least one dot, lower-cased.
+func ParseDomain(s string) (string, error) {
+	d := strings.ToLower(strings.TrimSpace(s))
+	if !strings.Contains(d, ".") {
+		return "", invalidf("domain %s has no dot; use a domain like acme.example", quoteInput(s))
+	}
+	if problem := hostnameProblem(d); problem != "" {
+		return "", invalidf("domain %s; use a domain like acme.example", problem)
+	}
+	return d, nil
+}

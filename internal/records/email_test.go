@@ -108,9 +108,12 @@ func FuzzParseEmail(f *testing.F) {
 
 func TestMaskEmailAndPhone(t *testing.T) {
 	emails := map[string]string{
-		"ops-us@acme.example":     "o*****@a***.example",
+		"ops-us@acme.example":     "op***s@a***.example",
+		"ops-de@acme.example":     "op***e@a***.example",
+		"op***s@a***.example":     "op***s@a***.example",
 		"a@b.co":                  "a***@b***.co",
-		"tom.private@example.com": "t**********@e******.com",
+		"bob@b.co":                "b***@b***.co",
+		"tom.private@example.com": "to***e@e***.com",
 		"nodomain":                Masked,
 		"@x.com":                  Masked,
 	}
@@ -121,6 +124,7 @@ func TestMaskEmailAndPhone(t *testing.T) {
 	}
 	phones := map[string]string{
 		"+14155550100":  "+1********00",
+		"+1********00":  "+1********00",
 		"+447700900123": "+44********23",
 		"+4930123":      "+49***23",
 		"14155550100":   Masked,
@@ -131,4 +135,38 @@ func TestMaskEmailAndPhone(t *testing.T) {
 			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+func TestParseDomain(t *testing.T) {
+	good := map[string]string{"acme.example": "acme.example", " ACME.Example ": "acme.example", "mail.acme.co.uk": "mail.acme.co.uk"}
+	for in, want := range good {
+		if got, err := ParseDomain(in); err != nil || got != want {
+			t.Errorf("ParseDomain(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "acme", "a..b", "-a.example", "ops@acme.example", "acme.example/x", "10.0.0.1", "bücher.de", "acme .example"} {
+		if got, err := ParseDomain(in); err == nil {
+			t.Errorf("ParseDomain(%q) = %q, want an error", in, got)
+		} else if !strings.HasSuffix(err.Error(), "acme.example") {
+			t.Errorf("ParseDomain(%q): %v: the error should show a good domain", in, err)
+		}
+	}
+}
+
+func FuzzParseDomain(f *testing.F) {
+	for _, s := range []string{"acme.example", "A.B", "", "x..y", "1.2.3.4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDomain(s)
+		if err != nil {
+			return
+		}
+		if d != strings.ToLower(d) || !strings.Contains(d, ".") || hostnameProblem(d) != "" {
+			t.Fatalf("ParseDomain(%q) = %q: not a lower-case host name", s, d)
+		}
+		if again, err := ParseDomain(d); err != nil || again != d {
+			t.Fatalf("ParseDomain(%q) = %q, %v: not stable", d, again, err)
+		}
+	})
 }

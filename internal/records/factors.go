@@ -20,7 +20,9 @@ type FactorRow struct {
 // Factors builds the recovery-factor inventory: for every credential,
 // which mailbox and phone can recover it, who holds them, and warnings for
 // factors that are personal, unassigned, assigned to nobody active, or not
-// recorded at all. Inputs come from metadata only.
+// recorded at all. Inputs come from metadata only: mailboxes and phones
+// by ID (ContactID), which credentials name in RecoveryEmailRef and
+// RecoveryPhoneRef; addresses and numbers as metadata shows them, masked.
 func Factors(creds []Credential, mailboxes map[string]Mailbox, phones map[string]Phone, people People) []FactorRow {
 	rows := make([]FactorRow, 0, len(creds))
 	for _, c := range creds {
@@ -29,12 +31,12 @@ func Factors(creds []Credential, mailboxes map[string]Mailbox, phones map[string
 			row.Warnings = append(row.Warnings, "no recovery mailbox or phone recorded")
 		}
 		if c.RecoveryEmail != "" {
-			m, ok := mailboxes[c.RecoveryEmail]
+			m, ok := mailboxes[c.RecoveryEmailRef]
 			row.MailboxHolder = m.Assignee
 			row.Warnings = append(row.Warnings, factorWarnings("mailbox", c.RecoveryEmail, ok, m.Personal, m.Assignee, people)...)
 		}
 		if c.RecoveryPhone != "" {
-			p, ok := phones[c.RecoveryPhone]
+			p, ok := phones[c.RecoveryPhoneRef]
 			row.PhoneHolder = p.Assignee
 			row.Warnings = append(row.Warnings, factorWarnings("phone", c.RecoveryPhone, ok, p.Personal, p.Assignee, people)...)
 		}

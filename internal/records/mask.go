@@ -39,29 +39,41 @@ func FieldNamed(fields []Field, name string) (Field, bool) {
 	return Field{}, false
 }
 
-// MaskEmail shows an address by its shape only: the first letter of the
-// mailbox and of the domain, and the top-level domain, like
-// "o*****@a***.example". Enough to tell records apart in an inventory,
-// not enough to paste into a phishing mail.
+// MaskEmail shows an address by a few letters only: the first two and
+// the last letter of the mailbox name (the first one of a name of three
+// or fewer), the first letter of the domain and the top-level domain,
+// with stars of a fixed width between, like "op***s@a***.example".
+// Enough to tell "ops-us" from "ops-de" in an inventory, not enough to
+// paste into a phishing mail, and not its length. A masked address
+// stays as it is.
 func MaskEmail(addr string) string {
+	if strings.Contains(addr, "***") {
+		return addr
+	}
 	local, domain, ok := strings.Cut(addr, "@")
 	if !ok || local == "" || domain == "" {
 		return Masked
-	}
-	first := func(s string) string {
-		r, size := utf8.DecodeRuneInString(s)
-		return string(r) + strings.Repeat("*", max(utf8.RuneCountInString(s[size:]), 3))
 	}
 	tld := ""
 	if i := strings.LastIndexByte(domain, '.'); i > 0 {
 		tld, domain = domain[i:], domain[:i]
 	}
-	return first(local) + "@" + first(domain) + tld
+	name := []rune(local)
+	masked := string(name[0]) + "***"
+	if len(name) > 3 {
+		masked = string(name[:2]) + "***" + string(name[len(name)-1])
+	}
+	first, _ := utf8.DecodeRuneInString(domain)
+	return masked + "@" + string(first) + "***" + tld
 }
 
 // MaskPhone shows a number in E.164 by its country code and last two
-// digits, like "+1********00".
+// digits, like "+1********00" (its length shows: numbers of a country
+// differ little in length). A masked number stays as it is.
 func MaskPhone(e164 string) string {
+	if strings.Contains(e164, "*") {
+		return e164 // masked already
+	}
 	digits := strings.TrimPrefix(e164, "+")
 	if len(digits) < 6 || len(digits) == len(e164) {
 		return Masked

@@ -34,15 +34,12 @@ func CredDir(store string) string { return storesDir + "/" + store + "/creds" }
 // CredPath is a credential's path.
 func CredPath(store, name string) string { return CredDir(store) + "/" + name }
 
-// MailboxPath is a mailbox record's path.
-func MailboxPath(address string) string { return MailboxDir + "/" + address }
+// MailboxPath is a mailbox record's path, by its ID (ContactID): the
+// address is no path component.
+func MailboxPath(id string) string { return MailboxDir + "/" + id }
 
-// PhonePath is a phone record's path: E.164 without the "+", which is
-// awkward in URLs.
-func PhonePath(e164 string) string { return PhoneDir + "/" + strings.TrimPrefix(e164, "+") }
-
-// PhoneFromKey turns a phone record's key back into E.164.
-func PhoneFromKey(key string) string { return "+" + key }
+// PhonePath is a phone record's path, by its ID (ContactID).
+func PhonePath(id string) string { return PhoneDir + "/" + id }
 
 // Rotation is when a secret was last changed and how often it must be.
 type Rotation struct {
@@ -60,7 +57,19 @@ type Field struct {
 	// into chats ("password", "email", "phone", "login", "store"), which
 	// goes into the redaction index; "" for none.
 	Redact string
+	// Meta is how custom metadata mirrors the field (MetaMaskEmail,
+	// MetaMaskPhone), "" as it is. Secrets, logins and notes are never
+	// mirrored.
+	Meta string
 }
+
+// How a field is mirrored in custom metadata: masked, so that listings
+// and the reminder job (which read metadata only) show which mailbox or
+// phone is meant without holding the value.
+const (
+	MetaMaskEmail = "mask-email"
+	MetaMaskPhone = "mask-phone"
+)
 
 // Store is a seller account on a marketplace.
 type Store struct {
@@ -79,13 +88,17 @@ type Credential struct {
 	Password      string // secret
 	URL           string
 	Notes         string
-	RecoveryEmail string // a mailbox record's address
-	RecoveryPhone string // a phone record's E.164 number
-	Owner         string
-	Assignees     []string
-	Rotation      Rotation
-	TOTPKey       string // the name of its key in the TOTP engine, if any
-	TOTPPeriod    int    // that key's period in seconds
+	RecoveryEmail string // a mailbox's address (masked when read from metadata)
+	RecoveryPhone string // a phone's E.164 number (masked when read from metadata)
+	// RecoveryEmailRef and RecoveryPhoneRef are the IDs (ContactID) of
+	// the recovery mailbox and phone, in metadata, so that a listing
+	// finds the mailbox and phone records without the values.
+	RecoveryEmailRef, RecoveryPhoneRef string
+	Owner                              string
+	Assignees                          []string
+	Rotation                           Rotation
+	TOTPKey                            string // the name of its key in the TOTP engine, if any
+	TOTPPeriod                         int    // that key's period in seconds
 	// Pending is a new password being set on the site (secret); the
 	// current one stays until the change is confirmed.
 	Pending      string
@@ -103,18 +116,21 @@ func (c Credential) Address() string { return c.Store + "/" + c.Name }
 
 // Mailbox is an e-mail account, company-owned or someone's own.
 type Mailbox struct {
-	Address       string
-	Password      string // secret
-	RecoveryPhone string
-	Assignee      string
-	Personal      bool
-	Rotation      Rotation
-	UpdatedBy     string
+	ID               string // ContactID of the address: the record's key
+	Address          string // masked when read from metadata
+	Password         string // secret
+	RecoveryPhone    string // masked when read from metadata
+	RecoveryPhoneRef string // ContactID of the recovery phone
+	Assignee         string
+	Personal         bool
+	Rotation         Rotation
+	UpdatedBy        string
 }
 
 // Phone is a phone number used to receive codes or recover accounts.
 type Phone struct {
-	Number    string // E.164
+	ID        string // ContactID of the number: the record's key
+	Number    string // E.164; masked when read from metadata
 	Carrier   string
 	PIN       string // the SIM PIN; secret, may be empty
 	Assignee  string
@@ -154,7 +170,7 @@ func (c Credential) Fields() []Field {
 		{Name: "store", Value: c.Store}, {Name: "name", Value: c.Name},
 		{Name: "login", Value: c.Login, Redact: RedactLogin}, {Name: "password", Value: c.Password, Secret: true, Redact: RedactPassword},
 		{Name: "url", Value: c.URL}, {Name: "notes", Value: c.Notes},
-		{Name: "recovery-email", Value: c.RecoveryEmail}, {Name: "recovery-phone", Value: c.RecoveryPhone},
+		{Name: "recovery-email", Value: c.RecoveryEmail, Meta: MetaMaskEmail}, {Name: "recovery-phone", Value: c.RecoveryPhone, Meta: MetaMaskPhone},
 		{Name: "owner", Value: c.Owner}, {Name: "assignees", Value: strings.Join(c.Assignees, ",")},
 		rotateEvery(c.Rotation), lastRotated(c.Rotation), rotationDue(c.Rotation),
 		{Name: "totp", Value: c.TOTPKey}, {Name: "totp-period", Value: formatSeconds(c.TOTPPeriod)},
@@ -179,8 +195,8 @@ func formatSeconds(n int) string {
 // Fields lists a mailbox's fields in display order.
 func (m Mailbox) Fields() []Field {
 	return []Field{
-		{Name: "address", Value: m.Address, Redact: RedactEmail}, {Name: "password", Value: m.Password, Secret: true, Redact: RedactPassword},
-		{Name: "recovery-phone", Value: m.RecoveryPhone}, {Name: "assignee", Value: m.Assignee},
+		{Name: "address", Value: m.Address, Redact: RedactEmail, Meta: MetaMaskEmail}, {Name: "password", Value: m.Password, Secret: true, Redact: RedactPassword},
+		{Name: "recovery-phone", Value: m.RecoveryPhone, Meta: MetaMaskPhone}, {Name: "assignee", Value: m.Assignee},
 		{Name: "owned-by", Value: OwnedBy(m.Personal)},
 		rotateEvery(m.Rotation), lastRotated(m.Rotation), rotationDue(m.Rotation),
 	}
@@ -189,7 +205,7 @@ func (m Mailbox) Fields() []Field {
 // Fields lists a phone's fields in display order.
 func (p Phone) Fields() []Field {
 	return []Field{
-		{Name: "number", Value: p.Number, Redact: RedactPhone}, {Name: "carrier", Value: p.Carrier},
+		{Name: "number", Value: p.Number, Redact: RedactPhone, Meta: MetaMaskPhone}, {Name: "carrier", Value: p.Carrier},
 		{Name: "pin", Value: p.PIN, Secret: true}, {Name: "assignee", Value: p.Assignee},
 		{Name: "owned-by", Value: OwnedBy(p.Personal)},
 		rotateEvery(p.Rotation), lastRotated(p.Rotation), rotationDue(p.Rotation),

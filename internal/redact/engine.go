@@ -3,7 +3,6 @@ package redact
 import (
 	"context"
 	"errors"
-	"fmt"
 )
 
 // maxCache is how many candidate forms the engine remembers the verdict
@@ -24,8 +23,12 @@ type engine struct {
 	hits  []hit
 	stats Stats
 
+	auds    []audience // the audiences with entries; none: patterns only
+	names   []string   // the kinds of all audiences; 0 is none
+	domains []string   // Options.TeamDomains, checked
+
 	// The cache: each form seen gets an id; verdicts[id] is its kind in
-	// the index (an index in Index.names, 0 for none), or pending while
+	// the indexes (an index in names, 0 for none), or pending while
 	// it waits in this chunk's batch for its HMAC.
 	cache    map[string]int32
 	verdicts []uint8
@@ -52,18 +55,29 @@ func newEngine(o Options) (*engine, error) {
 	}
 	o.ChunkSize = max(o.ChunkSize, minChunkSize)
 	e := &engine{o: o}
-	if !o.PatternsOnly && o.Index.Len() > 0 {
-		if o.Hasher == nil {
-			return nil, errNoHasher
-		}
-		e.x = &extractor{classes: o.Index.classes, lens: &o.Index.lens}
-		if o.Index.shaped {
-			e.x.shapes = &o.Index.shapes
+	domains, err := teamDomains(o.TeamDomains)
+	if err != nil {
+		return nil, err
+	}
+	e.domains = domains
+	as, err := audiences(o)
+	if err != nil {
+		return nil, err
+	}
+	if len(as) > 0 {
+		if err := e.useAudiences(as); err != nil {
+			return nil, err
 		}
 		e.cache = make(map[string]int32, 4096)
+		// One Hasher call per audience and chunk: chunks as many times
+		// larger keep it at one call per ChunkSize bytes.
+		e.o.ChunkSize = min(o.ChunkSize*len(as), maxChunkSize)
 	}
 	return e, nil
 }
+
+// maxChunkSize bounds the chunk size that several audiences multiply.
+const maxChunkSize = 1 << 28
 
 // chunk finds the secrets of one chunk; final says it is the last. The
 // hits it returns, sorted and without overlaps, are valid until the next
@@ -81,6 +95,9 @@ func (e *engine) chunk(ctx context.Context, b []byte, final bool) ([]hit, error)
 	e.pemOpen, openStart = privateKeys(b, e.pemOpen, final, &e.hits)
 	otpauths(b, &e.hits)
 	vaultTokens(b, &e.hits)
+	if e.domains != nil {
+		teamEmails(b, e.domains, &e.hits)
+	}
 	if x := e.x; x != nil {
 		x.reset()
 		words(b, &e.hits, x)
@@ -105,7 +122,7 @@ func (e *engine) chunk(ctx context.Context, b []byte, final bool) ([]hit, error)
 }
 
 // match looks the chunk's candidates up: in the cache, and the rest in
-// one Hasher call and the index.
+// one Hasher call per audience and the audiences' indexes.
 func (e *engine) match(ctx context.Context) error {
 	x := e.x
 	e.stats.Candidates += len(x.cands)
@@ -114,7 +131,7 @@ func (e *engine) match(ctx context.Context) error {
 		e.verdicts = e.verdicts[:0]
 	}
 	e.batch, e.batchIDs, e.waiting = e.batch[:0], e.batchIDs[:0], e.waiting[:0]
-	names := e.o.Index.names
+	names := e.names
 	for _, c := range x.cands {
 		f := x.form(c)
 		id, ok := e.cache[string(f)]
@@ -137,17 +154,12 @@ func (e *engine) match(ctx context.Context) error {
 	if len(e.batch) == 0 {
 		return nil
 	}
-	e.stats.HasherCalls++
 	e.stats.Hashed += len(e.batch)
-	macs, err := e.o.Hasher.HMAC(ctx, e.batch)
-	if err != nil {
-		return fmt.Errorf("redact: hashing candidates: %w", err)
+	if err := e.hashAll(ctx); err != nil {
+		return err
 	}
-	if len(macs) != len(e.batch) {
-		return fmt.Errorf("redact: the hasher returned %d HMACs for %d values", len(macs), len(e.batch))
-	}
-	for i, m := range macs {
-		e.verdicts[e.batchIDs[i]] = e.o.Index.kindOf(m)
+	for i, id := range e.batchIDs {
+		e.verdicts[id] = e.verdict(i)
 	}
 	for _, w := range e.waiting {
 		if v := e.verdicts[w.id]; v != 0 {

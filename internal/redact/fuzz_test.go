@@ -22,7 +22,13 @@ var seedCorpus = []string{
 	"hvs.CAESIJlU9JMYEhOPYv4igdhm9PnZDrabYTobQ4Ymnlq1qY s.Ak2uY9mVXNgn5pNu2Ld2yK3p.2XWIE",
 	"“Tr0ub4dor&3!”, (pw:x) <OPS@ACME.EXAMPLE> mailto:a@b.co \xff\xfe\xc2\xa0",
 	"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END",
+	"+447700900123 +44 7700 900123 / +1-415-555-0100, 030 1234567 (030) 1234567 01 23 45 67 89 415 555 0100",
+	"order 114-3941689-8772232 on 07.12.2026 12/07/2026 2026-12-07 10:30 $1,234.56 10.0.19041.1234 v1.2.3 192.168.100.200 00447700900123",
+	"mail <OPS-US@ACME.EXAMPLE>, mailto:ops@eu.acme.example. x@notacme.example y@acme.example.com z@.acme.example",
 }
+
+// fuzzDomains are the team domains the fuzz targets look for.
+var fuzzDomains = []string{"acme.example"}
 
 func FuzzCandidates(f *testing.F) {
 	for _, s := range seedCorpus {
@@ -83,6 +89,7 @@ func FuzzPatterns(f *testing.F) {
 		_, _ = privateKeys(b, open, true, &hits)
 		otpauths(b, &hits)
 		vaultTokens(b, &hits)
+		teamEmails(b, fuzzDomains, &hits)
 		words(b, &hits, nil)
 		for _, h := range hits {
 			if h.start < 0 || h.end > len(b) || h.start >= h.end {
@@ -106,6 +113,11 @@ func FuzzPatterns(f *testing.F) {
 				ok = b32 && len(v) >= minSeedLen && seedLike(v)
 			case KindPrivateKey:
 				ok = h.cont || bytes.HasPrefix(span, []byte(pemBegin))
+			case KindPhone:
+				ok = phoneLike(span)
+			case KindEmail:
+				at := bytes.LastIndexByte(span, '@')
+				ok = at > 0 && teamDomain(span[at+1:], fuzzDomains)
 			default:
 				ok = false
 			}
@@ -128,7 +140,7 @@ func FuzzRedactRoundTrip(f *testing.F) {
 		f.Add([]byte(s), uint16(20))
 	}
 	f.Fuzz(func(t *testing.T, b []byte, chunk uint16) {
-		o := Options{PatternsOnly: true, ChunkSize: int(chunk)}
+		o := Options{PatternsOnly: true, ChunkSize: int(chunk), TeamDomains: fuzzDomains}
 		var out bytes.Buffer
 		st, err := Redact(context.Background(), bytes.NewReader(b), &out, o)
 		if err != nil {
@@ -169,7 +181,66 @@ func FuzzRedactRoundTrip(f *testing.F) {
 		if st.HasherCalls > st.Chunks {
 			t.Fatalf("indexed: %d hasher calls for %d chunks", st.HasherCalls, st.Chunks)
 		}
+		// With two audiences: the same findings as with one index of
+		// all their values in chunks twice as large, one call per
+		// audience and chunk at most.
+		cs := o.ChunkSize
+		if cs <= 0 {
+			cs = DefaultChunkSize
+		}
+		o.ChunkSize = 2 * max(cs, minChunkSize)
+		out.Reset()
+		if _, err := Redact(context.Background(), bytes.NewReader(b), &out, o); err != nil {
+			t.Fatal(err)
+		}
+		o.Hasher, o.Index, o.ChunkSize = nil, nil, cs
+		o.Audiences = fuzzAudiences
+		var out2 bytes.Buffer
+		st2, err := Redact(context.Background(), bytes.NewReader(b), &out2, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out2.String() != out.String() {
+			t.Fatalf("audiences and one index disagree:\naudiences %q\nindex     %q", out2.String(), out.String())
+		}
+		if st2.HasherCalls > 2*st2.Chunks {
+			t.Fatalf("audiences: %d hasher calls for %d chunks", st2.HasherCalls, st2.Chunks)
+		}
 	})
+}
+
+// fuzzAudiences split the team's values between two audiences, each
+// with its own key.
+var fuzzAudiences = func() []Audience {
+	var stores, others []secret
+	for _, s := range team {
+		if s.kind == KindPassword || s.kind == KindStore {
+			stores = append(stores, s)
+		} else {
+			others = append(others, s)
+		}
+	}
+	hs, ho := newFakeHasherKey("store"), newFakeHasherKey("managers")
+	return []Audience{{"store", buildIndex(hs, stores), hs}, {"managers", buildIndex(ho, others), ho}}
+}()
+
+// phoneLike reports whether a phone hit's span is written like a phone:
+// from a digit, "+" or "(" to a digit, with 7 to 16 digits (after a "+"
+// or "00", and a "(0)" among them), and, with a "+" or "00", an assigned
+// calling code after it.
+func phoneLike(span []byte) bool {
+	if len(span) == 0 || !isDigit(span[len(span)-1]) || !(isDigit(span[0]) || span[0] == '+' || span[0] == '(') {
+		return false
+	}
+	d := digitsOnly(string(span))
+	intl := span[0] == '+'
+	if strings.HasPrefix(d, "00") && span[0] != '(' && isDigit(span[1]) {
+		d, intl = d[2:], true
+	}
+	if len(d) < minE164Digits || len(d) > maxE164Digits+1 {
+		return false
+	}
+	return !intl || callingCode(d) != ""
 }
 
 var fuzzHasher = newFakeHasher()

@@ -21,7 +21,13 @@ type fakeHasher struct {
 }
 
 func newFakeHasher() *fakeHasher {
-	return &fakeHasher{mac: hmac.New(sha256.New, []byte("sellervault-redact test key"))}
+	return newFakeHasherKey("sellervault-redact test key")
+}
+
+// newFakeHasherKey returns a fake hasher with its own key: one
+// audience's Transit key.
+func newFakeHasherKey(key string) *fakeHasher {
+	return &fakeHasher{mac: hmac.New(sha256.New, []byte(key))}
 }
 
 func (f *fakeHasher) HMAC(_ context.Context, values []string) ([]string, error) {

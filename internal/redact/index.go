@@ -23,9 +23,9 @@ const (
 	clsIBAN               // IBAN-shaped runs
 )
 
-// Index is the redaction index as Redact uses it: the HMACs of the known
-// values, each with its kind, and a filter that lets Redact skip
-// candidates that cannot match.
+// Index is the redaction index of one audience as Redact uses it: the
+// HMACs of the audience's values under the audience's key, each with its
+// kind, and a filter that lets Redact skip candidates that cannot match.
 //
 // The filter is the set of lengths (in bytes) of the indexed normalised
 // forms, and the set of kinds in the index (which the HMAC map shows
@@ -34,9 +34,10 @@ const (
 // indexed kind (no digit runs are hashed for an index without phones and
 // account numbers). This keeps Transit's work per chunk down.
 //
-// What the filter leaks: the lengths of the team's sensitive values,
-// not tied to a value or a kind. Any member can read the index, so a
-// member learns, say, that some value is 24 bytes long. That does not
+// What the filter leaks: the lengths of the audience's sensitive
+// values, not tied to a value or a kind. Any member of the audience can
+// read its index, so a member learns, say, that some value is 24 bytes
+// long. That does not
 // help to recover a value: the HMAC key never leaves Vault, so the index
 // cannot be attacked offline, and every guess has to go through Transit,
 // where it is audited (and can be limited with Vault's rate-limit

@@ -1,7 +1,7 @@
 package redact
 
 // Digit runs: phone, account and routing numbers (index candidates) and
-// card numbers (pattern). A run is groups of digits joined by up to three
+// card and phone numbers (patterns). A run is groups of digits joined by up to three
 // separator characters (space, no-break space, - . / ( )), like
 // "+1 (415) 555-0100", "0044 7700 900123" or "4111-1111-1111-1111". It
 // must not touch a letter on either side: "SKU12345678" is no number.
@@ -26,7 +26,7 @@ type group struct {
 }
 
 // numberAt reads the digit run that starts at b[i], a digit at the start
-// of a word: card numbers go to hits, number candidates to x (nil for
+// of a word: card and phone numbers go to hits, number candidates to x (nil for
 // none). It returns where the run ends, or, when the word goes on with
 // letters ("12345678abc"), where the word ends and false. buf is room
 // for the groups.
@@ -37,7 +37,7 @@ func numberAt(b []byte, i int, hits *[]hit, x *extractor, buf *[maxRunLen]group)
 		start, plus = i-1, b[i-1] == '+'
 	}
 	gs := buf[:0]
-	total := 0
+	total, more := 0, false
 	next := group{spaced: true}
 	j := i
 	for {
@@ -49,6 +49,8 @@ func numberAt(b []byte, i int, hits *[]hit, x *extractor, buf *[maxRunLen]group)
 		total += j - next.s
 		if len(gs) < cap(gs) {
 			gs = append(gs, next)
+		} else {
+			more = true
 		}
 		k, seps, spaced := j, 0, false
 	sep:
@@ -86,6 +88,9 @@ func numberAt(b []byte, i int, hits *[]hit, x *extractor, buf *[maxRunLen]group)
 	}
 	if total >= minCardDigits {
 		cards(b, gs, hits)
+	}
+	if total >= minPhoneRunTotal {
+		phones(b, gs, start, plus, more, hits)
 	}
 	if x != nil && total >= minNumberDigits {
 		x.numberRun(b, gs, start, plus)

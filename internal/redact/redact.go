@@ -22,16 +22,31 @@ const lookahead = 256
 
 // Options say how to find secrets.
 type Options struct {
+	// Audiences are the indexes a member redacts with, one per audience
+	// the member belongs to, each with the hasher of its own key (see
+	// Audience). A value is matched by the first audience, in this
+	// order, whose index holds it. When Audiences is set, Index and
+	// Hasher must be nil.
+	Audiences []Audience
 	// Hasher computes the HMACs of candidates (Vault Transit). Needed
-	// when Index has entries, unless PatternsOnly.
+	// when Index has entries, unless PatternsOnly. Index and Hasher are
+	// one audience: the same as Audiences: []Audience{{Index: Index,
+	// Hasher: Hasher}}.
 	Hasher Hasher
-	// Index holds the HMACs of the team's known values. Nil or empty:
-	// patterns only.
+	// Index holds the HMACs of the team's known values. Nil or empty
+	// (and no Audiences): patterns only.
 	Index *Index
-	// PatternsOnly turns the index off: no Hasher calls, no Vault.
+	// PatternsOnly turns the indexes off: no Hasher calls, no Vault.
 	PatternsOnly bool
+	// TeamDomains are the team's own mail domains, lower case
+	// ("acme.example"): an e-mail address of one of them, or of a
+	// subdomain of one, is a finding of KindEmail by pattern, with or
+	// without an index. Addresses of other domains are left alone.
+	TeamDomains []string
 	// ChunkSize is how many bytes are read and matched at a time
-	// (DefaultChunkSize when 0; at least 16).
+	// (DefaultChunkSize when 0; at least 16). With several audiences
+	// whose indexes have entries, chunks are that many times larger, so
+	// that there is still at most one Hasher call per ChunkSize bytes.
 	ChunkSize int
 }
 
@@ -40,15 +55,16 @@ type Stats struct {
 	Bytes       int64 // read
 	Chunks      int   // matched
 	Findings    int   // replaced
-	HasherCalls int   // Hasher.HMAC calls: at most one per chunk
+	HasherCalls int   // Hasher.HMAC calls, of all audiences: at most one per audience and chunk
 	Candidates  int   // candidate spans cut from the text and looked up
-	Hashed      int   // distinct forms sent to the Hasher (not in the cache)
+	Hashed      int   // distinct forms sent to the Hashers (not in the cache), counted once
 }
 
 // Redact copies r to w with every finding replaced by
 // "[REDACTED:kind]" (Marker). It reads and writes chunk by chunk, never
-// holding more than two chunks, and calls the Hasher at most once per
-// chunk (not at all for a chunk whose candidates are all known). Bytes
+// holding more than two chunks, and calls each audience's Hasher at
+// most once per chunk (not at all for a chunk whose candidates are all
+// known), the audiences' calls at the same time. Bytes
 // outside findings are copied as they are: invalid UTF-8, CR LF, NUL.
 // On an error, what was written is incomplete and should be thrown away.
 func Redact(ctx context.Context, r io.Reader, w io.Writer, o Options) (Stats, error) {
@@ -168,8 +184,11 @@ func (e *engine) run(ctx context.Context, r io.Reader, emit func(b []byte, hits 
 				return fmt.Errorf("redact: reading: %w", err)
 			}
 		}
+		// At the end of the input, the buffer holds all that is left
+		// (at most two chunks and the lookahead): it is the last chunk,
+		// so that no chunk but a lone one is shorter than cs.
 		cut := len(buf)
-		if cut > cs {
+		if cut > cs && !eof {
 			cut = cutPoint(buf, cs, eof)
 		}
 		final := eof && cut == len(buf)

@@ -76,3 +76,36 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// chatPatternsOnly is chat redacted by pattern alone, with the team's
+// domain: what a member in none of the audiences gets. Phones and the
+// team's addresses go; passwords, store names, account and routing
+// numbers and the outside address stay (see "What a member's redaction
+// covers").
+const chatPatternsOnly = `[09:14] maria: morning! quick handover for olga, pls don't forward this
+[09:15] maria: Seller Central (acme-us) login is [REDACTED:email], pw "Tr0ub4dor&3!" (changed last week)
+[09:15] maria: 2-step codes go to [REDACTED:phone], the backup is [REDACTED:phone] or just [REDACTED:phone].
+[09:16] olga: got it. and the DE one? Tom said [REDACTED:phone] & [REDACTED:email]
+[09:17] farid: payout for Acme-DE is [REDACTED:iban] (Commerzbank); new one pending: [REDACTED:iban].
+[09:17] farid: US account 0001 2345 6789, routing 021000021.
+[09:18] maria: shipping login: tom.private@example.com / x7Kp_2mQ-9vLw4Rt8sNb1cYe.
+[09:18] maria: Order 114-3941689-8772232 shipped; total $1,234.56 on 2024-05-01.
+[09:19] olga: thanks!!! 👍
+[09:20] maria: new 2FA key for acme-us: [REDACTED:totp-seed] (or scan [REDACTED:otpauth-uri])
+[09:21] tom: UK line is [REDACTED:phone] / [REDACTED:phone], VAULT_TOKEN=[REDACTED:vault-token]
+`
+
+func TestRoundTripPatterns(t *testing.T) {
+	for _, cs := range []int{0, 64, 100} {
+		for _, crlf := range []bool{false, true} {
+			in, want := chat, chatPatternsOnly
+			if crlf {
+				in, want = strings.ReplaceAll(in, "\n", "\r\n"), strings.ReplaceAll(want, "\n", "\r\n")
+			}
+			got, _, _ := redactScan(t, in, Options{PatternsOnly: true, TeamDomains: []string{"acme.example"}, ChunkSize: cs})
+			if got != want {
+				t.Errorf("chunk %d crlf %v: got\n%s\nwant\n%s", cs, crlf, got, want)
+			}
+		}
+	}
+}

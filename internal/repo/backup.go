@@ -533,6 +533,51 @@ func (r *Repo) Restore(ctx context.Context, doc *backup.Document, opts RestoreOp
 	return rep, nil
 }
 
+// rekeyContact names a restored mailbox or phone, and a credential's or
+// mailbox's recovery factors, by their IDs in this team (a keyed HMAC
+// with its own contacts key, which another Vault does not share), and
+// makes the listing (custom metadata) of the record's data: masked, as
+// this release keeps it, whatever the backup's layout was.
+func (r *Repo) rekeyContact(ctx context.Context, kind string, w *write) error {
+	var enc records.Encoded
+	switch kind {
+	case "mailbox":
+		m := records.MailboxFromData(w.data)
+		if err := r.withMailboxRefs(ctx, &m); err != nil {
+			return err
+		}
+		w.path, enc = records.MailboxPath(m.ID), m.Encode()
+		w.doc = w.path
+	case "phone":
+		p := records.PhoneFromData(w.data)
+		id, err := r.contactID(ctx, records.KindPhone, p.Number)
+		if err != nil {
+			return err
+		}
+		w.path, enc = records.PhonePath(id), p.Encode()
+		w.doc = w.path
+	default:
+		c := records.CredentialFromData(w.data)
+		if err := r.withCredentialRefs(ctx, &c); err != nil {
+			return err
+		}
+		enc = c.Encode()
+	}
+	for _, k := range []string{"address", "number", "recovery_email", "recovery_phone", "recovery_email_ref", "recovery_phone_ref"} {
+		delete(w.meta, k)
+		if v, ok := enc.Metadata[k]; ok {
+			w.meta[k] = v
+		}
+		if strings.HasSuffix(k, "_ref") {
+			delete(w.data, k)
+			if v, ok := enc.Data[k]; ok {
+				w.data[k] = v
+			}
+		}
+	}
+	return nil
+}
+
 // requireInit refuses a team that `sellervault init` has not prepared,
 // or prepared with an earlier layout (whose records are not where this
 // release backs them up from or restores them to).
@@ -626,10 +671,17 @@ func (r *Repo) planRestore(ctx context.Context, doc *backup.Document, rep *Resto
 	for _, rec := range doc.Records {
 		m, path := backup.Place(rec.Path)
 		w := write{doc: rec.Path, mount: r.mountOf(m), path: path, data: copyData(rec.Data), meta: copyMeta(rec.CustomMetadata)}
-		switch backup.Kind(rec.Path) {
+		switch kind := backup.Kind(rec.Path); kind {
 		case "settings":
 			w.cas = settingsVersion
+		case "mailbox", "phone":
+			if err := r.rekeyContact(ctx, kind, &w); err != nil {
+				return nil, fmt.Errorf("record %s (nothing was written): %w", rec.Path, err)
+			}
 		case "credential":
+			if err := r.rekeyContact(ctx, kind, &w); err != nil {
+				return nil, fmt.Errorf("record %s (nothing was written): %w", rec.Path, err)
+			}
 			if ref := rec.TOTPRef(); ref != "" {
 				addr := backup.CredentialAddress(rec.Path)
 				_, err := r.c.TOTPKeyInfo(ctx, r.layout.TOTP(), ref)

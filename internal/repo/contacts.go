@@ -6,8 +6,57 @@ import (
 	"fmt"
 
 	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
 )
+
+// Mailboxes and phones are kept under their ID (setup.ContactIDs): a
+// keyed HMAC of the address or number made with the contacts audience's
+// Transit key, so that finding a record by its value is one HMAC request
+// and one read, which only managers (the contacts audience) can make.
+
+// contactIDs returns the IDs of the values of one kind of contact
+// (records.KindMailbox or KindPhone), in one Transit request; "" for "".
+func (r *Repo) contactIDs(ctx context.Context, kind string, values ...string) ([]string, error) {
+	return setup.ContactIDs(ctx, r.c, r.layout, kind, values...)
+}
+
+func (r *Repo) contactID(ctx context.Context, kind, value string) (string, error) {
+	ids, err := r.contactIDs(ctx, kind, value)
+	if err != nil {
+		return "", err
+	}
+	return ids[0], nil
+}
+
+// withMailboxRefs sets the IDs of a mailbox and of its recovery phone.
+func (r *Repo) withMailboxRefs(ctx context.Context, m *records.Mailbox) error {
+	id, err := r.contactID(ctx, records.KindMailbox, m.Address)
+	if err == nil {
+		m.ID = id
+		m.RecoveryPhoneRef, err = r.contactID(ctx, records.KindPhone, m.RecoveryPhone)
+	}
+	return err
+}
+
+// withCredentialRefs sets the IDs of a credential's recovery mailbox and
+// phone (in one request), which listings use to find them.
+func (r *Repo) withCredentialRefs(ctx context.Context, c *records.Credential) error {
+	if c.RecoveryEmail == "" && c.RecoveryPhone == "" {
+		c.RecoveryEmailRef, c.RecoveryPhoneRef = "", ""
+		return nil
+	}
+	mailbox, err := r.contactIDs(ctx, records.KindMailbox, c.RecoveryEmail)
+	if err != nil {
+		return err
+	}
+	phone, err := r.contactIDs(ctx, records.KindPhone, c.RecoveryPhone)
+	if err != nil {
+		return err
+	}
+	c.RecoveryEmailRef, c.RecoveryPhoneRef = mailbox[0], phone[0]
+	return nil
+}
 
 // AddMailbox records a new mailbox.
 func (r *Repo) AddMailbox(ctx context.Context, m records.Mailbox) error {
@@ -15,25 +64,57 @@ func (r *Repo) AddMailbox(ctx context.Context, m records.Mailbox) error {
 	if err != nil {
 		return err
 	}
+	if err := r.withMailboxRefs(ctx, &m); err != nil {
+		return err
+	}
 	m.UpdatedBy = who
-	return r.create(ctx, "mailbox "+m.Address, records.MailboxPath(m.Address), m.Encode())
+	if err := r.create(ctx, "mailbox "+m.Address, records.MailboxPath(m.ID), m.Encode()); err != nil {
+		return err
+	}
+	if !m.Personal {
+		if err := r.addTeamDomains(ctx, []string{domainOf(m.Address)}, false); err != nil {
+			return fmt.Errorf("saved, but the team's mail domains were not updated (run `sellervault redact --reindex`): %w", err)
+		}
+	}
+	return nil
 }
 
-// GetMailbox reads a mailbox record.
+// GetMailbox reads a mailbox record by its address.
 func (r *Repo) GetMailbox(ctx context.Context, address string) (records.Mailbox, int, error) {
-	rec, err := r.c.KVGet(ctx, r.mount, records.MailboxPath(address))
+	id, err := r.contactID(ctx, records.KindMailbox, address)
+	if err != nil {
+		return records.Mailbox{}, 0, err
+	}
+	m, v, err := r.mailboxByID(ctx, id)
+	if errors.Is(err, errNoRecord) {
+		return m, v, fmt.Errorf("mailbox %s: %w", address, errNoRecord)
+	}
+	return m, v, err
+}
+
+// mailboxByID reads a mailbox record by its ID.
+func (r *Repo) mailboxByID(ctx context.Context, id string) (records.Mailbox, int, error) {
+	rec, err := r.c.KVGet(ctx, r.mount, records.MailboxPath(id))
 	if errors.Is(err, vault.ErrNotFound) {
-		return records.Mailbox{}, 0, fmt.Errorf("mailbox %s: %w", address, errNoRecord)
+		return records.Mailbox{}, 0, errNoRecord
 	}
 	if err != nil {
 		return records.Mailbox{}, 0, err
 	}
 	m := records.MailboxFromData(rec.Data)
-	m.Address = address
+	m.ID = id
 	return m, rec.Version, nil
 }
 
-// ListMailboxes lists mailboxes from metadata.
+// updateMailbox writes a mailbox over the version read.
+func (r *Repo) updateMailbox(ctx context.Context, m records.Mailbox, version int) error {
+	if err := r.withMailboxRefs(ctx, &m); err != nil {
+		return err
+	}
+	return r.update(ctx, records.MailboxPath(m.ID), m.Encode(), version)
+}
+
+// ListMailboxes lists mailboxes from metadata: addresses masked.
 func (r *Repo) ListMailboxes(ctx context.Context) ([]records.Mailbox, error) {
 	entries, err := r.listMeta(ctx, records.MailboxDir)
 	if err != nil {
@@ -42,7 +123,7 @@ func (r *Repo) ListMailboxes(ctx context.Context) ([]records.Mailbox, error) {
 	out := make([]records.Mailbox, 0, len(entries))
 	for _, e := range entries {
 		m := records.MailboxFromMetadata(e.meta.CustomMetadata)
-		m.Address = e.key
+		m.ID = e.key
 		out = append(out, m)
 	}
 	return out, nil
@@ -54,25 +135,46 @@ func (r *Repo) AddPhone(ctx context.Context, p records.Phone) error {
 	if err != nil {
 		return err
 	}
+	if p.ID, err = r.contactID(ctx, records.KindPhone, p.Number); err != nil {
+		return err
+	}
 	p.UpdatedBy = who
-	return r.create(ctx, "phone "+p.Number, records.PhonePath(p.Number), p.Encode())
+	return r.create(ctx, "phone "+p.Number, records.PhonePath(p.ID), p.Encode())
 }
 
-// GetPhone reads a phone record.
+// GetPhone reads a phone record by its number (E.164).
 func (r *Repo) GetPhone(ctx context.Context, number string) (records.Phone, int, error) {
-	rec, err := r.c.KVGet(ctx, r.mount, records.PhonePath(number))
+	id, err := r.contactID(ctx, records.KindPhone, number)
+	if err != nil {
+		return records.Phone{}, 0, err
+	}
+	p, v, err := r.phoneByID(ctx, id)
+	if errors.Is(err, errNoRecord) {
+		return p, v, fmt.Errorf("phone %s: %w", number, errNoRecord)
+	}
+	return p, v, err
+}
+
+// phoneByID reads a phone record by its ID.
+func (r *Repo) phoneByID(ctx context.Context, id string) (records.Phone, int, error) {
+	rec, err := r.c.KVGet(ctx, r.mount, records.PhonePath(id))
 	if errors.Is(err, vault.ErrNotFound) {
-		return records.Phone{}, 0, fmt.Errorf("phone %s: %w", number, errNoRecord)
+		return records.Phone{}, 0, errNoRecord
 	}
 	if err != nil {
 		return records.Phone{}, 0, err
 	}
 	p := records.PhoneFromData(rec.Data)
-	p.Number = number
+	p.ID = id
 	return p, rec.Version, nil
 }
 
-// ListPhones lists phones from metadata.
+// updatePhone writes a phone over the version read.
+func (r *Repo) updatePhone(ctx context.Context, p records.Phone, version int) error {
+	return r.update(ctx, records.PhonePath(p.ID), p.Encode(), version)
+}
+
+// ListPhones lists phones from metadata: numbers masked.
 func (r *Repo) ListPhones(ctx context.Context) ([]records.Phone, error) {
 	entries, err := r.listMeta(ctx, records.PhoneDir)
 	if err != nil {
@@ -81,7 +183,7 @@ func (r *Repo) ListPhones(ctx context.Context) ([]records.Phone, error) {
 	out := make([]records.Phone, 0, len(entries))
 	for _, e := range entries {
 		p := records.PhoneFromMetadata(e.meta.CustomMetadata)
-		p.Number = records.PhoneFromKey(e.key)
+		p.ID = e.key
 		out = append(out, p)
 	}
 	return out, nil

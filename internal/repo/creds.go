@@ -18,6 +18,9 @@ func (r *Repo) AddCredential(ctx context.Context, c records.Credential) error {
 	if err != nil {
 		return err
 	}
+	if err := r.withCredentialRefs(ctx, &c); err != nil {
+		return err
+	}
 	c.UpdatedBy = who
 	return r.create(ctx, "credential "+c.Address(), records.CredPath(c.Store, c.Name), c.Encode())
 }
@@ -39,11 +42,15 @@ func (r *Repo) GetCredential(ctx context.Context, store, name string) (records.C
 // UpdateCredential writes c over the version the caller read; if someone
 // wrote in between, it fails with vault.ErrConflict and writes nothing.
 func (r *Repo) UpdateCredential(ctx context.Context, c records.Credential, version int) error {
+	if err := r.withCredentialRefs(ctx, &c); err != nil {
+		return err
+	}
 	return r.updateCredential(ctx, c, version, r.update)
 }
 
 // updateCredential stamps the writer and writes with write (update, or
-// updateValuesKept when no value changes).
+// updateValuesKept when no value changes, and so its recovery factors'
+// IDs stay as read).
 func (r *Repo) updateCredential(ctx context.Context, c records.Credential, version int,
 	write func(context.Context, string, records.Encoded, int) error) error {
 	who, err := r.writer(ctx)

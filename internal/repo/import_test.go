@@ -131,11 +131,11 @@ func TestImport(t *testing.T) {
 		t.Errorf("%+v %v", c, err)
 	}
 	// the redaction index knows the imported password
-	idx, err := r.RedactIndex(ctx)
+	o, err := r.RedactOptions(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := redact.Scan(ctx, strings.NewReader("the password is import-pw-1 ok"), redact.Options{Index: idx, Hasher: r.Hasher()})
+	findings, err := redact.Scan(ctx, strings.NewReader("the password is import-pw-1 ok"), o)
 	if err != nil || len(findings) != 1 || findings[0].Kind != "password" {
 		t.Errorf("the index does not find the imported password: %+v %v", findings, err)
 	}

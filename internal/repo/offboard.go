@@ -256,7 +256,7 @@ func (r *Repo) handOverContacts(ctx context.Context, from, to string, at time.Ti
 		if dryRun {
 			continue
 		}
-		full, v, err := r.GetMailbox(ctx, b.Address)
+		full, v, err := r.mailboxByID(ctx, b.ID)
 		if err != nil {
 			return out, err
 		}
@@ -264,7 +264,7 @@ func (r *Repo) handOverContacts(ctx context.Context, from, to string, at time.Ti
 		if full.Rotation.DueSince.IsZero() {
 			full.Rotation.DueSince = at
 		}
-		if err := r.update(ctx, records.MailboxPath(full.Address), full.Encode(), v); err != nil {
+		if err := r.updateMailbox(ctx, full, v); err != nil {
 			return out, err
 		}
 	}
@@ -280,7 +280,7 @@ func (r *Repo) handOverContacts(ctx context.Context, from, to string, at time.Ti
 		if dryRun {
 			continue
 		}
-		full, v, err := r.GetPhone(ctx, p.Number)
+		full, v, err := r.phoneByID(ctx, p.ID)
 		if err != nil {
 			return out, err
 		}
@@ -288,7 +288,7 @@ func (r *Repo) handOverContacts(ctx context.Context, from, to string, at time.Ti
 		if full.Rotation.DueSince.IsZero() {
 			full.Rotation.DueSince = at
 		}
-		if err := r.update(ctx, records.PhonePath(full.Number), full.Encode(), v); err != nil {
+		if err := r.updatePhone(ctx, full, v); err != nil {
 			return out, err
 		}
 	}

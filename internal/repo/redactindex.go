@@ -2,10 +2,9 @@ package repo
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,56 +12,79 @@ import (
 	"github.com/sellervault/sellervault/internal/payout"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
+	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
-// The redaction index lets every member find the team's known secrets in
-// text without being able to read them: for each sensitive value it keeps
-// the HMAC of its normalised forms (package redact), computed by Vault's
-// Transit engine with a key that never leaves Vault.
+// The redaction index lets a member find the team's known secrets in
+// text: for each sensitive value it keeps the HMAC of its normalised
+// forms (package redact), computed by Vault's Transit engine with a key
+// that never leaves Vault.
 //
-// It lives in IndexShards KV records under RedactDir (readable by every
-// role through _meta/*). A record's entries all go to one shard, chosen
+// There is one index and one key per audience (vault.StoreAudience for
+// each store's credentials and sensitive name, vault.AudiencePayout for
+// payout numbers, vault.AudienceContacts for mailboxes and phones), and
+// only the audience may read the index and use the key: the people who
+// may read every value in it anyway. So nothing a member can read or
+// compute says anything about a value they may not read: they cannot
+// HMAC a guess with another audience's key, nor read its index, and an
+// HMAC of theirs never equals one of another audience (another key), so
+// no entry shows a value reused across audiences.
+//
+// An audience's index lives in AudienceShards KV records,
+// RedactDir/AUDIENCE/NN. A record's entries all go to one shard, chosen
 // by a hash of the record's path, so replacing a record's values is one
-// read and one check-and-set write of one shard, and the old values leave
-// the index as the new ones enter. Loading the index is IndexShards
-// reads, whatever its size. Each entry is a line:
+// read and one check-and-set write of one shard. Each shard holds:
 //
-//	REF KIND LENGTH SHAPE HMAC
+//	entries  one line per indexed form: PATH KIND HMAC
+//	filter   one line per (kind, length, shape) of the forms indexed in
+//	         the shard since the last reindex: which candidates are worth
+//	         hashing (redact.NewIndexShaped); no line names a record
 //
-// REF is the first 16 hex digits of SHA-256 of the record's path (it names
-// the record without spelling it out), LENGTH the byte length of the
-// normalised form and SHAPE its redact.Shape (the filter of
-// redact.NewIndexShaped).
+// PATH is the record's path, which holds no value (mailboxes and phones
+// are kept under an ID) and which the audience can list anyway.
 const (
-	RedactDir   = "_meta/redact"
-	IndexShards = 64
+	RedactDir      = setup.RedactDir
+	AudienceShards = 16
 )
 
 // ErrIndexStale: a record was written but the redaction index was not
 // updated; `sellervault redact --reindex` repairs it.
 var ErrIndexStale = errors.New("the redaction index was not updated: run `sellervault redact --reindex`")
 
-func recordRef(path string) string {
-	sum := sha256.Sum256([]byte(path))
-	return hex.EncodeToString(sum[:8])
+// audienceOf is the audience of a record's values, by its path.
+func audienceOf(path string) string {
+	if rest, ok := strings.CutPrefix(path, records.StoreDir()+"/"); ok {
+		store, sub, _ := strings.Cut(rest, "/")
+		if sub == "payout" {
+			return vault.AudiencePayout
+		}
+		return vault.StoreAudience(store)
+	}
+	return vault.AudienceContacts
 }
 
-func shardPath(ref string) string {
-	b, _ := hex.DecodeString(ref[:2])
-	return fmt.Sprintf("%s/%02x", RedactDir, b[0]%IndexShards)
+func shardPath(audience string, i int) string {
+	return fmt.Sprintf("%s/%s/%02x", RedactDir, audience, i)
+}
+
+func shardOf(recordPath string) int {
+	h := fnv.New32a()
+	h.Write([]byte(recordPath))
+	return int(h.Sum32() % AudienceShards)
 }
 
 // indexEntry is one line of a shard.
 type indexEntry struct {
-	ref, kind string
-	length    int
-	shape     uint8
-	hmac      string
+	path, kind, hmac string
+	length           int   // of the form: goes to the shard's filter only
+	shape            uint8 // likewise
 }
 
-func (e indexEntry) String() string {
-	return e.ref + " " + e.kind + " " + strconv.Itoa(e.length) + " " + strconv.Itoa(int(e.shape)) + " " + e.hmac
+func (e indexEntry) String() string { return e.path + " " + e.kind + " " + e.hmac }
+
+func (e indexEntry) filterLine() string {
+	return e.kind + " " + strconv.Itoa(e.length) + " " + strconv.Itoa(int(e.shape))
 }
 
 // parseShard reads a shard's entries; malformed lines are skipped (and
@@ -71,15 +93,26 @@ func parseShard(text string) []indexEntry {
 	var out []indexEntry
 	for _, line := range strings.Split(text, "\n") {
 		f := strings.Fields(line)
-		if len(f) != 5 || len(f[0]) != 16 {
+		if len(f) == 3 {
+			out = append(out, indexEntry{path: f[0], kind: f[1], hmac: f[2]})
+		}
+	}
+	return out
+}
+
+// parseFilter reads a shard's filter lines.
+func parseFilter(text string) []redact.FormInfo {
+	var out []redact.FormInfo
+	for _, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 {
 			continue
 		}
-		n, err := strconv.Atoi(f[2])
-		shape, serr := strconv.ParseUint(f[3], 10, 4)
-		if err != nil || serr != nil || n < 0 {
-			continue
+		n, err := strconv.Atoi(f[1])
+		shape, serr := strconv.ParseUint(f[2], 10, 4)
+		if err == nil && serr == nil && n > 0 {
+			out = append(out, redact.FormInfo{Kind: f[0], Length: n, Shape: uint8(shape)})
 		}
-		out = append(out, indexEntry{ref: f[0], kind: f[1], length: n, shape: uint8(shape), hmac: f[4]})
 	}
 	return out
 }
@@ -95,17 +128,12 @@ func indexKind(s records.Sensitive) string {
 	return s.Kind
 }
 
-// indexEntries HMACs the forms of a record's sensitive values.
-func (r *Repo) indexEntries(ctx context.Context, path string, values []records.Sensitive) ([]indexEntry, error) {
-	return r.hmacEntries(ctx, map[string][]records.Sensitive{path: values})
-}
-
 // hmacBatch is how many forms go to Transit in one request.
 const hmacBatch = 2000
 
-// hmacEntries HMACs the forms of many records' sensitive values (by
-// path), hmacBatch forms per Transit request.
-func (r *Repo) hmacEntries(ctx context.Context, byPath map[string][]records.Sensitive) ([]indexEntry, error) {
+// hmacEntries HMACs the forms of one audience's records' sensitive
+// values (by path) with the audience's key, hmacBatch forms per request.
+func (r *Repo) hmacEntries(ctx context.Context, audience string, byPath map[string][]records.Sensitive) ([]indexEntry, error) {
 	var pending []indexEntry // hmac filled below
 	var forms []string
 	paths := make([]string, 0, len(byPath))
@@ -114,14 +142,13 @@ func (r *Repo) hmacEntries(ctx context.Context, byPath map[string][]records.Sens
 	}
 	sort.Strings(paths)
 	for _, path := range paths {
-		ref := recordRef(path)
 		seen := map[string]bool{}
 		for _, v := range byPath[path] {
 			kind := indexKind(v)
 			for _, f := range redact.IndexForms(kind, v.Value) {
 				if !seen[kind+"\x00"+f] {
 					seen[kind+"\x00"+f] = true
-					pending = append(pending, indexEntry{ref: ref, kind: kind, length: len(f), shape: redact.Shape(f)})
+					pending = append(pending, indexEntry{path: path, kind: kind, length: len(f), shape: redact.Shape(f)})
 					forms = append(forms, f)
 				}
 			}
@@ -129,7 +156,7 @@ func (r *Repo) hmacEntries(ctx context.Context, byPath map[string][]records.Sens
 	}
 	for start := 0; start < len(forms); start += hmacBatch {
 		end := min(start+hmacBatch, len(forms))
-		hmacs, err := r.c.TransitHMAC(ctx, r.layout.Transit(), r.layout.RedactKey(), forms[start:end])
+		hmacs, err := r.c.TransitHMAC(ctx, r.layout.Transit(), r.layout.RedactKey(audience), forms[start:end])
 		if err != nil {
 			return nil, err
 		}
@@ -140,12 +167,14 @@ func (r *Repo) hmacEntries(ctx context.Context, byPath map[string][]records.Sens
 	return pending, nil
 }
 
-// indexRecord replaces a record's entries in the index with its current
-// sensitive values. Its error says the record itself was written.
+// indexRecord replaces a record's entries in its audience's index with
+// its current sensitive values. Its error says the record itself was
+// written.
 func (r *Repo) indexRecord(ctx context.Context, path string, values []records.Sensitive) error {
-	entries, err := r.indexEntries(ctx, path, values)
+	audience := audienceOf(path)
+	entries, err := r.hmacEntries(ctx, audience, map[string][]records.Sensitive{path: values})
 	if err == nil {
-		err = r.replaceInShard(ctx, recordRef(path), entries)
+		err = r.replaceInShard(ctx, audience, path, entries)
 	}
 	if err != nil {
 		return fmt.Errorf("%w (%v)", ErrIndexStale, err)
@@ -153,35 +182,42 @@ func (r *Repo) indexRecord(ctx context.Context, path string, values []records.Se
 	return nil
 }
 
-// replaceInShard swaps ref's entries in its shard, with check-and-set,
-// reading again when another writer got there first.
-func (r *Repo) replaceInShard(ctx context.Context, ref string, entries []indexEntry) error {
-	path := shardPath(ref)
+// replaceInShard swaps a record's entries in its shard, with
+// check-and-set, reading again when another writer got there first. The
+// filter only grows (a reindex makes it exact again): a wider filter
+// hashes a few more candidates, never misses one.
+func (r *Repo) replaceInShard(ctx context.Context, audience, recordPath string, entries []indexEntry) error {
+	path := shardPath(audience, shardOf(recordPath))
 	for attempt := 0; ; attempt++ {
-		version, current := 0, ""
+		version, current, filter := 0, "", ""
 		rec, err := r.c.KVGet(ctx, r.mount, path)
 		switch {
 		case err == nil:
 			version = rec.Version
 			current, _ = rec.Data["entries"].(string)
+			filter, _ = rec.Data["filter"].(string)
 		case !errors.Is(err, vault.ErrNotFound):
 			return err
 		}
 		var kept []string
 		for _, e := range parseShard(current) {
-			if e.ref != ref {
+			if e.path != recordPath {
 				kept = append(kept, e.String())
 			}
 		}
+		var filterLines []string
+		if filter != "" {
+			filterLines = strings.Split(filter, "\n")
+		}
 		for _, e := range entries {
 			kept = append(kept, e.String())
+			filterLines = append(filterLines, e.filterLine())
 		}
-		sort.Strings(kept)
-		next := strings.Join(kept, "\n")
-		if next == current {
+		next, nextFilter := joinSorted(kept), joinSorted(filterLines)
+		if next == current && nextFilter == filter {
 			return nil
 		}
-		_, err = r.c.KVPut(ctx, r.mount, path, map[string]interface{}{"entries": next}, version)
+		_, err = r.c.KVPut(ctx, r.mount, path, map[string]interface{}{"entries": next, "filter": nextFilter}, version)
 		if errors.Is(err, vault.ErrConflict) && attempt < 10 {
 			continue
 		}
@@ -189,30 +225,92 @@ func (r *Repo) replaceInShard(ctx context.Context, ref string, entries []indexEn
 	}
 }
 
-// RedactIndex loads the whole index (IndexShards reads, a few at a time).
-func (r *Repo) RedactIndex(ctx context.Context) (*redact.Index, error) {
-	shards := make([]string, IndexShards)
-	if err := inParallel(IndexShards, 2*reads, func(i int) error {
-		rec, err := r.c.KVGet(ctx, r.mount, fmt.Sprintf("%s/%02x", RedactDir, i))
+// joinSorted sorts lines, drops duplicates and joins them.
+func joinSorted(lines []string) string {
+	sort.Strings(lines)
+	out := lines[:0]
+	for i, l := range lines {
+		if i == 0 || l != lines[i-1] {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// Audiences are the redaction audiences the caller belongs to, from the
+// policies of their token: every one for a manager (and a root token);
+// payout for finance; each store whose policy they hold.
+func (r *Repo) Audiences(ctx context.Context) ([]string, error) {
+	if _, _, err := r.identity(ctx); err != nil {
+		return nil, err
+	}
+	held := map[string]bool{}
+	for _, p := range append(append([]string{}, r.self.Policies...), r.self.IdentityPolicies...) {
+		held[p] = true
+	}
+	var out []string
+	if held["root"] || held[r.layout.RolePolicy("manager")] {
+		stores, err := r.ListStores(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range stores {
+			out = append(out, vault.StoreAudience(s.Name))
+		}
+		return append(out, vault.AudiencePayout, vault.AudienceContacts), nil
+	}
+	prefix := r.layout.StorePolicy("")
+	for p := range held {
+		if store, ok := strings.CutPrefix(p, prefix); ok && store != "" {
+			out = append(out, vault.StoreAudience(store))
+		}
+	}
+	sort.Strings(out)
+	if held[r.layout.RolePolicy("finance")] {
+		out = append(out, vault.AudiencePayout)
+	}
+	return out, nil
+}
+
+// RedactAudiences loads the index of each of the caller's audiences
+// (AudienceShards reads each, a few at a time), with a hasher that uses
+// the audience's key and the caller's token. Audiences with an empty
+// index are left out.
+func (r *Repo) RedactAudiences(ctx context.Context) ([]redact.Audience, error) {
+	names, err := r.Audiences(ctx)
+	if err != nil {
+		return nil, err
+	}
+	shards := make([][2]string, len(names)*AudienceShards) // entries, filter
+	if err := inParallel(len(shards), 2*reads, func(i int) error {
+		rec, err := r.c.KVGet(ctx, r.mount, shardPath(names[i/AudienceShards], i%AudienceShards))
 		if errors.Is(err, vault.ErrNotFound) {
 			return nil
 		}
 		if err == nil {
-			shards[i], _ = rec.Data["entries"].(string)
+			shards[i][0], _ = rec.Data["entries"].(string)
+			shards[i][1], _ = rec.Data["filter"].(string)
 		}
 		return err
 	}); err != nil {
 		return nil, err
 	}
-	kinds := map[string]string{}
-	var forms []redact.FormInfo
-	for _, s := range shards {
-		for _, e := range parseShard(s) {
-			kinds[e.hmac] = e.kind
-			forms = append(forms, redact.FormInfo{Kind: e.kind, Length: e.length, Shape: e.shape})
+	var out []redact.Audience
+	for a, name := range names {
+		kinds := map[string]string{}
+		var forms []redact.FormInfo
+		for _, s := range shards[a*AudienceShards : (a+1)*AudienceShards] {
+			for _, e := range parseShard(s[0]) {
+				kinds[e.hmac] = e.kind
+			}
+			forms = append(forms, parseFilter(s[1])...)
+		}
+		if len(kinds) > 0 {
+			out = append(out, redact.Audience{Name: name, Index: redact.NewIndexShaped(kinds, forms),
+				Hasher: r.Hasher(name)})
 		}
 	}
-	return redact.NewIndexShaped(kinds, forms), nil
+	return out, nil
 }
 
 // payoutSensitive are a payout record's numbers (a routing number names
@@ -228,64 +326,110 @@ func payoutSensitive(p payout.Record) []records.Sensitive {
 	return out
 }
 
-// Hasher is the redaction hasher of this team: Transit's HMAC with the
-// team's redaction key, the caller's token.
-func (r *Repo) Hasher() redact.Hasher { return transitHasher{r} }
+// Hasher is an audience's redaction hasher with the caller's token (only
+// the audience may use its key).
+func (r *Repo) Hasher(audience string) redact.Hasher {
+	return transitHasher{r, r.layout.RedactKey(audience)}
+}
 
-type transitHasher struct{ r *Repo }
+// transitHasher is an audience's redaction hasher: Transit's HMAC with
+// the audience's key, the caller's token.
+type transitHasher struct {
+	r   *Repo
+	key string
+}
 
 func (h transitHasher) HMAC(ctx context.Context, values []string) ([]string, error) {
-	return h.r.c.TransitHMAC(ctx, h.r.layout.Transit(), h.r.layout.RedactKey(), values)
+	return h.r.c.TransitHMAC(ctx, h.r.layout.Transit(), h.key, values)
 }
 
 // ReindexReport says what a rebuild of the index found.
 type ReindexReport struct {
-	Records int // records with sensitive values
-	Entries int // HMACs in the index
+	Audiences int // audiences indexed
+	Records   int // records with sensitive values
+	Entries   int // HMACs in the indexes
 }
 
-// Reindex rebuilds the redaction index from every record's current
-// values (a manager's job: it reads them all), replacing every shard.
+// Reindex rebuilds every audience's redaction index from every record's
+// current values (a manager's job: it reads them all), replacing every
+// shard, and empties the index of any audience that has no record left.
+// It also rewrites the team's mail domains (TeamDomainsPath) from the
+// company mailboxes.
 func (r *Repo) Reindex(ctx context.Context) (ReindexReport, error) {
 	var rep ReindexReport
 	values, err := r.sensitiveValues(ctx)
 	if err != nil {
 		return rep, err
 	}
-	entries, err := r.hmacEntries(ctx, values)
-	if err != nil {
+	byAudience := map[string]map[string][]records.Sensitive{}
+	for path, v := range values {
+		a := audienceOf(path)
+		if byAudience[a] == nil {
+			byAudience[a] = map[string][]records.Sensitive{}
+		}
+		byAudience[a][path] = v
+	}
+	old, err := r.c.KVList(ctx, r.mount, RedactDir)
+	if err != nil && !errors.Is(err, vault.ErrNotFound) {
 		return rep, err
 	}
-	rep.Records, rep.Entries = len(values), len(entries)
-	shards := map[string][]string{}
-	for _, e := range entries {
-		sp := shardPath(e.ref)
-		shards[sp] = append(shards[sp], e.String())
+	for _, k := range old {
+		if a, ok := strings.CutSuffix(k, "/"); ok && byAudience[a] == nil {
+			byAudience[a] = map[string][]records.Sensitive{} // emptied
+		}
 	}
-	for i := 0; i < IndexShards; i++ {
-		path := fmt.Sprintf("%s/%02x", RedactDir, i)
-		lines := shards[path]
-		sort.Strings(lines)
+	names := make([]string, 0, len(byAudience))
+	for a := range byAudience {
+		names = append(names, a)
+	}
+	sort.Strings(names)
+	for _, a := range names {
+		entries, err := r.hmacEntries(ctx, a, byAudience[a])
+		if err != nil {
+			return rep, fmt.Errorf("audience %s: %w", a, err)
+		}
+		if err := r.writeAudience(ctx, a, entries); err != nil {
+			return rep, fmt.Errorf("audience %s: %w", a, err)
+		}
+		if len(byAudience[a]) > 0 {
+			rep.Audiences++
+		}
+		rep.Records += len(byAudience[a])
+		rep.Entries += len(entries)
+	}
+	return rep, nil
+}
+
+// writeAudience replaces all of an audience's shards.
+func (r *Repo) writeAudience(ctx context.Context, audience string, entries []indexEntry) error {
+	lines, filters := make([][]string, AudienceShards), make([][]string, AudienceShards)
+	for _, e := range entries {
+		i := shardOf(e.path)
+		lines[i] = append(lines[i], e.String())
+		filters[i] = append(filters[i], e.filterLine())
+	}
+	return inParallel(AudienceShards, reads, func(i int) error {
+		path := shardPath(audience, i)
 		version := 0
 		rec, err := r.c.KVGet(ctx, r.mount, path)
 		switch {
 		case err == nil:
 			version = rec.Version
 		case errors.Is(err, vault.ErrNotFound):
-			if len(lines) == 0 {
-				continue
+			if len(lines[i]) == 0 {
+				return nil
 			}
 		default:
-			return rep, err
+			return err
 		}
-		if _, err := r.c.KVPut(ctx, r.mount, path, map[string]interface{}{"entries": strings.Join(lines, "\n")}, version); err != nil {
-			return rep, err
-		}
-	}
-	return rep, nil
+		_, err = r.c.KVPut(ctx, r.mount, path, map[string]interface{}{
+			"entries": joinSorted(lines[i]), "filter": joinSorted(filters[i])}, version)
+		return err
+	})
 }
 
-// sensitiveValues reads every record's sensitive values, by path.
+// sensitiveValues reads every record's sensitive values, by path, and
+// rewrites the team's mail domains from the company mailboxes it reads.
 func (r *Repo) sensitiveValues(ctx context.Context) (map[string][]records.Sensitive, error) {
 	inv, err := r.Inventory(ctx)
 	if err != nil {
@@ -301,7 +445,11 @@ func (r *Repo) sensitiveValues(ctx context.Context) (map[string][]records.Sensit
 		add(records.StorePath(s.Name), s.Encode())
 	}
 	for _, p := range inv.Phones {
-		add(records.PhonePath(p.Number), p.Encode())
+		full, _, err := r.phoneByID(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		add(records.PhonePath(p.ID), full.Encode())
 	}
 	for _, c := range inv.Credentials {
 		full, _, err := r.GetCredential(ctx, c.Store, c.Name)
@@ -310,12 +458,19 @@ func (r *Repo) sensitiveValues(ctx context.Context) (map[string][]records.Sensit
 		}
 		add(records.CredPath(c.Store, c.Name), full.Encode())
 	}
+	var domains []string
 	for _, m := range inv.Mailboxes {
-		full, _, err := r.GetMailbox(ctx, m.Address)
+		full, _, err := r.mailboxByID(ctx, m.ID)
 		if err != nil {
 			return nil, err
 		}
-		add(records.MailboxPath(m.Address), full.Encode())
+		add(records.MailboxPath(m.ID), full.Encode())
+		if !full.Personal {
+			domains = append(domains, domainOf(full.Address))
+		}
+	}
+	if err := r.addTeamDomains(ctx, domains, true); err != nil {
+		return nil, fmt.Errorf("the team's mail domains: %w", err)
 	}
 	for _, p := range inv.Payouts {
 		full, err := r.GetPayout(ctx, p.Store)
@@ -327,4 +482,19 @@ func (r *Repo) sensitiveValues(ctx context.Context) (map[string][]records.Sensit
 		}
 	}
 	return out, nil
+}
+
+// RedactOptions are what the caller's `redact` and `scan` use: the
+// indexes of their audiences with their hashers, and the team's mail
+// domains (patterns do the rest: see package redact).
+func (r *Repo) RedactOptions(ctx context.Context) (redact.Options, error) {
+	audiences, err := r.RedactAudiences(ctx)
+	if err != nil {
+		return redact.Options{}, fmt.Errorf("the redaction index: %w", err)
+	}
+	domains, err := r.TeamDomains(ctx)
+	if err != nil {
+		return redact.Options{}, fmt.Errorf("the team's mail domains: %w", err)
+	}
+	return redact.Options{Audiences: audiences, TeamDomains: domains}, nil
 }

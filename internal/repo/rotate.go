@@ -83,14 +83,14 @@ func (r *Repo) editRotation(ctx context.Context, t records.Target, edit func(sec
 			return err
 		}
 		m.UpdatedBy = who
-		return r.update(ctx, records.MailboxPath(m.Address), m.Encode(), v)
+		return r.updateMailbox(ctx, m, v)
 	case records.TargetPhone:
 		p, v, err := r.GetPhone(ctx, t.Number)
 		if err != nil || !edit(&p.PIN, &p.Rotation) {
 			return err
 		}
 		p.UpdatedBy = who
-		return r.update(ctx, records.PhonePath(p.Number), p.Encode(), v)
+		return r.updatePhone(ctx, p, v)
 	default:
 		c, v, err := r.GetCredential(ctx, t.Store, t.Name)
 		if err != nil || !edit(&c.Password, &c.Rotation) {

@@ -67,13 +67,13 @@ func (r *Repo) Onboard(ctx context.Context, m staff.Member, wrapTTL time.Duratio
 	}
 	if mailbox != nil && mailbox.Assignee != m.Name {
 		mailbox.Assignee, mailbox.UpdatedBy = m.Name, who
-		if err := r.update(ctx, records.MailboxPath(mailbox.Address), mailbox.Encode(), mailboxVersion); err != nil {
+		if err := r.updateMailbox(ctx, *mailbox, mailboxVersion); err != nil {
 			return "", err
 		}
 	}
 	if phone != nil && phone.Assignee != m.Name {
 		phone.Assignee, phone.UpdatedBy = m.Name, who
-		if err := r.update(ctx, records.PhonePath(phone.Number), phone.Encode(), phoneVersion); err != nil {
+		if err := r.updatePhone(ctx, *phone, phoneVersion); err != nil {
 			return "", err
 		}
 	}

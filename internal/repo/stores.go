@@ -18,6 +18,10 @@ func (r *Repo) AddStore(ctx context.Context, s records.Store) error {
 		return err
 	}
 	s.UpdatedBy = who
+	// The key first: the store's name, if sensitive, is indexed with it.
+	if err := setup.EnsureStoreKey(ctx, r.c, r.layout, s.Name); err != nil {
+		return err
+	}
 	if err := r.create(ctx, "store "+s.Name, records.StorePath(s.Name), s.Encode()); err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 func (r *runner) storePolicies() step {
 	var stale []string
 	return step{
-		item: "store access policies",
+		item: "store access policies and redaction keys",
 		check: func(ctx context.Context) (Action, error) {
 			stale = nil
 			if _, mounted := r.mounts[r.l.KV()+"/"]; !mounted {
@@ -38,6 +38,13 @@ func (r *runner) storePolicies() step {
 					return "", err
 				}
 				if strings.TrimSpace(got) != strings.TrimSpace(want) {
+					stale = append(stale, store)
+					continue
+				}
+				if ok, err := r.c.TransitKeyExists(ctx, r.l.Transit(), r.l.RedactKey(vault.StoreAudience(store))); err != nil || !ok {
+					if err != nil {
+						return "", err
+					}
 					stale = append(stale, store)
 				}
 			}

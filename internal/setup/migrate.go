@@ -36,6 +36,7 @@ const (
 	MigratedFrom    = "migrated_from"
 	MigratedVersion = "migrated_version"
 	MigratedTime    = "migrated_version_time"
+	MigratedDeleted = "migrated_deleted"
 )
 
 // move is one kind of record to migrate.
@@ -46,6 +47,19 @@ type move struct {
 	depth        int    // path segments below dir
 	to           func(rel string) string
 	metadataOnly bool
+
+	// For records whose old path holds a value (schema 3, contacts.go):
+	// done tells a record already at its new place (no need to move);
+	// toCtx finds the new path (in dst) with a Vault request; origin is
+	// what MigratedFrom says instead of the old path; listing is the
+	// custom metadata of the record, from its last version's data; and
+	// destroy removes the old record with its history and metadata (its
+	// path leaves the listings), instead of soft-deleting it.
+	done    func(rel string) bool
+	toCtx   func(ctx context.Context, rel string) (string, error)
+	origin  string
+	listing func(ctx context.Context, data map[string]interface{}) (map[string]string, error)
+	destroy bool
 }
 
 func (r *runner) moves() []move {
@@ -61,10 +75,10 @@ func (r *runner) moves() []move {
 
 func (r *runner) migrations() []step {
 	var steps []step
-	for _, m := range r.moves() {
+	for _, m := range append(r.moves(), r.contactMoves()...) {
 		steps = append(steps, r.migration(m))
 	}
-	return steps
+	return append(steps, r.credentialListings(), r.redactionIndexes())
 }
 
 func (r *runner) migration(m move) step {
@@ -81,6 +95,9 @@ func (r *runner) migration(m move) step {
 				return "", err
 			}
 			for _, rel := range rels {
+				if m.done != nil && m.done(rel) {
+					continue
+				}
 				done, err := r.moved(ctx, m, rel)
 				if err != nil {
 					return "", err
@@ -114,6 +131,9 @@ func (r *runner) moved(ctx context.Context, m move, rel string) (bool, error) {
 		}
 		return r.c.KVExists(ctx, m.dst, m.to(rel))
 	}
+	if m.destroy {
+		return false, nil // listed: still there
+	}
 	meta, err := r.c.KVMetadata(ctx, m.src, m.dir+"/"+rel)
 	if err != nil {
 		return false, err
@@ -123,8 +143,19 @@ func (r *runner) moved(ctx context.Context, m move, rel string) (bool, error) {
 
 // moveOne moves one record, resuming where an earlier run stopped.
 func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
-	from, to := m.dir+"/"+rel, m.to(rel)
-	origin := m.src + "/" + from
+	from, origin := m.dir+"/"+rel, m.src+"/"+m.dir+"/"+rel
+	if m.origin != "" {
+		origin = m.origin
+	}
+	var to string
+	if m.toCtx != nil {
+		var err error
+		if to, err = m.toCtx(ctx, rel); err != nil {
+			return err
+		}
+	} else {
+		to = m.to(rel)
+	}
 	srcMeta, err := r.c.KVMetadata(ctx, m.src, from)
 	if err != nil {
 		return err
@@ -132,7 +163,13 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 	if m.metadataOnly {
 		return r.c.KVSetCustomMetadata(ctx, m.dst, to, srcMeta.CustomMetadata)
 	}
-	if srcMeta.Deleted() {
+	leave := func() error {
+		if m.destroy {
+			return r.c.KVDestroyAll(ctx, m.src, from)
+		}
+		return r.c.KVDelete(ctx, m.src, from)
+	}
+	if srcMeta.Deleted() && !m.destroy {
 		return nil
 	}
 	dstMeta, err := r.c.KVMetadata(ctx, m.dst, to)
@@ -145,19 +182,41 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 	if dstMeta.CustomMetadata[MigratedFrom] == "" && dstMeta.CurrentVersion > 0 {
 		// Written at the new place since the policies changed: newer
 		// than the old record, which only leaves.
-		return r.c.KVDelete(ctx, m.src, from)
+		return leave()
 	}
 	if dstMeta.CustomMetadata[MigratedFrom] == "" {
 		// Claim the new place first, so a resumed run tells our copies
-		// from records written there meanwhile.
-		if err := r.c.KVSetCustomMetadata(ctx, m.dst, to, map[string]string{MigratedFrom: origin}); err != nil {
+		// from records written there meanwhile. A record that is
+		// destroyed at its old place takes its deleted versions along:
+		// which ones (by position) is noted in the claim, since they are
+		// undeleted to be read.
+		claim := map[string]string{MigratedFrom: origin}
+		if m.destroy {
+			claim[MigratedDeleted] = deletedPositions(srcMeta.Versions)
+		}
+		if err := r.c.KVSetCustomMetadata(ctx, m.dst, to, claim); err != nil {
 			return err
+		}
+		dstMeta.CustomMetadata = claim
+	}
+	if m.destroy {
+		var deleted []int
+		for _, v := range srcMeta.Versions {
+			if v.DeletionTime != "" && !v.Destroyed {
+				deleted = append(deleted, v.Version)
+			}
+		}
+		if len(deleted) > 0 {
+			if err := r.c.KVUndelete(ctx, m.src, from, deleted...); err != nil {
+				return err
+			}
 		}
 	}
 	var last vault.KVVersion
+	var lastData map[string]interface{}
 	copied := 0
 	for _, v := range srcMeta.Versions {
-		if v.DeletionTime != "" || v.Destroyed {
+		if (v.DeletionTime != "" && !m.destroy) || v.Destroyed {
 			continue
 		}
 		rec, err := r.c.KVGetVersion(ctx, m.src, from, v.Version)
@@ -173,15 +232,53 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 			}
 		}
 		copied++
-		last = v
+		last, lastData = v, rec.Data
 	}
 	custom := map[string]string{MigratedFrom: origin, MigratedVersion: strconv.Itoa(copied), MigratedTime: last.CreatedTime}
+	if m.destroy {
+		custom[MigratedDeleted] = dstMeta.CustomMetadata[MigratedDeleted]
+		var versions []int
+		for _, p := range strings.Split(custom[MigratedDeleted], ",") {
+			if n, err := strconv.Atoi(p); err == nil && n < copied {
+				versions = append(versions, n+1)
+			}
+		}
+		if len(versions) > 0 {
+			if err := r.c.KVDeleteVersions(ctx, m.dst, to, versions...); err != nil {
+				return err
+			}
+		}
+	}
+	if m.listing != nil && lastData != nil {
+		listing, err := m.listing(ctx, lastData)
+		if err != nil {
+			return err
+		}
+		maps.Copy(custom, listing)
+	}
 	if copied > 0 && !maps.Equal(dstMeta.CustomMetadata, custom) {
 		if err := r.c.KVSetCustomMetadata(ctx, m.dst, to, custom); err != nil {
 			return err
 		}
 	}
-	return r.c.KVDelete(ctx, m.src, from)
+	return leave()
+}
+
+// deletedPositions lists, comma-separated, the positions (from 0) among
+// the versions that are not destroyed of those that are deleted.
+func deletedPositions(versions []vault.KVVersion) string {
+	var out []string
+	k := 0
+	for _, v := range versions {
+		if v.Destroyed {
+			continue
+		}
+		if v.DeletionTime != "" {
+			out = append(out, strconv.Itoa(k))
+		}
+		k++
+	}
+	return strings.Join(out, ",")
 }
 
 // leaves lists the records depth segments below dir (paths relative to

@@ -17,8 +17,10 @@ const KVMaxVersions = 20
 
 // SchemaVersion is written in the init marker; later releases that change
 // the layout bump it and migrate. Schema 2 moved what finance and the
-// reminder job write out of the records mount (see migrate.go).
-const SchemaVersion = 2
+// reminder job write out of the records mount (see migrate.go); schema 3
+// took values out of paths and metadata and gave each audience its own
+// redaction index (contacts.go).
+const SchemaVersion = 3
 
 // PersonRoles are the roles people hold, each with a policy and a group.
 var PersonRoles = []string{"manager", "finance", "staff"}
@@ -33,6 +35,9 @@ type Options struct {
 	// PayoutCoolingOff is how long a payout change waits before it may be
 	// approved; 0 keeps the current setting (DefaultCoolingOff at first).
 	PayoutCoolingOff time.Duration
+	// Reindex rebuilds every audience's redaction index from the records
+	// (repo.Reindex); the migration to schema 3 runs it once.
+	Reindex func(context.Context) error
 }
 
 // DefaultCoolingOff is the payout cooling-off period a new team gets.
@@ -134,7 +139,8 @@ func (r *runner) steps() []step {
 		r.kvConfig(l.KV()),
 		r.secretsEngine(l.TOTP(), "totp", nil, "sellervault TOTP keys (seeds never leave)"),
 		r.secretsEngine(l.Transit(), "transit", nil, "sellervault redaction HMAC key and people's signing keys"),
-		r.transitKey(),
+		r.transitKey(vault.AudiencePayout),
+		r.transitKey(vault.AudienceContacts),
 		r.secretsEngine(l.Proposals(), "kv", kv2, "sellervault payout change requests (finance creates)"),
 		r.kvConfig(l.Proposals()),
 		r.secretsEngine(l.Verifications(), "kv", kv2, "sellervault payout verifications (finance writes)"),
@@ -253,8 +259,10 @@ func (r *runner) kvConfig(mount string) step {
 	}
 }
 
-func (r *runner) transitKey() step {
-	mount, key := r.l.Transit(), r.l.RedactKey()
+// transitKey creates the redaction key of an audience (the stores' keys
+// come with their access: storePolicies, EnsureStoreAccess).
+func (r *runner) transitKey(audience string) step {
+	mount, key := r.l.Transit(), r.l.RedactKey(audience)
 	return step{
 		item: fmt.Sprintf("transit key %s/keys/%s", mount, key),
 		check: func(ctx context.Context) (Action, error) {

@@ -3,14 +3,16 @@ package setup
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/policies"
 )
 
-// EnsureStoreAccess writes the store's access policy and the identity
-// group whose members may use the store. It is idempotent.
+// EnsureStoreAccess writes the store's access policy, the identity group
+// whose members may use the store and the store's redaction key. It is
+// idempotent.
 func EnsureStoreAccess(ctx context.Context, c *vault.Client, l vault.Layout, store string) error {
 	if _, err := records.ParseStoreName(store); err != nil {
 		return err
@@ -22,8 +24,25 @@ func EnsureStoreAccess(ctx context.Context, c *vault.Client, l vault.Layout, sto
 	if err := c.PutPolicy(ctx, l.StorePolicy(store), rules); err != nil {
 		return err
 	}
+	if err := EnsureStoreKey(ctx, c, l, store); err != nil {
+		return err
+	}
 	return c.PutGroup(ctx, l.StoreGroup(store), []string{l.StorePolicy(store)},
 		map[string]string{"sellervault_store": store})
+}
+
+// EnsureStoreKey creates the store's redaction key (Transit) if it is
+// missing: the HMAC key of the store's audience (vault.StoreAudience).
+func EnsureStoreKey(ctx context.Context, c *vault.Client, l vault.Layout, store string) error {
+	key := l.RedactKey(vault.StoreAudience(store))
+	exists, err := c.TransitKeyExists(ctx, l.Transit(), key)
+	if err == nil && !exists {
+		err = c.CreateTransitKey(ctx, l.Transit(), key)
+	}
+	if err != nil {
+		return fmt.Errorf("the redaction key of store %s: %w", store, err)
+	}
+	return nil
 }
 
 // RemoveStoreAccess deletes a store's access group and policy, ending

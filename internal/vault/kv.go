@@ -158,3 +158,15 @@ func (c *Client) KVUndelete(ctx context.Context, mount, path string, versions ..
 	_, err := c.write(ctx, "undelete record", mount+"/undelete/"+path, map[string]interface{}{"versions": versions})
 	return err
 }
+
+// KVDestroyAll removes a record with every version and its metadata:
+// its path leaves the mount's listings.
+func (c *Client) KVDestroyAll(ctx context.Context, mount, path string) error {
+	return c.remove(ctx, "destroy record", mount+"/metadata/"+path)
+}
+
+// KVDeleteVersions soft-deletes versions of path (undeletable).
+func (c *Client) KVDeleteVersions(ctx context.Context, mount, path string, versions ...int) error {
+	_, err := c.write(ctx, "delete versions", mount+"/delete/"+path, map[string]interface{}{"versions": versions})
+	return err
+}

@@ -3,6 +3,7 @@ package vault
 import (
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // Layout names everything sellervault keeps in Vault, from one mount
@@ -40,8 +41,35 @@ func (l Layout) TOTP() string { return l.Prefix + "-totp" }
 // Transit is the Transit engine mount.
 func (l Layout) Transit() string { return l.Prefix + "-transit" }
 
-// RedactKey is the Transit key whose HMACs index known secrets.
-func (l Layout) RedactKey() string { return l.Prefix + "-redact" }
+// LegacyRedactKey is the Transit key schema 2 indexed every value with,
+// which every member could call (an oracle for values they could not
+// read). Schema 3 grants it to nobody.
+func (l Layout) LegacyRedactKey() string { return l.Prefix + "-redact" }
+
+// Redaction audiences: who may read the values a redaction index holds.
+// Each has a Transit key of its own and an index only it reads, so that
+// what a member can compute or read says nothing about a value of an
+// audience they are not in.
+const (
+	AudiencePayout   = "payout"   // payout numbers: finance and managers
+	AudienceContacts = "contacts" // mailboxes and phones: managers
+	audienceStore    = "store-"   // + store name: the store's group
+)
+
+// StoreAudience is the audience of one store's values (its credentials
+// and, if sensitive, its name): the members of its group.
+func StoreAudience(store string) string { return audienceStore + store }
+
+// AudienceStore is the store an audience is of ("" for none).
+func AudienceStore(audience string) string {
+	if s, ok := strings.CutPrefix(audience, audienceStore); ok {
+		return s
+	}
+	return ""
+}
+
+// RedactKey is the Transit key whose HMACs index an audience's values.
+func (l Layout) RedactKey(audience string) string { return l.Prefix + "-redact-" + audience }
 
 // RolePolicy is the ACL policy of a role (manager, finance, staff, reminder).
 func (l Layout) RolePolicy(role string) string { return l.Prefix + "-" + role }

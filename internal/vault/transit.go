@@ -10,6 +10,12 @@ import (
 // in one batch request, and returns Vault's "vault:vN:…" strings in input
 // order. The key never leaves Vault. Errors never carry an input.
 func (c *Client) TransitHMAC(ctx context.Context, mount, key string, inputs []string) ([]string, error) {
+	return c.TransitHMACAt(ctx, mount, key, 0, inputs)
+}
+
+// TransitHMACAt is TransitHMAC with a given version of the key (0: the
+// latest), for HMACs that must stay the same when the key is rotated.
+func (c *Client) TransitHMACAt(ctx context.Context, mount, key string, version int, inputs []string) ([]string, error) {
 	if len(inputs) == 0 {
 		return nil, nil
 	}
@@ -18,7 +24,11 @@ func (c *Client) TransitHMAC(ctx context.Context, mount, key string, inputs []st
 		batch[i] = map[string]interface{}{"input": base64.StdEncoding.EncodeToString([]byte(in))}
 	}
 	path := mount + "/hmac/" + key // the policies grant exactly this path
-	secret, err := c.write(ctx, "compute transit hmac", path, map[string]interface{}{"algorithm": "sha2-256", "batch_input": batch})
+	body := map[string]interface{}{"algorithm": "sha2-256", "batch_input": batch}
+	if version > 0 {
+		body["key_version"] = version
+	}
+	secret, err := c.write(ctx, "compute transit hmac", path, body)
 	if err != nil {
 		return nil, err
 	}
