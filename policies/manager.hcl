@@ -61,6 +61,11 @@ path "sellervault-totp/code/*" {
 # names mailbox and phone records (a keyed ID, not the value, in the path).
 # Transit creates a key on update. A dot-segment from this glob finds no
 # Transit route (key names take no slash): Vault answers "unsupported path".
+# The glob also opens the keys' rotate, config and trim routes: every HMAC
+# sellervault makes is of a key's first version, so a rotation changes
+# nothing; trimming that version away (after a rotation and a config
+# change) would break redaction and contact lookups, on purpose and in the
+# audit log, like any other destruction by a manager.
 path "sellervault-transit/keys/sellervault-redact-*" {
   capabilities = ["create", "update", "read"]
 }

@@ -12,12 +12,23 @@
 // by setup.Run, with the stores acme-us and acme-de, and canary records at
 // every record path of the layout, for both stores: store profiles,
 // credentials (one of them soft-deleted), payout records, mailboxes and
-// phones, staff records, incidents, payout decisions, the init marker and
-// settings, redaction index shards, payout proposals and verifications in
-// their own mounts, the reminder job's notes, TOTP keys imported with
-// generate=false and per-person Transit keys. Every record carries a
-// canary in its value and another in its custom metadata, so a leak is
-// found by searching a response for them.
+// phones (under their keyed IDs, with masked metadata), staff records,
+// incidents, payout decisions, the init marker, settings and mail
+// domains, a shard of every redaction audience's index
+// (_meta/redact/store-STORE/00, payout/00, contacts/00), payout
+// proposals and verifications in their own mounts, the reminder job's
+// notes, TOTP keys imported with generate=false, per-person Transit keys
+// and every audience's redaction key (and the shared one schema 2 left
+// behind). Every record carries a canary in its value and another in its
+// custom metadata, so a leak is found by searching a response for them.
+//
+// Beside these, random canary values are written through the product's
+// own repository (internal/repo), so that paths, metadata and index
+// entries are the product's: passwords of both stores (one reused in
+// both and by a mailbox), a company and a personal mailbox and phone
+// (also as a credential's recovery factors), and two more stores,
+// pay-eu and pay-us, whose payout records (an IBAN; a routing and
+// account number) finance proposed and the manager approved.
 //
 // The attackers log in for real: a manager (who is trusted and not
 // attacked), a finance person, an ops staff member of acme-us only, the
@@ -54,6 +65,15 @@
 // The scenario tests (scenario_test.go) replay the attacks that were found
 // against earlier layouts, one by one, and the wrapping and token tests
 // check that nothing a member reads can outlive their offboarding.
+//
+// The no-oracle tests (oracle_test.go) replay the attacks of issue 14 on
+// the redaction index with each role's token (DESIGN.md invariant 4):
+// mapping references to values offline, reading lengths, guessing values
+// of other audiences through every Transit key the role may call,
+// spotting a value reused across audiences, reading contacts through
+// metadata. Each first shows its instrument works (the manager, or the
+// member in their own audience, does find the value), then that the
+// attacker finds nothing.
 //
 // # When a test fails
 //

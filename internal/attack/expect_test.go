@@ -1,5 +1,7 @@
 package attack
 
+import "github.com/sellervault/sellervault/internal/vault"
+
 // The expectations table: what each role may do, written by hand from the
 // team's rules (DESIGN.md "People and their jobs" and the rules below),
 // NOT derived from the policy files. A request that would do anything not
@@ -19,12 +21,31 @@ package attack
 //	offboarded, no role: nothing at all (an offboarded token is revoked).
 //	manager: anything (not attacked).
 //
+// The redaction indexes (DESIGN.md invariant 4, issue 14): one Transit
+// HMAC key and one index (_meta/redact/AUDIENCE/NN) per audience, and
+// only the audience may read the index and call the key, because only
+// they may read every value in it anyway:
+//
+//	store-STORE  the members of the store's group (its credentials and,
+//	             if sensitive, its name)
+//	payout       finance (and managers): payout numbers
+//	contacts     managers only: mailboxes and phones
+//
+// So staff of acme-us read only acme-us's shards and HMAC only with
+// acme-us's key; finance read the payout shards and HMAC with the payout
+// key (and their stores', if they had any); the reminder job, an
+// offboarded member and a person without a role none of them. The key
+// every member could call in schema 2 (PREFIX-redact) is called by
+// nobody. Nobody but a manager reads, configures, rotates, deletes or
+// exports any redaction key: a member computes HMACs, never learns the
+// key.
+//
 // Two readings of the rules, stated so they can be argued with:
-//   - the team settings, the init marker and the redaction index shards
-//     (keyed HMACs, no values) are read by every person's client at start
-//     and when redacting, so staff and finance may read them; they may
-//     also compute redaction HMACs with the team's key (that is what the
-//     redaction filter does). Nobody but a manager reads the key itself.
+//   - the team settings, the init marker and the team's mail domains
+//     are read by every person's client at start and when redacting, so
+//     staff and finance may read their data (not their metadata); the
+//     reminder job reads every metadata of the records mount, the
+//     index shards' included (versions and times, no values).
 //   - finance may read store profiles' metadata and list stores (to find
 //     the payout records), and use their own Transit key (to sign what
 //     they propose and verify), never anyone else's.
@@ -46,6 +67,9 @@ type subject struct {
 	store  string
 	person string // the person it is about ("" for none)
 	dir    string // for opList on KV: the folder listed
+	// audience is the redaction audience of an index shard or key
+	// (vault.StoreAudience, vault.AudiencePayout, …, legacyAudience).
+	audience string
 }
 
 // allowed says whether role may do op on s, by the rules above.
@@ -64,10 +88,12 @@ func (tm *team) allowed(role, op string, s subject) bool {
 			return s.store == storeUS
 		case read && s.class == clsStaff:
 			return s.person == me
-		case read && (s.class == clsInit || s.class == clsSettings || s.class == clsRedact):
+		case read && (s.class == clsInit || s.class == clsSettings):
 			return true
-		case op == opReadData && s.class == clsRedactHMAC:
+		case op == opReadData && s.class == clsDomains:
 			return true
+		case op == opReadData && (s.class == clsRedact || s.class == clsRedactHMAC):
+			return s.audience == vault.StoreAudience(storeUS)
 		case op == opList && s.mount == P:
 			return s.dir == "stores/"+storeUS+"/creds/"
 		}
@@ -79,12 +105,14 @@ func (tm *team) allowed(role, op string, s subject) bool {
 			return true
 		case read && s.class == clsStaff:
 			return s.person == me
-		case read && (s.class == clsInit || s.class == clsSettings || s.class == clsRedact):
+		case read && (s.class == clsInit || s.class == clsSettings):
+			return true
+		case op == opReadData && s.class == clsDomains:
 			return true
 		case op == opReadMeta && s.class == clsProfile:
 			return true
-		case op == opReadData && s.class == clsRedactHMAC:
-			return true
+		case op == opReadData && (s.class == clsRedact || s.class == clsRedactHMAC):
+			return s.audience == vault.AudiencePayout // and their stores', if they had any
 		case op == opReadData && (s.class == clsPersonHMAC || s.class == clsPersonKey):
 			return s.person == me
 		case op == opList && s.mount == P:

@@ -68,6 +68,7 @@ type team struct {
 	seeds   map[string]string // TOTP key name → base32 seed
 	mounts  []string          // every secret and auth mount path ("auth/..." for auth), with a trailing slash
 	runID   string
+	oracle  oracleCanaries // the values seeded through the repository (oracle_seed_test.go)
 }
 
 var shared struct {

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"sort"
 	"strings"
 )
 
@@ -199,11 +200,16 @@ func (tm *team) plusCases(g grant, mount string, targets []*targetOp, cases *[]a
 			idx = append(idx, i)
 		}
 	}
+	route := firstSegment(strings.TrimPrefix(g.path, mount))
 	combos := [][]string{{}}
-	for range idx {
+	for n, at := range idx {
+		values := plusValues
+		if n == len(idx)-1 && at == len(segs)-1 && !g.prefix {
+			values = append(append([]string(nil), plusValues...), siblingClimbs(segs[:at], mount, route, targets)...)
+		}
 		var next [][]string
 		for _, c := range combos {
-			for _, v := range plusValues {
+			for _, v := range values {
 				next = append(next, append(append([]string(nil), c...), v))
 			}
 		}
@@ -213,7 +219,6 @@ func (tm *team) plusCases(g grant, mount string, targets []*targetOp, cases *[]a
 	if g.prefix {
 		suffix = "x"
 	}
-	route := firstSegment(strings.TrimPrefix(g.path, mount))
 	for _, c := range combos {
 		s := append([]string(nil), segs...)
 		for i, at := range idx {
@@ -250,4 +255,41 @@ func (tm *team) plusCases(g grant, mount string, targets []*targetOp, cases *[]a
 			req: request{Method: "POST", Path: raw, Body: body}})
 	}
 	return probes
+}
+
+// siblingClimbs are the values that, put in a final "+" after folder
+// (the grant's segments before it), climb one level with an encoded
+// slash and go down to a target beside the folder: from
+// _meta/redact/store-acme-us/+ to _meta/redact/payout/00 as
+// "%2e%2e%2fpayout%2f00" (and "..%2f…"). A "+" matches one segment: if
+// Vault ever matched it before decoding the slashes, the KV engine would
+// clean such a path to the sibling.
+func siblingClimbs(folder []string, mount, route string, targets []*targetOp) []string {
+	parent := strings.TrimPrefix(strings.Join(folder, "/"), mount+route+"/")
+	if parent == strings.Join(folder, "/") { // the "+" is not under the route
+		return nil
+	}
+	grand := path.Dir(parent)
+	if grand == "." {
+		grand = ""
+	} else {
+		grand += "/"
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range targets {
+		key := strings.TrimSuffix(t.key, "/")
+		if t.mount != mount || t.route != route || !strings.HasPrefix(key, grand) || strings.HasPrefix(key, parent+"/") {
+			continue
+		}
+		rel := strings.TrimPrefix(key, grand)
+		if segments(rel) != 2 || seen[rel] { // a sibling folder's record, as deep as the grant's
+			continue
+		}
+		seen[rel] = true
+		enc := strings.ReplaceAll(rel, "/", "%2f")
+		out = append(out, "%2e%2e%2f"+enc, "..%2f"+enc)
+	}
+	sort.Strings(out)
+	return out
 }

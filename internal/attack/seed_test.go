@@ -1,10 +1,15 @@
 package attack
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
 	"strings"
+
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/setup"
+	"github.com/sellervault/sellervault/internal/vault"
 )
 
 // Classes of seeded things; expect_test.go says who may do what to each.
@@ -20,7 +25,8 @@ const (
 	clsDecision = "payout decision"
 	clsInit     = "init marker"
 	clsSettings = "team settings"
-	clsRedact   = "redaction shard"
+	clsDomains  = "team mail domains"
+	clsRedact   = "redaction shard" // of one audience (record.audience)
 	// KV records of the mounts of their own.
 	clsProposal     = "payout proposal"
 	clsVerification = "payout verification"
@@ -29,8 +35,8 @@ const (
 	clsCode          = "TOTP code"
 	clsTOTPKey       = "TOTP key"
 	clsTOTPKeys      = "TOTP key list"
-	clsRedactHMAC    = "redaction HMAC"
-	clsRedactKey     = "redaction key"
+	clsRedactHMAC    = "redaction HMAC" // with one audience's key (subject.audience)
+	clsRedactKey     = "redaction key"  // one audience's key
 	clsPersonHMAC    = "person's HMAC"
 	clsPersonKey     = "person's key"
 	clsTransitKeys   = "Transit key list"
@@ -49,28 +55,80 @@ type record struct {
 	class    string
 	store    string // the store it belongs to, "" for none
 	person   string // the person it is about (staff records, notes)
+	audience string // the redaction audience of an index shard
 	versions int    // versions written
 	deleted  bool   // current version soft-deleted
 	metaOnly bool   // metadata without data (reminder notes)
+	// byRepo: written by the product (internal/repo), not by seedRecord;
+	// its canaries are a unique value in its data and a key added to its
+	// custom metadata (seedByRepo).
+	byRepo bool
+	// meta and data are more custom metadata and data of a record
+	// seedRecord writes (a contact's masked form and its value).
+	meta map[string]string
+	data map[string]interface{}
 
 	dataCanary, metaCanary string
 }
 
 func (r *record) String() string { return r.mount + "/" + r.key }
 
-// seedRecords is every record path of the layout, for both stores.
-func (tm *team) seedRecords() []*record {
+// legacyAudience stands, in targets, for the Transit key every member
+// could call in schema 2 (vault.Layout.LegacyRedactKey), which an
+// upgraded team still has and no policy may grant any more.
+const legacyAudience = "(schema 2, shared)"
+
+// audiences are the redaction audiences of the seeded team: one per store
+// (the fixture's and those seeded through the repository), payout and
+// contacts.
+func (tm *team) audiences() []string {
+	var out []string
+	for _, s := range append(append([]string(nil), stores...), payStores...) {
+		out = append(out, vault.StoreAudience(s))
+	}
+	return append(out, vault.AudiencePayout, vault.AudienceContacts)
+}
+
+// contactKey is the ID path of a mailbox or phone (records.KindMailbox or
+// KindPhone) the way the product names it: a keyed HMAC of the value with
+// the contacts audience's key, never the value.
+func (tm *team) contactKey(kind, value string) (string, error) {
+	ids, err := setup.ContactIDs(context.Background(), tm.root, tm.l, kind, value)
+	if err != nil {
+		return "", err
+	}
+	if kind == records.KindMailbox {
+		return records.MailboxPath(ids[0]), nil
+	}
+	return records.PhonePath(ids[0]), nil
+}
+
+// seedRecords is every record path of the layout, for both stores. A
+// record with versions 0 is written by the product first (setup.Run, the
+// repository) and gets one more version with its canary (seedRecord).
+func (tm *team) seedRecords() ([]*record, error) {
 	P := tm.l.KV()
 	var rs []*record
 	add := func(r *record) { rs = append(rs, r) }
 	for i, s := range stores {
+		address, number := "support."+s+"@example.com", fmt.Sprintf("+4915100000%02d", i+1)
+		mailbox, err := tm.contactKey(records.KindMailbox, address)
+		if err != nil {
+			return nil, err
+		}
+		phone, err := tm.contactKey(records.KindPhone, number)
+		if err != nil {
+			return nil, err
+		}
 		add(&record{mount: P, key: "stores/" + s, class: clsProfile, store: s, versions: 1})
 		add(&record{mount: P, key: "stores/" + s + "/creds/seller-central", class: clsCred, store: s, versions: 2})
 		add(&record{mount: P, key: "stores/" + s + "/creds/ads", class: clsCred, store: s, versions: 1})
 		add(&record{mount: P, key: "stores/" + s + "/creds/old", class: clsCred, store: s, versions: 2, deleted: true})
 		add(&record{mount: P, key: "stores/" + s + "/payout", class: clsPayout, store: s, versions: 2})
-		add(&record{mount: P, key: "contacts/email/support." + s + "@example.com", class: clsMailbox, store: s, versions: 1})
-		add(&record{mount: P, key: fmt.Sprintf("contacts/phone/4915100000%02d", i+1), class: clsPhone, store: s, versions: 1})
+		add(&record{mount: P, key: mailbox, class: clsMailbox, store: s, versions: 1,
+			meta: map[string]string{"address": records.MaskEmail(address)}, data: map[string]interface{}{"address": address}})
+		add(&record{mount: P, key: phone, class: clsPhone, store: s, versions: 1,
+			meta: map[string]string{"number": records.MaskPhone(number)}, data: map[string]interface{}{"number": number}})
 		add(&record{mount: P, key: "incidents/" + s, class: clsIncident, store: s, versions: 1})
 		add(&record{mount: P, key: "decisions/payout/" + s + "/req-1", class: clsDecision, store: s, versions: 1})
 		add(&record{mount: tm.l.Proposals(), key: "payout/" + s + "/req-1", class: clsProposal, store: s, versions: 1})
@@ -81,15 +139,19 @@ func (tm *team) seedRecords() []*record {
 	}
 	add(&record{mount: P, key: "_meta/init", class: clsInit})
 	add(&record{mount: P, key: "_meta/settings", class: clsSettings})
-	add(&record{mount: P, key: "_meta/redact/00", class: clsRedact, versions: 2})
-	add(&record{mount: P, key: "_meta/redact/01", class: clsRedact, versions: 1})
+	add(&record{mount: P, key: "_meta/domains", class: clsDomains})
+	// One shard of every audience's index: 00 (the repository may have
+	// written it already; it keeps its entries and gets a canary).
+	for _, a := range tm.audiences() {
+		add(&record{mount: P, key: setup.RedactDir + "/" + a + "/00", class: clsRedact, audience: a})
+	}
 	add(&record{mount: tm.l.Reminders(), key: "slack/ops", class: clsNote, person: "ops", metaOnly: true})
 	add(&record{mount: tm.l.Reminders(), key: "email/mgr", class: clsNote, person: "mgr", metaOnly: true})
 	for n, r := range rs {
 		r.dataCanary = fmt.Sprintf("cnry%s%03dd", tm.runID, n)
 		r.metaCanary = fmt.Sprintf("cnry%s%03dm", tm.runID, n)
 	}
-	return rs
+	return rs, nil
 }
 
 // totpKeys are the TOTP keys seeded per store.
@@ -102,11 +164,21 @@ func totpKeys() []struct{ name, store string } {
 }
 
 // seed writes every record with root (raw KV writes), imports the TOTP
-// seeds with generate=false and makes the managers' and finance's Transit
-// keys.
+// seeds with generate=false, makes the managers' and finance's Transit
+// keys and the shared redaction key schema 2 left behind, and seeds the
+// canary values of the no-oracle tests through the product's repository
+// (seedByRepo). Records the product writes first (versions 0) get their
+// canary version last.
 func (tm *team) seed() error {
-	tm.records = tm.seedRecords()
+	rs, err := tm.seedRecords()
+	if err != nil {
+		return err
+	}
+	tm.records = rs
 	for _, r := range tm.records {
+		if r.versions == 0 && !r.metaOnly || r.byRepo {
+			continue
+		}
 		if err := tm.seedRecord(r); err != nil {
 			return fmt.Errorf("%s: %w", r, err)
 		}
@@ -125,10 +197,24 @@ func (tm *team) seed() error {
 			return err
 		}
 	}
+	keys := []string{tm.l.LegacyRedactKey()}
 	for _, role := range []string{roleManager, roleFinance} {
-		key := tm.l.PersonKey(tm.members[role].entityID)
+		keys = append(keys, tm.l.PersonKey(tm.members[role].entityID))
+	}
+	for _, key := range keys {
 		if _, err := tm.raw.call(tm.rootTok, "POST", tm.l.Transit()+"/keys/"+key, map[string]interface{}{"type": "aes256-gcm96"}); err != nil {
 			return err
+		}
+	}
+	if err := tm.seedByRepo(context.Background()); err != nil {
+		return fmt.Errorf("seeding through the repository: %w", err)
+	}
+	for _, r := range tm.records {
+		if r.versions != 0 || r.metaOnly || r.byRepo {
+			continue
+		}
+		if err := tm.seedRecord(r); err != nil {
+			return fmt.Errorf("%s: %w", r, err)
 		}
 	}
 	return nil
@@ -136,6 +222,9 @@ func (tm *team) seed() error {
 
 func (tm *team) seedRecord(r *record) error {
 	custom := map[string]string{"canary": r.metaCanary, "kind": r.class}
+	for k, v := range r.meta {
+		custom[k] = v
+	}
 	if r.metaOnly {
 		_, err := tm.raw.call(tm.rootTok, "POST", r.mount+"/metadata/"+r.key, map[string]interface{}{"custom_metadata": custom})
 		return err
@@ -143,17 +232,22 @@ func (tm *team) seedRecord(r *record) error {
 	data := map[string]interface{}{}
 	version := 0
 	if r.versions == 0 {
-		// Written by setup.Run: a new version keeps its fields and adds
-		// the canary.
-		cur, err := tm.raw.call(tm.rootTok, "GET", r.mount+"/data/"+r.key, nil)
+		// Written by the product (setup.Run, the repository), or not
+		// yet: a new version keeps its fields and adds the canary.
+		cur, err := tm.raw.call(tm.rootTok, "GET", r.mount+"/data/"+r.key, nil, 200, 404)
 		if err != nil {
 			return err
 		}
 		for k, v := range obj(obj(cur, "data"), "data") {
 			data[k] = v
 		}
-		version = int(obj(obj(cur, "data"), "metadata")["version"].(float64))
+		if v, ok := obj(obj(cur, "data"), "metadata")["version"].(float64); ok {
+			version = int(v)
+		}
 		r.versions = version + 1
+	}
+	for k, v := range r.data {
+		data[k] = v
 	}
 	data["canary"] = r.dataCanary
 	switch r.class {

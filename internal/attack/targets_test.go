@@ -83,8 +83,9 @@ func kvOps(r *record) []*targetOp {
 	var out []*targetOp
 	for _, s := range specs {
 		t := &targetOp{
-			subject: subject{class: r.class, mount: strings.TrimSuffix(r.mount, "/"), route: s.route, store: r.store, person: r.person},
-			op:      s.op, name: s.method + " " + s.route + " " + s.name, mount: mount, key: r.key, query: s.query,
+			subject: subject{class: r.class, mount: strings.TrimSuffix(r.mount, "/"), route: s.route, store: r.store, person: r.person,
+				audience: r.audience},
+			op: s.op, name: s.method + " " + s.route + " " + s.name, mount: mount, key: r.key, query: s.query,
 			method: s.method, ctype: s.ctype, primary: s.primary, rec: r,
 		}
 		if s.body != nil {
@@ -152,14 +153,18 @@ func (tm *team) engineTargets(self *member) []*targetOp {
 	transit := tm.l.Transit() + "/"
 	input := map[string]string{"input": base64.StdEncoding.EncodeToString([]byte("hello"))}
 	keys := []struct {
-		name, person, hmacClass, keyClass string
+		name, person, audience, hmacClass, keyClass string
 	}{
-		{tm.l.RedactKey(), "", clsRedactHMAC, clsRedactKey},
-		{tm.l.PersonKey(tm.members[roleManager].entityID), tm.members[roleManager].name, clsPersonHMAC, clsPersonKey},
-		{tm.l.PersonKey(tm.members[roleFinance].entityID), tm.members[roleFinance].name, clsPersonHMAC, clsPersonKey},
+		{tm.l.LegacyRedactKey(), "", legacyAudience, clsRedactHMAC, clsRedactKey},
+		{tm.l.PersonKey(tm.members[roleManager].entityID), tm.members[roleManager].name, "", clsPersonHMAC, clsPersonKey},
+		{tm.l.PersonKey(tm.members[roleFinance].entityID), tm.members[roleFinance].name, "", clsPersonHMAC, clsPersonKey},
+	}
+	for _, a := range tm.audiences() {
+		keys = append(keys, struct{ name, person, audience, hmacClass, keyClass string }{
+			tm.l.RedactKey(a), "", a, clsRedactHMAC, clsRedactKey})
 	}
 	for _, k := range keys {
-		s := subject{person: k.person}
+		s := subject{person: k.person, audience: k.audience}
 		add(k.hmacClass, transit, "hmac", k.name, "POST", opReadData, "POST hmac", input, true, s, `"hmac"`)
 		add(k.keyClass, transit, "keys", k.name, "GET", opReadData, "GET key", nil, true, s, `"latest_version"`)
 		add(k.keyClass, transit, "keys", k.name+"/config", "POST", opWrite, "POST key config (deletable, exportable)",
@@ -236,7 +241,7 @@ func (tm *team) targets(role string) ([]*targetOp, error) {
 func (tm *team) deniedCanaries(role string) []string {
 	var out []string
 	for _, r := range tm.records {
-		s := subject{class: r.class, mount: r.mount, store: r.store, person: r.person}
+		s := subject{class: r.class, mount: r.mount, store: r.store, person: r.person, audience: r.audience}
 		if s.route = "data"; !r.metaOnly && !tm.allowed(role, opReadData, s) {
 			out = append(out, r.dataCanary)
 		}

@@ -740,9 +740,14 @@ func joinNote(a, b string) string {
 	return a + "; " + b
 }
 
-// displayRecord names a record for the report; mailbox addresses and
-// phone numbers by their shape only, as inventories show them.
+// displayRecord names a record for the report: a mailbox or phone by
+// its ID (schema 3), or, in a log of an earlier layout that kept them
+// under their values, by its address or number masked, as inventories
+// show them.
 func displayRecord(ref Ref) string {
+	if records.IsContactID(ref.Name) {
+		return ref.Name
+	}
 	switch ref.Kind {
 	case KindMailbox:
 		return records.MaskEmail(ref.Name)

@@ -10,8 +10,8 @@ const (
 	KindCredential     = "credential"          // PREFIX/data/stores/STORE/creds/NAME
 	KindTOTPCode       = "totp-code"           // PREFIX-totp/code/STORE.NAME
 	KindTOTPKey        = "totp-key"            // PREFIX-totp/keys/STORE.NAME (the seed goes in; it never comes out)
-	KindMailbox        = "mailbox"             // PREFIX/data/contacts/email/ADDRESS
-	KindPhone          = "phone"               // PREFIX/data/contacts/phone/NUMBER
+	KindMailbox        = "mailbox"             // PREFIX/data/contacts/email/ID (ADDRESS before schema 3)
+	KindPhone          = "phone"               // PREFIX/data/contacts/phone/ID (NUMBER before schema 3)
 	KindPayout         = "payout"              // PREFIX/data/stores/STORE/payout
 	KindPayoutProposal = "payout-proposal"     // PREFIX-proposals/data/payout/STORE/ID (before: PREFIX/data/proposals/payout/STORE/ID)
 	KindPayoutDecision = "payout-decision"     // PREFIX/data/decisions/payout/STORE/ID (before: PREFIX/data/proposals/payout-decisions/STORE/ID)

@@ -156,7 +156,7 @@ func (r *Repo) hmacEntries(ctx context.Context, audience string, byPath map[stri
 	}
 	for start := 0; start < len(forms); start += hmacBatch {
 		end := min(start+hmacBatch, len(forms))
-		hmacs, err := r.c.TransitHMAC(ctx, r.layout.Transit(), r.layout.RedactKey(audience), forms[start:end])
+		hmacs, err := r.c.TransitHMACAt(ctx, r.layout.Transit(), r.layout.RedactKey(audience), setup.RedactKeyVersion, forms[start:end])
 		if err != nil {
 			return nil, err
 		}
@@ -340,7 +340,7 @@ type transitHasher struct {
 }
 
 func (h transitHasher) HMAC(ctx context.Context, values []string) ([]string, error) {
-	return h.r.c.TransitHMAC(ctx, h.r.layout.Transit(), h.key, values)
+	return h.r.c.TransitHMACAt(ctx, h.r.layout.Transit(), h.key, setup.RedactKeyVersion, values)
 }
 
 // ReindexReport says what a rebuild of the index found.

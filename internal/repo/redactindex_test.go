@@ -3,11 +3,13 @@ package repo_test
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/demo"
+	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
 	"github.com/sellervault/sellervault/internal/repo"
@@ -167,5 +169,45 @@ func TestRedactIndexFollowsWrites(t *testing.T) {
 	}
 	if got := find("second-Secret-2 seller-login"); len(got) != 2 {
 		t.Fatalf("after reindex: %v", got)
+	}
+}
+
+// A manager who rotates an audience's Transit key (the manager policy's
+// glob allows it) changes nothing: every redaction HMAC is of the key's
+// first version, so the index still matches and records are still found
+// by their values.
+func TestRedactSurvivesKeyRotation(t *testing.T) {
+	ctx := context.Background()
+	r, _, l := newRepo(t)
+	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "x", Password: "rotation-Secret-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddMailbox(ctx, records.Mailbox{Address: "rot@acme.example", Password: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := devvault.Shared()
+	hc := &http.Client{Transport: caTransport(t, srv.CACertFile)}
+	for _, a := range []string{vault.StoreAudience("acme-us"), vault.AudienceContacts} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/"+l.Transit()+"/keys/"+l.RedactKey(a)+"/rotate", nil)
+		req.Header.Set("X-Vault-Token", srv.RootToken)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("rotate %s: %s", a, resp.Status)
+		}
+	}
+	o, err := r.RedactOptions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := redact.Scan(ctx, strings.NewReader("it is rotation-Secret-1 now"), o)
+	if err != nil || len(findings) != 1 {
+		t.Errorf("after a key rotation: %+v, %v", findings, err)
+	}
+	if _, _, err := r.GetMailbox(ctx, "rot@acme.example"); err != nil {
+		t.Errorf("the mailbox by its address after a key rotation: %v", err)
 	}
 }

@@ -30,9 +30,10 @@ import (
 // gave each value's length and shape and whose HMAC key every member
 // could call, is destroyed.
 
-// ContactIDKeyVersion is the version of the contacts key that contact
-// IDs are made with: they stay when the key is rotated.
-const ContactIDKeyVersion = 1
+// RedactKeyVersion is the version of the audiences' keys that every
+// redaction HMAC and contact ID is made with: they stay the same when a
+// key is rotated.
+const RedactKeyVersion = 1
 
 // ContactIDs returns the IDs (records.ContactID) of values of one kind
 // of contact (records.KindMailbox or KindPhone), in one Transit request;
@@ -44,7 +45,7 @@ func ContactIDs(ctx context.Context, c *vault.Client, l vault.Layout, kind strin
 			inputs = append(inputs, records.ContactIDInput(kind, v))
 		}
 	}
-	macs, err := c.TransitHMACAt(ctx, l.Transit(), l.RedactKey(vault.AudienceContacts), ContactIDKeyVersion, inputs)
+	macs, err := c.TransitHMACAt(ctx, l.Transit(), l.RedactKey(vault.AudienceContacts), RedactKeyVersion, inputs)
 	if err != nil {
 		return nil, fmt.Errorf("the ID of a %s record: %w", kind, err)
 	}
@@ -198,15 +199,17 @@ func (r *runner) relist(ctx context.Context, store, name string) error {
 	return r.c.KVSetCustomMetadata(ctx, r.l.KV(), path, want)
 }
 
-// redactionIndexes builds every audience's index (Options.Reindex) and
-// then destroys the schema-2 shared index (_meta/redact/NN), whose
-// presence says the rebuild has not been done.
+// redactionIndexes builds every audience's index (Options.Reindex), then
+// destroys the schema-2 shared index (_meta/redact/NN), whose presence
+// says the rebuild has not been done, and deletes its key, which every
+// member could call.
 func (r *runner) redactionIndexes() step {
 	var legacy []string
+	var legacyKey bool
 	return step{
-		item: "redaction indexes, one per audience; the shared index of schema 2 destroyed",
+		item: "redaction indexes, one per audience; the shared index and key of schema 2 destroyed",
 		check: func(ctx context.Context) (Action, error) {
-			legacy = nil
+			legacy, legacyKey = nil, false
 			if _, mounted := r.mounts[r.l.KV()+"/"]; !mounted {
 				return Unchanged, nil
 			}
@@ -215,22 +218,36 @@ func (r *runner) redactionIndexes() step {
 				return "", err
 			}
 			legacy = keys
-			if len(legacy) == 0 {
+			if _, mounted := r.mounts[r.l.Transit()+"/"]; mounted {
+				legacyKey, err = r.c.TransitKeyExists(ctx, r.l.Transit(), r.l.LegacyRedactKey())
+				switch {
+				case errors.Is(err, vault.ErrDenied):
+					legacyKey = false // a manager's re-run: the admin's upgrade deleted it
+				case err != nil:
+					return "", err
+				}
+			}
+			if len(legacy) == 0 && !legacyKey {
 				return Unchanged, nil
 			}
 			return Update, nil
 		},
 		apply: func(ctx context.Context) error {
-			if r.opts.Reindex == nil {
-				return errors.New("the redaction indexes must be rebuilt: run `sellervault init` (or `sellervault redact --reindex`)")
-			}
-			if err := r.opts.Reindex(ctx); err != nil {
-				return fmt.Errorf("rebuilding the indexes: %w", err)
+			if len(legacy) > 0 {
+				if r.opts.Reindex == nil {
+					return errors.New("the redaction indexes must be rebuilt: run `sellervault init` (or `sellervault redact --reindex`)")
+				}
+				if err := r.opts.Reindex(ctx); err != nil {
+					return fmt.Errorf("rebuilding the indexes: %w", err)
+				}
 			}
 			for _, k := range legacy {
 				if err := r.c.KVDestroyAll(ctx, r.l.KV(), RedactDir+"/"+k); err != nil {
 					return err
 				}
+			}
+			if legacyKey {
+				return r.c.DeleteTransitKey(ctx, r.l.Transit(), r.l.LegacyRedactKey())
 			}
 			return nil
 		},

@@ -191,8 +191,8 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 		// which ones (by position) is noted in the claim, since they are
 		// undeleted to be read.
 		claim := map[string]string{MigratedFrom: origin}
-		if m.destroy {
-			claim[MigratedDeleted] = deletedPositions(srcMeta.Versions)
+		if d := deletedPositions(srcMeta.Versions); m.destroy && d != "" {
+			claim[MigratedDeleted] = d
 		}
 		if err := r.c.KVSetCustomMetadata(ctx, m.dst, to, claim); err != nil {
 			return err
@@ -235,8 +235,8 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 		last, lastData = v, rec.Data
 	}
 	custom := map[string]string{MigratedFrom: origin, MigratedVersion: strconv.Itoa(copied), MigratedTime: last.CreatedTime}
-	if m.destroy {
-		custom[MigratedDeleted] = dstMeta.CustomMetadata[MigratedDeleted]
+	if d := dstMeta.CustomMetadata[MigratedDeleted]; m.destroy && d != "" {
+		custom[MigratedDeleted] = d
 		var versions []int
 		for _, p := range strings.Split(custom[MigratedDeleted], ",") {
 			if n, err := strconv.Atoi(p); err == nil && n < copied {

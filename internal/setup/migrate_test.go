@@ -315,13 +315,23 @@ func TestMigrateResumes(t *testing.T) {
 		}
 		return proxy.Failed(), proxy.Writes()
 	}
-	_, total := upgrade(0, faultproxy.Refuse)
-	if total < 20 {
+	total, failures := failEachWrite(t, 20, upgrade)
+	t.Logf("the upgrade makes %d writes; %d injected failures, each followed by a complete migration", total, failures)
+}
+
+// failEachWrite runs upgrade once without a fault to count its writes
+// (at least min), then once for each write and each way of failing it,
+// four at a time; upgrade(n, mode) fails the nth write, finishes the job
+// and checks it, and says whether the fault was reached.
+func failEachWrite(t *testing.T, min int, upgrade func(n int, mode faultproxy.Mode) (failed bool, writes int)) (total int, failures int64) {
+	t.Helper()
+	_, total = upgrade(0, faultproxy.Refuse)
+	if total < min {
 		t.Fatalf("the upgrade made only %d writes", total)
 	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 4)
-	var failures atomic.Int64
+	var failed atomic.Int64
 	for _, mode := range []faultproxy.Mode{faultproxy.Refuse, faultproxy.Lose} {
 		for n := 1; n <= total; n++ {
 			wg.Add(1)
@@ -329,8 +339,8 @@ func TestMigrateResumes(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				if failed, _ := upgrade(n, mode); failed {
-					failures.Add(1)
+				if reached, _ := upgrade(n, mode); reached {
+					failed.Add(1)
 				} else {
 					t.Errorf("%s: write %d of %d was never reached", mode, n, total)
 				}
@@ -338,5 +348,5 @@ func TestMigrateResumes(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	t.Logf("the upgrade makes %d writes; %d injected failures, each followed by a complete migration", total, failures.Load())
+	return total, failed.Load()
 }

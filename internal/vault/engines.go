@@ -26,3 +26,12 @@ func exists(err error) (bool, error) {
 	}
 	return false, err
 }
+
+// DeleteTransitKey deletes a Transit key (allowing its deletion first):
+// every HMAC made with it can no longer be recomputed or checked.
+func (c *Client) DeleteTransitKey(ctx context.Context, mount, name string) error {
+	if _, err := c.write(ctx, "allow deleting transit key", mount+"/keys/"+name+"/config", map[string]interface{}{"deletion_allowed": true}); err != nil {
+		return err
+	}
+	return c.remove(ctx, "delete transit key", mount+"/keys/"+name)
+}
