@@ -27,6 +27,12 @@ path "sellervault/metadata/stores/@STORE@/creds/" {
 path "sellervault/metadata/stores/@STORE@/creds/+" {
   capabilities = ["read"]
 }
+# The store's credential listing: its credentials' metadata in a few
+# records (_meta/listing/@STORE@/NN), which managers write. "+" = ".."
+# reaches _meta/listing/@STORE@ and _meta/listing, which hold nothing.
+path "sellervault/data/_meta/listing/@STORE@/+" {
+  capabilities = ["read"]
+}
 path "sellervault-totp/code/@STORE@.*" {
   capabilities = ["read"]
 }

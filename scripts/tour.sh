@@ -123,7 +123,7 @@ show "The scheduled reminder: metadata only, grouped by person, one message per 
 show "Run again within the quiet period: the same reminder is not repeated" \
   env VAULT_TOKEN= sellervault rotation remind --role-id "$role_id" --secret-id-file "$work/secret-id2" --channels "$work/channels.json"
 
-show "Before text goes to a chat: known values and secret-shaped strings are redacted (any member can, without reading them)" \
+show "Before text goes to a chat: known values and secret-shaped strings are redacted (each member through the indexes of what they may read, and by pattern: phones, the team's addresses, IBANs, keys)" \
   bash -c "printf 'login OPS-US@ACME.EXAMPLE, code goes to +1 (415) 555-0100, payout DE89 3704 0044 0532 0130 00\\n' | sellervault redact"
 
 show "An inventory for audits and spreadsheets: owners, rotation dates, masked identifiers, no values" \

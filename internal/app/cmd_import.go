@@ -156,7 +156,7 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 		}
 		if out.Err != nil && errors.Is(out.Err, repo.ErrIndexStale) {
 			stale = true
-			it.Reason = strings.TrimPrefix(it.Reason+"; saved, but the redaction index was not updated", "; ")
+			it.Reason = strings.TrimPrefix(it.Reason+"; saved, but the redaction index or the credential listing was not updated", "; ")
 		}
 	}
 	for _, it := range items {
@@ -170,7 +170,7 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 		counts[importer.ActionAdd]+counts[importer.ActionUpdate], len(items),
 		counts[importer.ActionAdd], counts[importer.ActionUpdate], counts[importer.ActionSkip])
 	if stale {
-		s.env.say("some redaction index updates failed: run `sellervault redact --reindex`")
+		s.env.say("some updates of the redaction index or the credential listing failed: run `sellervault redact --reindex`")
 	}
 	if failed > 0 {
 		if firstErr == nil {

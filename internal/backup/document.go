@@ -157,6 +157,7 @@ const (
 	InitPath      = "_meta/init"
 	RemindersDir  = "_meta/reminders/"
 	RedactDir     = "_meta/redact/"
+	ListingDir    = "_meta/listing/" // stores' credential listings: rebuilt by a reindex
 	DomainsPath   = "_meta/domains" // the team's mail domains: rebuilt by a reindex, like the index
 	StaffDir      = "staff/"
 	credsInfix    = "/creds/"
@@ -199,7 +200,7 @@ func Classify(path string) Class {
 		return SkipInit
 	case strings.HasPrefix(path, RemindersDir):
 		return SkipNotes
-	case strings.HasPrefix(path, RedactDir), path == DomainsPath:
+	case strings.HasPrefix(path, RedactDir), strings.HasPrefix(path, ListingDir), path == DomainsPath:
 		return SkipIndex
 	case strings.HasPrefix(path, DecisionsDir):
 		if Kind(path) == "payout-decision" {

@@ -77,10 +77,20 @@ func (r *Repo) ListCredentials(ctx context.Context, store string) ([]records.Cre
 	return r.credentialsOf(ctx, all)
 }
 
-// credentialsOf lists the credentials of the given stores from metadata.
+// credentialsOf lists the credentials of the given stores: from each
+// store's listing (ListingShards reads), or, where that cannot be used,
+// from each credential's metadata.
 func (r *Repo) credentialsOf(ctx context.Context, stores []records.Store) ([]records.Credential, error) {
 	var out []records.Credential
 	for _, s := range stores {
+		listed, ok, err := r.listedCredentials(ctx, s.Name)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, listed...)
+			continue
+		}
 		entries, err := r.listMeta(ctx, records.CredDir(s.Name))
 		if err != nil {
 			return nil, err
@@ -105,7 +115,18 @@ func (r *Repo) DeleteCredential(ctx context.Context, store, name string) error {
 	if _, _, err := r.GetCredential(ctx, store, name); err != nil {
 		return err
 	}
-	return r.c.KVDelete(ctx, r.mount, records.CredPath(store, name))
+	path := records.CredPath(store, name)
+	if err := r.c.KVDelete(ctx, r.mount, path); err != nil {
+		return err
+	}
+	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+	if err == nil {
+		err = r.relist(ctx, path, listingEntry(meta.CustomMetadata, true))
+	}
+	if err != nil {
+		return fmt.Errorf("deleted, but %w", err)
+	}
+	return nil
 }
 
 // UndeleteCredential restores a soft-deleted credential.

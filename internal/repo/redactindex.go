@@ -48,9 +48,10 @@ const (
 	AudienceShards = 16
 )
 
-// ErrIndexStale: a record was written but the redaction index was not
-// updated; `sellervault redact --reindex` repairs it.
-var ErrIndexStale = errors.New("the redaction index was not updated: run `sellervault redact --reindex`")
+// ErrIndexStale: a record was written but the redaction index or its
+// store's credential listing was not updated; `sellervault redact
+// --reindex` repairs both.
+var ErrIndexStale = errors.New("the redaction index or the store's credential listing was not updated: run `sellervault redact --reindex`")
 
 // audienceOf is the audience of a record's values, by its path.
 func audienceOf(path string) string {
@@ -354,9 +355,13 @@ type ReindexReport struct {
 // current values (a manager's job: it reads them all), replacing every
 // shard, and empties the index of any audience that has no record left.
 // It also rewrites the team's mail domains (TeamDomainsPath) from the
-// company mailboxes.
+// company mailboxes, and every store's credential listing (ListingDir)
+// from its credentials' metadata.
 func (r *Repo) Reindex(ctx context.Context) (ReindexReport, error) {
 	var rep ReindexReport
+	if err := r.RebuildListings(ctx); err != nil { // first: the inventory below reads them
+		return rep, err
+	}
 	values, err := r.sensitiveValues(ctx)
 	if err != nil {
 		return rep, err

@@ -97,6 +97,9 @@ func (r *Repo) create(ctx context.Context, what, path string, enc records.Encode
 	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata); err != nil {
 		return err
 	}
+	if err := r.relist(ctx, path, enc.Metadata); err != nil {
+		return fmt.Errorf("saved, but %w", err)
+	}
 	if len(enc.Sensitive) == 0 {
 		return nil
 	}
@@ -135,7 +138,13 @@ func (r *Repo) updateValuesKept(ctx context.Context, path string, enc records.En
 	if _, err := r.c.KVPut(ctx, r.mount, path, enc.Data, version); err != nil {
 		return err
 	}
-	return r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata)
+	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata); err != nil {
+		return err
+	}
+	if err := r.relist(ctx, path, enc.Metadata); err != nil {
+		return fmt.Errorf("saved, but %w", err)
+	}
+	return nil
 }
 
 // entry is a listed record's key and metadata.
@@ -147,6 +156,21 @@ type entry struct {
 // listMeta lists the records (not folders) under dir and reads their
 // metadata, a few at a time; deleted records are left out.
 func (r *Repo) listMeta(ctx context.Context, dir string) ([]entry, error) {
+	entries, err := r.listMetaAll(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	live := entries[:0]
+	for _, e := range entries {
+		if !e.meta.Deleted() {
+			live = append(live, e)
+		}
+	}
+	return live, nil
+}
+
+// listMetaAll is listMeta with the deleted records, sorted by key.
+func (r *Repo) listMetaAll(ctx context.Context, dir string) ([]entry, error) {
 	keys, err := r.c.KVList(ctx, r.mount, dir)
 	if err != nil {
 		return nil, err
@@ -165,14 +189,8 @@ func (r *Repo) listMeta(ctx context.Context, dir string) ([]entry, error) {
 	}); err != nil {
 		return nil, err
 	}
-	live := entries[:0]
-	for _, e := range entries {
-		if !e.meta.Deleted() {
-			live = append(live, e)
-		}
-	}
-	sort.Slice(live, func(i, j int) bool { return live[i].key < live[j].key })
-	return live, nil
+	sort.Slice(entries, func(i, j int) bool { return entries[i].key < entries[j].key })
+	return entries, nil
 }
 
 // Version is one entry of a record's history.
@@ -219,5 +237,11 @@ func (r *Repo) undelete(ctx context.Context, what, path string) error {
 	if !meta.Deleted() {
 		return fmt.Errorf("%s is not deleted", what)
 	}
-	return r.c.KVUndelete(ctx, r.mount, path, meta.CurrentVersion)
+	if err := r.c.KVUndelete(ctx, r.mount, path, meta.CurrentVersion); err != nil {
+		return err
+	}
+	if err := r.relist(ctx, path, meta.CustomMetadata); err != nil {
+		return fmt.Errorf("undeleted, but %w", err)
+	}
+	return nil
 }

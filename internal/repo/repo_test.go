@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/faultproxy"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
@@ -250,5 +251,116 @@ func TestListsReadMetadataOnly(t *testing.T) {
 	}
 	if _, err := r.ListCredentials(ctx, "acme-xx"); !errors.Is(err, repo.ErrNoStore) || !errors.Is(err, vault.ErrNotFound) {
 		t.Fatalf("listing an unknown store: %v", err)
+	}
+}
+
+// A store's credential listing follows every write through the
+// repository, and is set aside (each credential's metadata read instead)
+// when a credential is added or destroyed around sellervault; a rebuild
+// makes it whole again.
+func TestCredentialListing(t *testing.T) {
+	ctx := context.Background()
+	_, c, l := newRepo(t)
+	srv, _ := devvault.Shared()
+	proxy, err := faultproxy.Start(srv.URL, srv.CACertFile, 0, faultproxy.Refuse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	pc, err := vault.New(vault.Options{Address: proxy.URL, Token: srv.RootToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := repo.New(pc, l)
+	const many = 30 // more than the listing's reads
+	for i := 0; i < many; i++ {
+		if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: fmt.Sprintf("z%02d", i), Login: "l", Password: "p"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	requests := func() int {
+		t.Helper()
+		proxy.ResetRequests()
+		if _, err := r.ListCredentials(ctx, "acme-us"); err != nil {
+			t.Fatal(err)
+		}
+		return proxy.Requests()
+	}
+	if n := requests(); n >= many {
+		t.Fatalf("listing %d credentials took %d requests: the listing is not used", many, n)
+	}
+	names := func() string {
+		t.Helper()
+		creds, err := r.ListCredentials(ctx, "acme-us")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, cr := range creds {
+			if !strings.HasPrefix(cr.Name, "z") {
+				out = append(out, cr.Name+":"+cr.Owner)
+			}
+		}
+		return strings.Join(out, ",")
+	}
+	for _, n := range []string{"a", "b", "c"} {
+		if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: n, Login: "l", Password: "p", Owner: "maria"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cr, v, err := r.GetCredential(ctx, "acme-us", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr.Owner = "tom"
+	if err := r.UpdateCredential(ctx, cr, v); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.DeleteCredential(ctx, "acme-us", "c"); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != "a:maria,b:tom" {
+		t.Fatalf("after writes: %s", got)
+	}
+	// The listing alone answers: its shards say so.
+	shard, err := c.KVGet(ctx, l.KV(), "_meta/listing/acme-us/00")
+	if err != nil || shard.Data["complete"] != "yes" {
+		t.Fatalf("listing shard: %v, %v", shard, err)
+	}
+	if err := r.UndeleteCredential(ctx, "acme-us", "c"); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != "a:maria,b:tom,c:maria" {
+		t.Fatalf("after undelete: %s", got)
+	}
+	// Added around sellervault (Vault's CLI, an older release): the
+	// listing no longer matches Vault's names and is not used.
+	enc := records.Credential{Store: "acme-us", Name: "d", Owner: "olga"}.Encode()
+	if _, err := c.KVPut(ctx, l.KV(), records.CredPath("acme-us", "d"), enc.Data, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.KVSetCustomMetadata(ctx, l.KV(), records.CredPath("acme-us", "d"), enc.Metadata); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != "a:maria,b:tom,c:maria,d:olga" {
+		t.Fatalf("with a credential written around the listing: %s", got)
+	}
+	if n := requests(); n < many {
+		t.Fatalf("a listing that misses a credential was used (%d requests)", n)
+	}
+	if err := c.KVDestroyAll(ctx, l.KV(), records.CredPath("acme-us", "a")); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != "b:tom,c:maria,d:olga" {
+		t.Fatalf("with a credential destroyed around the listing: %s", got)
+	}
+	if err := r.RebuildListings(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != "b:tom,c:maria,d:olga" {
+		t.Fatalf("after a rebuild: %s", got)
+	}
+	if n := requests(); n >= many {
+		t.Fatalf("the rebuilt listing is not used (%d requests)", n)
 	}
 }
