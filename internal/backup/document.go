@@ -158,7 +158,7 @@ const (
 	RemindersDir  = "_meta/reminders/"
 	RedactDir     = "_meta/redact/"
 	ListingDir    = "_meta/listing/" // stores' credential listings: rebuilt by a reindex
-	DomainsPath   = "_meta/domains" // the team's mail domains: rebuilt by a reindex, like the index
+	DomainsPath   = "_meta/domains"  // the team's mail domains: rebuilt by a reindex, like the index
 	StaffDir      = "staff/"
 	credsInfix    = "/creds/"
 	storesDir     = "stores/"
