@@ -12,6 +12,7 @@ import (
 	"github.com/sellervault/sellervault/internal/payout"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -170,7 +171,7 @@ func (tm *team) seedByRepo(ctx context.Context) error {
 		note(P, records.CredPath(c.Store, c.Name), clsCred, c.Store, c.Notes)
 	}
 	phones := []records.Phone{
-		{Number: o.phone, Carrier: "Telekom", Assignee: "mgr"},
+		{Number: o.phone, Carrier: "Telekom"}, // onboarding gives it to its holder, below
 		{Number: o.personalPhone, Carrier: "Vodafone", Assignee: "ops", Personal: true},
 	}
 	for _, p := range phones {
@@ -184,7 +185,7 @@ func (tm *team) seedByRepo(ctx context.Context) error {
 		note(P, key, clsPhone, "", p.Number)
 	}
 	mailboxes := []records.Mailbox{
-		{Address: o.mailbox, Password: o.reused, RecoveryPhone: o.phone, Assignee: "mgr"},
+		{Address: o.mailbox, Password: o.reused, RecoveryPhone: o.phone},
 		{Address: o.personal, Password: o.personalPass, Assignee: "ops", Personal: true},
 	}
 	for _, m := range mailboxes {
@@ -196,6 +197,14 @@ func (tm *team) seedByRepo(ctx context.Context) error {
 			return err
 		}
 		note(P, key, clsMailbox, "", m.Address)
+	}
+	// A person onboarded with the company mailbox and phone: their staff
+	// record names both (and its metadata, which the reminder job reads,
+	// must not).
+	holder := "holder-" + tm.runID
+	if _, err := mgr.Onboard(ctx, staff.Member{Name: holder, Role: staff.RoleOps, Stores: []string{storeUS},
+		Email: o.mailbox, Phone: o.phone}, time.Minute, time.Now); err != nil {
+		return fmt.Errorf("onboarding the mailbox's holder: %w", err)
 	}
 	cooling, err := mgr.CoolingOff(ctx)
 	if err != nil {

@@ -111,6 +111,9 @@ func TestMaskEmailAndPhone(t *testing.T) {
 		"ops-us@acme.example":     "op***s@a***.example",
 		"ops-de@acme.example":     "op***e@a***.example",
 		"op***s@a***.example":     "op***s@a***.example",
+		"o***@a***.example":       "o***@a***.example",
+		"ab***cd@x***.com":        "ab***d@x***.com", // not a mask: masked
+		"a***b@example.com":       "a****b@e***.com", // not a mask
 		"a@b.co":                  "a***@b***.co",
 		"bob@b.co":                "b***@b***.co",
 		"tom.private@example.com": "to***e@e***.com",

@@ -1,8 +1,16 @@
 package records
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
+)
+
+// The shapes of masked addresses and numbers, which masking leaves as
+// they are.
+var (
+	maskedEmail = regexp.MustCompile(`^[^@*]{1,2}\*\*\*[^@*]?@[^@*]\*\*\*(\.[^@*.]+)?$`)
+	maskedPhone = regexp.MustCompile(`^\+[0-9]{1,3}\*+[0-9]{2}$`)
 )
 
 // Masked is how a secret is shown unless the user asks for it: always the
@@ -39,6 +47,12 @@ func FieldNamed(fields []Field, name string) (Field, bool) {
 	return Field{}, false
 }
 
+// IsMasked tells a masked address or number (MaskEmail, MaskPhone, Masked)
+// from a value.
+func IsMasked(s string) bool {
+	return s == Masked || maskedEmail.MatchString(s) || maskedPhone.MatchString(s)
+}
+
 // MaskEmail shows an address by a few letters only: the first two and
 // the last letter of the mailbox name (the first one of a name of three
 // or fewer), the first letter of the domain and the top-level domain,
@@ -47,7 +61,7 @@ func FieldNamed(fields []Field, name string) (Field, bool) {
 // paste into a phishing mail, and not its length. A masked address
 // stays as it is.
 func MaskEmail(addr string) string {
-	if strings.Contains(addr, "***") {
+	if maskedEmail.MatchString(addr) {
 		return addr
 	}
 	local, domain, ok := strings.Cut(addr, "@")
@@ -71,8 +85,8 @@ func MaskEmail(addr string) string {
 // digits, like "+1********00" (its length shows: numbers of a country
 // differ little in length). A masked number stays as it is.
 func MaskPhone(e164 string) string {
-	if strings.Contains(e164, "*") {
-		return e164 // masked already
+	if maskedPhone.MatchString(e164) {
+		return e164
 	}
 	digits := strings.TrimPrefix(e164, "+")
 	if len(digits) < 6 || len(digits) == len(e164) {

@@ -14,6 +14,7 @@ import (
 	"github.com/sellervault/sellervault/internal/backup"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/setup"
+	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -75,7 +76,7 @@ const TOTPReenrolKey = "totp_reenrol"
 var (
 	ErrNotEmpty       = kindError{"the team mount is not empty: restore writes only into mounts that hold nothing but what `sellervault init` writes", vault.ErrConflict}
 	ErrNotInitialised = kindError{"the team mount is not initialised (check --mount or SELLERVAULT_MOUNT; a new Vault needs `sellervault init` first)", vault.ErrNotFound}
-	ErrOldLayout      = kindError{"the team's Vault has the layout of an earlier sellervault: run `sellervault init` with this release first (it moves payout requests, decisions and verifications to their new places), then back up or restore", vault.ErrNotFound}
+	ErrOldLayout      = kindError{"the team's Vault has the layout of an earlier sellervault: run `sellervault init` with this release first (it moves records to their new places)", vault.ErrNotFound}
 )
 
 // DumpOptions shape a backup.
@@ -676,7 +677,7 @@ func (r *Repo) planRestore(ctx context.Context, doc *backup.Document, rep *Resto
 			w.cas = settingsVersion
 		case "mailbox", "phone":
 			if err := r.rekeyContact(ctx, kind, &w); err != nil {
-				return nil, fmt.Errorf("record %s (nothing was written): %w", rec.Path, err)
+				return nil, fmt.Errorf("a %s record (nothing was written): %w", kind, err)
 			}
 		case "credential":
 			if err := r.rekeyContact(ctx, kind, &w); err != nil {
@@ -702,6 +703,7 @@ func (r *Repo) planRestore(ctx context.Context, doc *backup.Document, rep *Resto
 				}
 			}
 		case "staff":
+			w.meta = staff.MaskMetadata(w.meta) // a backup of schema 2 mirrors the values
 			if s, _ := w.data["status"].(string); s == "active" {
 				w.data["status"] = StatusNotOnboarded
 				w.meta["status"] = StatusNotOnboarded

@@ -15,6 +15,29 @@ import (
 // Transit key, so that finding a record by its value is one HMAC request
 // and one read, which only managers (the contacts audience) can make.
 
+// contactsReady refuses mailbox and phone operations on a team whose
+// layout still keeps them under their values (schema < 3): a record
+// written at its new place before `sellervault init` has moved the old
+// one would stand beside it, and the move would not know which is newer.
+func (r *Repo) contactsReady(ctx context.Context) error {
+	r.layoutOnce.Do(func() {
+		marker, err := r.c.KVGet(ctx, r.mount, vault.InitMarkerPath)
+		switch {
+		case errors.Is(err, vault.ErrNotFound):
+			r.layoutErr = fmt.Errorf("mount %s: %w", r.mount, ErrNotInitialised)
+		case err != nil:
+			r.layoutErr = err
+		case markerSchema(marker.Data) < contactsSchema:
+			r.layoutErr = fmt.Errorf("mailboxes and phones are still kept under their values (layout schema %d): %w",
+				markerSchema(marker.Data), ErrOldLayout)
+		}
+	})
+	return r.layoutErr
+}
+
+// contactsSchema is the layout schema that keeps contacts under IDs.
+const contactsSchema = 3
+
 // contactIDs returns the IDs of the values of one kind of contact
 // (records.KindMailbox or KindPhone), in one Transit request; "" for "".
 func (r *Repo) contactIDs(ctx context.Context, kind string, values ...string) ([]string, error) {
@@ -60,6 +83,9 @@ func (r *Repo) withCredentialRefs(ctx context.Context, c *records.Credential) er
 
 // AddMailbox records a new mailbox.
 func (r *Repo) AddMailbox(ctx context.Context, m records.Mailbox) error {
+	if err := r.contactsReady(ctx); err != nil {
+		return err
+	}
 	who, err := r.writer(ctx)
 	if err != nil {
 		return err
@@ -94,6 +120,9 @@ func (r *Repo) GetMailbox(ctx context.Context, address string) (records.Mailbox,
 
 // mailboxByID reads a mailbox record by its ID.
 func (r *Repo) mailboxByID(ctx context.Context, id string) (records.Mailbox, int, error) {
+	if err := r.contactsReady(ctx); err != nil {
+		return records.Mailbox{}, 0, err
+	}
 	rec, err := r.c.KVGet(ctx, r.mount, records.MailboxPath(id))
 	if errors.Is(err, vault.ErrNotFound) {
 		return records.Mailbox{}, 0, errNoRecord
@@ -131,6 +160,9 @@ func (r *Repo) ListMailboxes(ctx context.Context) ([]records.Mailbox, error) {
 
 // AddPhone records a new phone.
 func (r *Repo) AddPhone(ctx context.Context, p records.Phone) error {
+	if err := r.contactsReady(ctx); err != nil {
+		return err
+	}
 	who, err := r.writer(ctx)
 	if err != nil {
 		return err
@@ -157,6 +189,9 @@ func (r *Repo) GetPhone(ctx context.Context, number string) (records.Phone, int,
 
 // phoneByID reads a phone record by its ID.
 func (r *Repo) phoneByID(ctx context.Context, id string) (records.Phone, int, error) {
+	if err := r.contactsReady(ctx); err != nil {
+		return records.Phone{}, 0, err
+	}
 	rec, err := r.c.KVGet(ctx, r.mount, records.PhonePath(id))
 	if errors.Is(err, vault.ErrNotFound) {
 		return records.Phone{}, 0, errNoRecord

@@ -123,13 +123,29 @@ func (r *Repo) DeleteCredential(ctx context.Context, store, name string) error {
 	if err == nil {
 		err = r.relist(ctx, path, listingEntry(meta.CustomMetadata, true))
 	}
+	if err == nil {
+		// Its values leave the index: a member who joins the store later
+		// may not read the deleted version, so must not test guesses of it.
+		err = r.indexRecord(ctx, path, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("deleted, but %w", err)
 	}
 	return nil
 }
 
-// UndeleteCredential restores a soft-deleted credential.
+// UndeleteCredential restores a soft-deleted credential, and its values
+// to the redaction index.
 func (r *Repo) UndeleteCredential(ctx context.Context, store, name string) error {
-	return r.undelete(ctx, "credential "+store+"/"+name, records.CredPath(store, name))
+	if err := r.undelete(ctx, "credential "+store+"/"+name, records.CredPath(store, name)); err != nil {
+		return err
+	}
+	c, _, err := r.GetCredential(ctx, store, name)
+	if err == nil {
+		err = r.indexRecord(ctx, records.CredPath(store, name), c.Encode().Sensitive)
+	}
+	if err != nil {
+		return fmt.Errorf("undeleted, but %w", err)
+	}
+	return nil
 }

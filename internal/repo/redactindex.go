@@ -359,6 +359,9 @@ type ReindexReport struct {
 // from its credentials' metadata.
 func (r *Repo) Reindex(ctx context.Context) (ReindexReport, error) {
 	var rep ReindexReport
+	// Reindex only reads records, whatever their layout: the migration to
+	// schema 3 runs it before it writes the new marker.
+	r.layoutOnce.Do(func() {})
 	if err := r.RebuildListings(ctx); err != nil { // first: the inventory below reads them
 		return rep, err
 	}

@@ -170,6 +170,20 @@ func TestRedactIndexFollowsWrites(t *testing.T) {
 	if got := find("second-Secret-2 seller-login"); len(got) != 2 {
 		t.Fatalf("after reindex: %v", got)
 	}
+	// A deleted credential's values leave the index (someone who joins
+	// the store later may not read them); undeleted, they come back.
+	if err := r.DeleteCredential(ctx, "acme-us", "sc"); err != nil {
+		t.Fatal(err)
+	}
+	if got := find("second-Secret-2 seller-login"); len(got) != 0 {
+		t.Fatalf("after delete: %v", got)
+	}
+	if err := r.UndeleteCredential(ctx, "acme-us", "sc"); err != nil {
+		t.Fatal(err)
+	}
+	if got := find("second-Secret-2 seller-login"); len(got) != 2 {
+		t.Fatalf("after undelete: %v", got)
+	}
 }
 
 // A manager who rotates an audience's Transit key (the manager policy's

@@ -53,6 +53,9 @@ type Repo struct {
 	self    *vault.TokenInfo // the caller, looked up once
 	who     string           // self's display name
 	whoErr  error
+
+	layoutOnce sync.Once // contactsReady, checked once
+	layoutErr  error
 }
 
 // New returns a repository on the client's Vault.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -79,10 +80,11 @@ func (r *runner) contactMoves() []move {
 	return []move{
 		{what: "mailboxes (address in the path)", src: l.KV(), dst: l.KV(), dir: records.MailboxDir, depth: 1,
 			done: func(rel string) bool { return !legacy(rel) }, toCtx: id(records.KindMailbox, same),
-			origin: "schema 2 " + records.MailboxDir, destroy: true, listing: r.mailboxListing},
+			origin: "schema 2 " + records.MailboxDir, destroy: true, listing: r.mailboxListing, shown: records.MaskEmail},
 		{what: "phones (number in the path)", src: l.KV(), dst: l.KV(), dir: records.PhoneDir, depth: 1,
 			done: func(rel string) bool { return !legacy(rel) }, toCtx: id(records.KindPhone, phone),
-			origin: "schema 2 " + records.PhoneDir, destroy: true, listing: r.phoneListing},
+			origin: "schema 2 " + records.PhoneDir, destroy: true, listing: r.phoneListing,
+			shown: func(rel string) string { return strings.TrimPrefix(records.MaskPhone("+"+rel), "+") }},
 	}
 }
 
@@ -157,45 +159,45 @@ func (r *runner) credentialListings() step {
 }
 
 // listingStale: a credential's metadata shows a recovery factor
-// unmasked, or without its ID.
+// unmasked.
 func listingStale(meta map[string]string) bool {
-	for _, f := range [][2]string{{"recovery_email", "recovery_email_ref"}, {"recovery_phone", "recovery_phone_ref"}} {
-		if v := meta[f[0]]; v != "" && (!strings.Contains(v, "*") || meta[f[1]] == "") {
+	for _, k := range []string{"recovery_email", "recovery_phone"} {
+		if v := meta[k]; v != "" && !records.IsMasked(v) {
 			return true
 		}
 	}
 	return false
 }
 
-// relist rewrites one credential's custom metadata from its data.
+// relist rewrites one credential's custom metadata: its recovery mailbox
+// and phone masked and named by ID, from the values its schema-2
+// metadata mirrors (so that a deleted credential is done too).
 func (r *runner) relist(ctx context.Context, store, name string) error {
 	path := records.CredPath(store, name)
-	rec, err := r.c.KVGet(ctx, r.l.KV(), path)
-	if errors.Is(err, vault.ErrNotFound) {
-		return nil // deleted: listings leave it out
-	}
-	if err != nil {
-		return err
-	}
-	c := records.CredentialFromData(rec.Data)
-	c.Store, c.Name = store, name
-	mailbox, err := ContactIDs(ctx, r.c, r.l, records.KindMailbox, c.RecoveryEmail)
-	if err != nil {
-		return err
-	}
-	phone, err := ContactIDs(ctx, r.c, r.l, records.KindPhone, c.RecoveryPhone)
-	if err != nil {
-		return err
-	}
-	c.RecoveryEmailRef, c.RecoveryPhoneRef = mailbox[0], phone[0]
 	meta, err := r.c.KVMetadata(ctx, r.l.KV(), path)
 	if err != nil {
 		return err
 	}
 	want := maps.Clone(meta.CustomMetadata)
-	delete(want, "recovery_email")
-	delete(want, "recovery_phone")
-	maps.Copy(want, c.Encode().Metadata)
+	for _, f := range []struct{ key, ref, kind string }{
+		{"recovery_email", "recovery_email_ref", records.KindMailbox},
+		{"recovery_phone", "recovery_phone_ref", records.KindPhone},
+	} {
+		v := want[f.key]
+		if v == "" || records.IsMasked(v) {
+			continue // nothing to do, or done (a ref-less mask: see listingStale)
+		}
+		ids, err := ContactIDs(ctx, r.c, r.l, f.kind, v)
+		if err != nil {
+			return err
+		}
+		want[f.ref] = ids[0]
+		if f.kind == records.KindMailbox {
+			want[f.key] = records.MaskEmail(v)
+		} else {
+			want[f.key] = records.MaskPhone(v)
+		}
+	}
 	return r.c.KVSetCustomMetadata(ctx, r.l.KV(), path, want)
 }
 
@@ -256,3 +258,47 @@ func (r *runner) redactionIndexes() step {
 
 // RedactDir is the folder of the redaction indexes in the records mount.
 const RedactDir = "_meta/redact"
+
+// staffListings masks the company mailbox and phone in staff records'
+// metadata (schema 2 mirrored them; the records keep them).
+func (r *runner) staffListings() step {
+	var stale []string
+	return step{
+		item: "staff records' listings: mailbox and phone masked",
+		check: func(ctx context.Context) (Action, error) {
+			stale = nil
+			if _, mounted := r.mounts[r.l.KV()+"/"]; !mounted {
+				return Unchanged, nil
+			}
+			names, err := leaves(ctx, r.c, r.l.KV(), strings.TrimSuffix(staff.Path(""), "/"), 1)
+			if err != nil {
+				return "", err
+			}
+			for _, name := range names {
+				meta, err := r.c.KVMetadata(ctx, r.l.KV(), staff.Path(name))
+				if err != nil {
+					return "", err
+				}
+				if !maps.Equal(meta.CustomMetadata, staff.MaskMetadata(maps.Clone(meta.CustomMetadata))) {
+					stale = append(stale, name)
+				}
+			}
+			if len(stale) == 0 {
+				return Unchanged, nil
+			}
+			return Update, nil
+		},
+		apply: func(ctx context.Context) error {
+			for _, name := range stale {
+				meta, err := r.c.KVMetadata(ctx, r.l.KV(), staff.Path(name))
+				if err != nil {
+					return err
+				}
+				if err := r.c.KVSetCustomMetadata(ctx, r.l.KV(), staff.Path(name), staff.MaskMetadata(meta.CustomMetadata)); err != nil {
+					return fmt.Errorf("staff record %s: %w", name, err)
+				}
+			}
+			return nil
+		},
+	}
+}

@@ -72,6 +72,14 @@ func seedSchema2(t *testing.T, c *vault.Client, l vault.Layout) {
 	put(cred, map[string]interface{}{"kind": "credential", "store": "acme-us", "name": "seller-central", "login": s2Mailbox, "password": s2Password,
 		"recovery_email": s2Mailbox, "recovery_phone": s2Phone, "owner": "maria"}, 0,
 		map[string]string{"kind": "credential", "store": "acme-us", "name": "seller-central", "owner": "maria", "recovery_email": s2Mailbox, "recovery_phone": s2Phone})
+	// A credential deleted before the upgrade, and a staff record: their
+	// metadata mirrored the values too.
+	old := records.CredPath("acme-us", "old-login")
+	put(old, map[string]interface{}{"kind": "credential", "password": "x"}, 0,
+		map[string]string{"kind": "credential", "recovery_email": "private.jane@example.org", "recovery_phone": "+447700900123"})
+	must(c.KVDelete(ctx, l.KV(), old))
+	put("staff/olga", map[string]interface{}{"kind": "staff", "email": s2Mailbox, "phone": s2Phone}, 0,
+		map[string]string{"kind": "staff", "role": "ops", "email": s2Mailbox, "phone": s2Phone})
 	// The shared index of schema 2: REF KIND LENGTH SHAPE HMAC.
 	put(setup.RedactDir+"/00", map[string]interface{}{"entries": "0123456789abcdef password 12 15 vault:v1:x"}, 0, nil)
 	put(setup.RedactDir+"/3f", map[string]interface{}{"entries": "fedcba9876543210 phone 12 4 vault:v1:y"}, 0, nil)
@@ -151,13 +159,14 @@ func checkSchema3(t *testing.T, c *vault.Client, l vault.Layout) {
 		t.Errorf("the deleted mailbox: %+v, %v (want kept, deleted)", m, err)
 	}
 	// Metadata holds masks and IDs only.
-	for _, p := range []string{records.MailboxPath(box), records.MailboxPath(gone), records.PhonePath(phone), records.CredPath("acme-us", "seller-central")} {
+	for _, p := range []string{records.MailboxPath(box), records.MailboxPath(gone), records.PhonePath(phone), records.CredPath("acme-us", "seller-central"),
+		records.CredPath("acme-us", "old-login"), "staff/olga"} {
 		m, err := c.KVMetadata(ctx, l.KV(), p)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for k, v := range m.CustomMetadata {
-			for _, value := range []string{"ops-us@", "old-ops@", "4155550100", "acme.example"} {
+			for _, value := range []string{"ops-us@", "old-ops@", "4155550100", "acme.example", "jane", "7700900123"} {
 				if strings.Contains(v, value) {
 					t.Errorf("%s: metadata %s=%q holds a value", p, k, v)
 				}
@@ -167,6 +176,12 @@ func checkSchema3(t *testing.T, c *vault.Client, l vault.Layout) {
 	cm, _ := c.KVMetadata(ctx, l.KV(), records.CredPath("acme-us", "seller-central"))
 	if got := cm.CustomMetadata; got["recovery_email_ref"] != box || got["recovery_phone_ref"] != phone || got["recovery_email"] != "op***s@a***.example" || got["owner"] != "maria" {
 		t.Errorf("credential listing: %v", got)
+	}
+	if sm, _ := c.KVMetadata(ctx, l.KV(), "staff/olga"); sm.CustomMetadata["email"] != "op***s@a***.example" || sm.CustomMetadata["role"] != "ops" {
+		t.Errorf("staff listing: %v", sm.CustomMetadata)
+	}
+	if sd, _ := c.KVGet(ctx, l.KV(), "staff/olga"); sd == nil || sd.Data["email"] != s2Mailbox {
+		t.Errorf("the staff record lost its mailbox: %v", sd)
 	}
 	bm, _ := c.KVMetadata(ctx, l.KV(), records.MailboxPath(box))
 	if got := bm.CustomMetadata; got["recovery_phone_ref"] != phone || got["assignee"] != "olga" || got[setup.MigratedVersion] != "2" {
@@ -285,4 +300,36 @@ func TestMigrateSchema2Resumes(t *testing.T) {
 	}
 	total, failures := failEachWrite(t, 15, upgrade)
 	t.Logf("the upgrade from schema 2 makes %d writes; %d injected failures, each followed by a complete migration", total, failures)
+}
+
+// A record at a contact's new place that the migration did not write
+// (written around it) stops the move of that contact: nothing is
+// destroyed, the error names no value, and the contact stays readable at
+// its old place until someone resolves it.
+func TestMigrateSchema2Conflict(t *testing.T) {
+	ctx := context.Background()
+	c := rootClient(t)
+	l := layout(t, "conf3-")
+	seedSchema2(t, c, l)
+	ids, err := setup.ContactIDs(ctx, c, l, records.KindPhone, s2Phone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.KVPut(ctx, l.KV(), records.PhonePath(ids[0]), map[string]interface{}{"kind": "phone", "number": s2Phone, "pin": "9999"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	_, err = setup.Run(ctx, c, setup.Options{Layout: l, Version: "test", Reindex: reindexWith(c, l)})
+	if err == nil || !strings.Contains(err.Error(), "already holds a record that was not migrated") {
+		t.Fatalf("init over a conflicting record: %v", err)
+	}
+	if strings.Contains(err.Error(), "4155550100") {
+		t.Errorf("the error names the number: %v", err)
+	}
+	if old, err := c.KVMetadata(ctx, l.KV(), "contacts/phone/14155550100"); err != nil || old.Deleted() {
+		t.Errorf("the old phone record was touched: %+v, %v", old, err)
+	}
+	// Sellervault refuses contact work until the migration is done.
+	if _, _, err := repo.New(c, l).GetPhone(ctx, s2Phone); !errors.Is(err, repo.ErrOldLayout) {
+		t.Errorf("a phone lookup on an unfinished migration: %v", err)
+	}
 }

@@ -60,6 +60,8 @@ type move struct {
 	origin  string
 	listing func(ctx context.Context, data map[string]interface{}) (map[string]string, error)
 	destroy bool
+	// shown names an old record in errors (its path may spell a value).
+	shown func(rel string) string
 }
 
 func (r *runner) moves() []move {
@@ -78,7 +80,7 @@ func (r *runner) migrations() []step {
 	for _, m := range append(r.moves(), r.contactMoves()...) {
 		steps = append(steps, r.migration(m))
 	}
-	return append(steps, r.credentialListings(), r.redactionIndexes())
+	return append(steps, r.credentialListings(), r.staffListings(), r.redactionIndexes())
 }
 
 func (r *runner) migration(m move) step {
@@ -114,6 +116,9 @@ func (r *runner) migration(m move) step {
 		apply: func(ctx context.Context) error {
 			for _, rel := range pending {
 				if err := r.moveOne(ctx, m, rel); err != nil {
+					if m.shown != nil {
+						return maskedError{fmt.Sprintf("%s/%s/%s", m.src, m.dir, m.shown(rel)), rel, m.shown(rel), err}
+					}
 					return fmt.Errorf("%s/%s/%s: %w", m.src, m.dir, rel, err)
 				}
 			}
@@ -180,6 +185,13 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 		return err
 	}
 	if dstMeta.CustomMetadata[MigratedFrom] == "" && dstMeta.CurrentVersion > 0 {
+		if m.destroy {
+			// Never destroy history that was not copied: someone wrote
+			// the new place around the migration (sellervault refuses to
+			// while it is unfinished).
+			return fmt.Errorf("the new place %s/%s already holds a record that was not migrated: "+
+				"compare the two and delete one by hand, then run init again (nothing was destroyed)", m.dst, to)
+		}
 		// Written at the new place since the policies changed: newer
 		// than the old record, which only leaves.
 		return leave()
@@ -263,6 +275,20 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 	}
 	return leave()
 }
+
+// maskedError is an error of a step on a record whose path spells a
+// value: the value is replaced by its mask in the message, and the error
+// still matches what it wraps.
+type maskedError struct {
+	where, value, mask string
+	err                error
+}
+
+func (e maskedError) Error() string {
+	return e.where + ": " + strings.ReplaceAll(e.err.Error(), e.value, e.mask)
+}
+
+func (e maskedError) Unwrap() error { return e.err }
 
 // deletedPositions lists, comma-separated, the positions (from 0) among
 // the versions that are not destroyed of those that are deleted.

@@ -87,7 +87,20 @@ func (m Member) Encode() (map[string]interface{}, map[string]string) {
 			delete(meta, k) // Vault refuses empty metadata values
 		}
 	}
-	return data, meta
+	return data, MaskMetadata(meta)
+}
+
+// MaskMetadata masks the company mailbox and phone in a staff record's
+// metadata, which the reminder job and listings read: the record itself
+// keeps them.
+func MaskMetadata(meta map[string]string) map[string]string {
+	if v := meta["email"]; v != "" {
+		meta["email"] = records.MaskEmail(v)
+	}
+	if v := meta["phone"]; v != "" {
+		meta["phone"] = records.MaskPhone(v)
+	}
+	return meta
 }
 
 // FromMetadata decodes a member from its metadata (or its data, turned
