@@ -61,20 +61,20 @@ func (r *Repo) updateCredential(ctx context.Context, c records.Credential, versi
 	return write(ctx, records.CredPath(c.Store, c.Name), c.Encode(), version)
 }
 
-// ListCredentials lists a store's credentials from metadata, or every
-// store's when store is "".
+// ListCredentials lists a store's credentials from metadata, or those of
+// every store the caller may use (Scope) when store is "".
 func (r *Repo) ListCredentials(ctx context.Context, store string) ([]records.Credential, error) {
 	if store != "" {
-		if err := r.requireStore(ctx, store); err != nil {
+		if err := r.requireMember(ctx, store); err != nil {
 			return nil, err
 		}
 		return r.credentialsOf(ctx, []records.Store{{Name: store}})
 	}
-	all, err := r.ListStores(ctx)
+	stores, err := r.credentialStores(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return r.credentialsOf(ctx, all)
+	return r.credentialsOf(ctx, stores)
 }
 
 // credentialsOf lists the credentials of the given stores: from each

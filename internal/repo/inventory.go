@@ -9,24 +9,40 @@ import (
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
-// Inventory lists the team's records from metadata.
+// Inventory lists, from metadata, the team's records the caller may see
+// (Scope): everything for a manager and the reminder job; a member's
+// stores and their credentials, and for finance every store's payout.
+// Mailboxes and phones are listed for those who may (managers, the
+// reminder job).
 func (r *Repo) Inventory(ctx context.Context) (*records.Inventory, error) {
 	inv := &records.Inventory{}
 	var err error
 	if inv.Stores, err = r.ListStores(ctx); err != nil {
 		return nil, err
 	}
-	if inv.Credentials, err = r.credentialsOf(ctx, inv.Stores); err != nil {
+	creds, err := r.credentialStores(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if inv.Mailboxes, err = r.ListMailboxes(ctx); err != nil {
+	if inv.Credentials, err = r.credentialsOf(ctx, creds); err != nil {
 		return nil, err
 	}
-	if inv.Phones, err = r.ListPhones(ctx); err != nil {
+	scope, err := r.Scope(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if inv.Payouts, err = r.payoutFacts(ctx, inv.Stores); err != nil {
-		return nil, err
+	if scope.All || scope.Lister { // no request a member's policies refuse: each is an audit finding
+		if inv.Mailboxes, err = r.ListMailboxes(ctx); err != nil {
+			return nil, err
+		}
+		if inv.Phones, err = r.ListPhones(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if scope.All || scope.Lister || scope.Finance {
+		if inv.Payouts, err = r.payoutFacts(ctx, inv.Stores); err != nil {
+			return nil, err
+		}
 	}
 	return inv, nil
 }

@@ -52,8 +52,13 @@ func (r *Repo) requireStore(ctx context.Context, name string) error {
 	return err
 }
 
-// ListStores lists stores from metadata.
+// ListStores lists the stores the caller may see (Scope), from metadata.
 func (r *Repo) ListStores(ctx context.Context) ([]records.Store, error) {
+	return r.scopeStores(ctx)
+}
+
+// allStores lists every store from metadata (managers and finance).
+func (r *Repo) allStores(ctx context.Context) ([]records.Store, error) {
 	entries, err := r.listMeta(ctx, records.StoreDir())
 	if err != nil {
 		return nil, err

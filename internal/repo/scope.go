@@ -1,0 +1,119 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// Scope is what the caller may see, from the policies of their token
+// (Vault's own answer, not anything a member can write): a manager (or
+// a root token) sees the whole team; everyone else the stores whose
+// group they are in, and finance the payout records too. Listings are
+// made from the scope, so that a member's `store list`, `cred list` or
+// `rotation status` asks Vault only for what their policies grant and
+// never meets a refusal.
+type Scope struct {
+	All     bool     // a manager or root: every store, contact and payout
+	Lister  bool     // the reminder job: every record's metadata, no value
+	Finance bool     // payout records and their verifications
+	Stores  []string // the stores of the caller's store groups, sorted
+	Name    string   // the caller's person (entity) name; "" for root and AppRoles
+}
+
+// ErrNotMember: the caller is in no group of the store they asked for.
+var ErrNotMember = kindError{"you are not a member of that store: ask a manager to add you to it", vault.ErrDenied}
+
+// Scope returns the caller's scope (one lookup-self per repository).
+func (r *Repo) Scope(ctx context.Context) (Scope, error) {
+	if _, _, err := r.identity(ctx); err != nil {
+		return Scope{}, err
+	}
+	held := map[string]bool{}
+	for _, p := range append(append([]string{}, r.self.Policies...), r.self.IdentityPolicies...) {
+		held[p] = true
+	}
+	s := Scope{All: held["root"] || held[r.layout.RolePolicy("manager")], Finance: held[r.layout.RolePolicy("finance")],
+		Lister: held[r.layout.RolePolicy("reminder")]}
+	prefix := r.layout.StorePolicy("")
+	for p := range held {
+		if store, ok := strings.CutPrefix(p, prefix); ok && store != "" {
+			s.Stores = append(s.Stores, store)
+		}
+	}
+	sort.Strings(s.Stores)
+	if r.self.EntityID != "" {
+		s.Name = strings.TrimPrefix(r.self.DisplayName, vault.UserpassMount+"-")
+	}
+	return s, nil
+}
+
+// member checks that the caller may use a store: a manager any, anyone
+// else the stores of their groups.
+func (s Scope) member(store string) bool {
+	return s.All || s.Lister || records.Contains(s.Stores, store)
+}
+
+// scopeStores lists the stores the caller may see: all for managers and
+// finance (who list them), else their groups' stores, read one by one.
+func (r *Repo) scopeStores(ctx context.Context) ([]records.Store, error) {
+	s, err := r.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.All || s.Lister || s.Finance {
+		return r.allStores(ctx)
+	}
+	out := make([]records.Store, 0, len(s.Stores))
+	for _, name := range s.Stores {
+		meta, err := r.c.KVMetadata(ctx, r.mount, records.StorePath(name))
+		switch {
+		case errors.Is(err, vault.ErrNotFound):
+			continue // a group left behind by a removed store
+		case err != nil:
+			return nil, err
+		case meta.Deleted():
+			continue
+		}
+		st := records.StoreFromMetadata(meta.CustomMetadata)
+		st.Name = name
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// credentialStores are the stores whose credentials the caller may list:
+// every store for a manager, else their groups' (finance included: they
+// reach logins only through store groups).
+func (r *Repo) credentialStores(ctx context.Context) ([]records.Store, error) {
+	s, err := r.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.All || s.Lister {
+		return r.allStores(ctx)
+	}
+	out := make([]records.Store, 0, len(s.Stores))
+	for _, name := range s.Stores {
+		out = append(out, records.Store{Name: name})
+	}
+	return out, nil
+}
+
+// requireMember checks a store the caller named: it exists and they may
+// use it.
+func (r *Repo) requireMember(ctx context.Context, store string) error {
+	s, err := r.Scope(ctx)
+	if err != nil {
+		return err
+	}
+	if !s.member(store) {
+		return fmt.Errorf("store %s: %w", store, ErrNotMember)
+	}
+	return r.requireStore(ctx, store)
+}
