@@ -135,6 +135,35 @@ show "A mail that poses as the marketplace: the sender is checked against the re
 show "A link is checked before it is opened" \
   sellervault check url https://sellercentral.amazon.com.example.net/signin
 
+# olga's day: she runs the store acme-us, with her own login. Here her
+# token is in a home of her own, as `sellervault login` leaves it
+# (~/.vault-token); sellervault-dev --demo made it.
+as_olga() { env -u VAULT_TOKEN HOME="${SELLERVAULT_DEMO_HOMES:?run the tour under sellervault-dev --demo}/olga" "$@"; }
+
+show "olga's day: her stores, from her own login (no manager needed)" \
+  as_olga sellervault store list
+
+show "olga: the logins she may use, without naming a store" \
+  as_olga sellervault cred list
+
+show "olga: a 2-step code for her store's Seller Central (never the seed)" \
+  as_olga sellervault totp code acme-us/seller-central
+
+show "olga: copy the password, read back and cleared after 45 s (needs a clipboard)" \
+  as_olga sellervault cred get acme-us/seller-central --field password --copy
+
+show "olga: what she must rotate: her store's logins; exit 10 when something is overdue" \
+  as_olga sellervault rotation status
+
+show "olga: her own staff record, with what she owns or is assigned" \
+  as_olga sellervault staff show olga
+
+show "olga: another store is not hers, and the refusal says so" \
+  as_olga sellervault cred list --store acme-de
+
+show "olga: what her redaction covers: her store's values by index, the rest by pattern" \
+  as_olga bash -c "printf 'login OPS-US@ACME.EXAMPLE, call +1 (415) 555-0100\\n' | sellervault redact"
+
 printf '\nThe example team (maria: manager, farid: finance, olga: staff on acme-us,\n'
-printf 'tom: staff on acme-de) is in Vault as identities with per-store groups;\n'
-printf 'every value in it is fake.\n'
+printf 'tom: staff on acme-de) is in Vault as real members: identities, logins,\n'
+printf 'per-store groups and staff records. Every value in it is fake.\n'

@@ -30,6 +30,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -91,7 +92,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, err := start(ctx, o)
+	srv, logins, err := start(ctx, o)
 	if err != nil {
 		say("%v", err)
 		return 1
@@ -123,19 +124,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		defer hook.Close()
 		extra = append(extra, "SELLERVAULT_DEMO_WEBHOOK="+hook.URL)
+		homes, err := demoHomes(logins)
+		if err != nil {
+			say("%v", err)
+			return 1
+		}
+		defer os.RemoveAll(homes)
+		extra = append(extra, "SELLERVAULT_DEMO_HOMES="+homes)
 	}
 	return runCommand(o.command, srv, extra, stdin, stdout, stderr, say)
 }
 
-// start starts the dev Vault and prepares it as `sellervault init` does.
-func start(ctx context.Context, o options) (*devvault.Server, error) {
+// start starts the dev Vault and prepares it as `sellervault init` does;
+// with the demo team, it returns a Vault token of each of its people.
+func start(ctx context.Context, o options) (*devvault.Server, map[string]string, error) {
 	srv, err := devvault.Start(ctx, devvault.Config{Addr: o.addr, TLS: o.tls})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	fail := func(err error) (*devvault.Server, error) {
+	fail := func(err error) (*devvault.Server, map[string]string, error) {
 		srv.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	if o.tls {
 		os.Setenv("VAULT_CACERT", srv.CACertFile) // for our own client below
@@ -151,12 +160,34 @@ func start(ctx context.Context, o options) (*devvault.Server, error) {
 	if _, err := setup.Run(ctx, client, setup.Options{Layout: layout, AuditFile: o.auditFile, Version: "dev-server"}); err != nil {
 		return fail(fmt.Errorf("init: %w", err))
 	}
+	var logins map[string]string
 	if o.demo {
-		if err := demo.Load(ctx, client, layout, time.Now()); err != nil {
+		if logins, err = demo.LoadWithLogins(ctx, client, layout, time.Now()); err != nil {
 			return fail(err)
 		}
 	}
-	return srv, nil
+	return srv, logins, nil
+}
+
+// demoHomes makes a home folder for each person of the demo team, holding
+// their Vault token in .vault-token (mode 0600), as `sellervault login`
+// leaves it: the tour acts as olga with HOME=$SELLERVAULT_DEMO_HOMES/olga
+// and no VAULT_TOKEN. The tokens are of the throw-away dev Vault.
+func demoHomes(logins map[string]string) (string, error) {
+	dir, err := os.MkdirTemp("", "sellervault-demo-homes-")
+	if err != nil {
+		return "", err
+	}
+	for name, token := range logins {
+		home := filepath.Join(dir, name)
+		if err := os.Mkdir(home, 0o700); err != nil {
+			return dir, err
+		}
+		if err := os.WriteFile(filepath.Join(home, ".vault-token"), []byte(token), 0o600); err != nil {
+			return dir, err
+		}
+	}
+	return dir, nil
 }
 
 // runCommand runs the user's command against the dev Vault and returns

@@ -48,7 +48,7 @@ func TestRefusesNonLoopbackAddress(t *testing.T) {
 
 func TestStartInitialisesAndLoadsDemo(t *testing.T) {
 	ctx := context.Background()
-	srv, err := start(ctx, options{addr: "127.0.0.1:0", demo: true, mount: "sellervault"})
+	srv, _, err := start(ctx, options{addr: "127.0.0.1:0", demo: true, mount: "sellervault"})
 	if err != nil {
 		t.Fatal(err)
 	}

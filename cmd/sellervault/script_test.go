@@ -114,6 +114,7 @@ func TestScripts(t *testing.T) {
 			"exitcode":       cmdExitCode,
 			"login-as":       cmdLoginAs,
 			"sealed-vault":   cmdSealedVault,
+			"own-vault":      cmdOwnVault,
 			"clipboard-set":  cmdClipboardSet,
 			"clipboard-wait": cmdClipboardWait,
 			"sleep":          cmdSleep,
@@ -266,6 +267,23 @@ func cmdLoginAs(ts *testscript.TestScript, neg bool, args []string) {
 	token, err := root.UserpassLogin(ctx, vault.UserpassMount, p.Name, password)
 	ts.Check(err)
 	ts.Setenv("VAULT_TOKEN", token)
+}
+
+// own-vault starts an in-process Vault for this script alone and points
+// the script at it with its root token: for scripts that onboard people
+// by their plain names (olga, tom), which in the shared Vault's one
+// userpass mount would meet other scripts' people.
+func cmdOwnVault(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: own-vault")
+	}
+	srv, err := devvault.Start(context.Background(), devvault.Config{TLS: true})
+	ts.Check(err)
+	ts.Defer(func() { _ = srv.Close() })
+	for k, v := range map[string]string{"VAULT_ADDR": srv.URL, "DEV_VAULT_ADDR": srv.URL, "VAULT_CACERT": srv.CACertFile,
+		"VAULT_TOKEN": srv.RootToken, "ROOT_TOKEN": srv.RootToken} {
+		ts.Setenv(k, v)
+	}
 }
 
 // sealed-vault starts a second in-process Vault, seals it and points

@@ -53,7 +53,9 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	var silent silentError
 	if !errors.As(err, &silent) {
 		env.say("%v", err)
-		if h := hint(err, env.vaultAddr); h != "" {
+		if h := env.deniedHint(ctx, err); h != "" {
+			env.say("hint: %s", h)
+		} else if h := hint(err, env.vaultAddr); h != "" {
 			env.say("hint: %s", h)
 		}
 	}

@@ -18,7 +18,7 @@ func loginCommand(env *Env) *cli.Command {
 		Name:  "login",
 		Usage: "log in with your userpass login, or first time with the token from your manager (--wrapped); the Vault token goes to ~/.vault-token",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "username", Usage: "your login name"},
+			&cli.StringFlag{Name: "username", Usage: "your login name (remembered from the last login on this computer)"},
 			&cli.BoolFlag{Name: "wrapped", Usage: "first login: read the single-use token your manager sent, then choose your own password"},
 		},
 		Action: func(c *cli.Context) error {
@@ -31,7 +31,10 @@ func loginCommand(env *Env) *cli.Command {
 			}
 			user := c.String("username")
 			if user == "" {
-				return usagef("login needs --username (or --wrapped for a first login)")
+				user = lastUsername()
+			}
+			if user == "" {
+				return usagef("login needs --username the first time on this computer (or --wrapped for a first login)")
 			}
 			password, err := s.readSecret(c, "password for "+user+": ", false, false)
 			if err != nil {
@@ -102,6 +105,7 @@ func (s *session) storeToken(user, token string) error {
 	if err := vault.StoreToken("", token); err != nil {
 		return err
 	}
+	rememberUsername(user)
 	s.env.say("logged in as %s; the token is in ~/.vault-token", user)
 	return nil
 }

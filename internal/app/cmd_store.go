@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/sellervault/sellervault/internal/records"
@@ -116,9 +118,21 @@ func (e *Env) withRepo(action func(*cli.Context, *session, *repo.Repo) error) cl
 		if err := s.requireToken(); err != nil {
 			return err
 		}
-		return action(c, s, repo.New(s.client, s.layout))
+		r := repo.New(s.client, s.layout)
+		// A token near its end is renewed (up to its maximum), so a working
+		// day is not cut short; a token that cannot be looked up is left to
+		// the command, whose refusal then says why.
+		_, _, _ = r.RenewIfNear(c.Context, renewWithin, renewBy)
+		return action(c, s, r)
 	}
 }
+
+// A token with less than renewWithin left is renewed by renewBy (Vault
+// caps it at the token's maximum: 24 hours for people's logins).
+const (
+	renewWithin = 2 * time.Hour
+	renewBy     = 8 * time.Hour
+)
 
 // optionalStore reads --store: "" when not given, else a checked store
 // name.

@@ -104,7 +104,7 @@ func totpCommand(env *Env) *cli.Command {
 			},
 			{
 				Name:  "list",
-				Usage: "list the TOTP keys (never seeds)",
+				Usage: "list the TOTP keys (never seeds): all for a manager; a member's, of the stores they may use",
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
 					keys, err := r.ListTOTP(c.Context)
 					if err != nil {
@@ -115,8 +115,12 @@ func totpCommand(env *Env) *cli.Command {
 					}
 					rows := make([][]string, 0, len(keys))
 					for _, k := range keys {
-						rows = append(rows, []string{k.Credential, orDash(k.Issuer), orDash(k.Account), k.Algorithm,
-							fmt.Sprint(k.Digits), fmt.Sprintf("%ds", k.Period)})
+						digits := "-"
+						if k.Digits > 0 {
+							digits = fmt.Sprint(k.Digits)
+						}
+						rows = append(rows, []string{k.Credential, orDash(k.Issuer), orDash(k.Account), orDash(k.Algorithm),
+							digits, fmt.Sprintf("%ds", k.Period)})
 					}
 					return env.writeTable([]string{"CREDENTIAL", "ISSUER", "ACCOUNT", "ALGORITHM", "DIGITS", "PERIOD"}, rows)
 				}),

@@ -138,6 +138,8 @@ func hint(err error, addr string) string {
 		return "log in as yourself (`sellervault login`) to approve"
 	case errors.Is(err, errNotLoggedIn):
 		return "log in with `sellervault login` or `vault login`, or set VAULT_TOKEN"
+	case errors.Is(err, repo.ErrNotMember):
+		return "`sellervault store list` shows the stores you may use"
 	case errors.Is(err, vault.ErrDenied):
 		return "your token may have expired or lack this permission: log in again, or ask a manager for access"
 	case errors.Is(err, vault.ErrSealed):

@@ -109,7 +109,7 @@ func (e *Env) newSession(c *cli.Context, extraFormats ...string) (*session, erro
 	if err != nil {
 		return nil, err
 	}
-	e.vaultAddr = client.Address()
+	e.vaultAddr, e.client, e.layout = client.Address(), client, layout
 	return &session{env: e, format: format, layout: layout, client: client}, nil
 }
 

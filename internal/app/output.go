@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/sellervault/sellervault/internal/vault"
 )
 
 // Env is the process's world as Main sees it.
@@ -14,7 +16,9 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 
-	vaultAddr string // the address in use, for hints
+	vaultAddr string        // the address in use, for hints
+	client    *vault.Client // the client in use, to tell why a request was refused
+	layout    vault.Layout
 }
 
 // say writes a message for people to stderr, prefixed "sellervault:".

@@ -20,6 +20,7 @@ import (
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
+	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/totp"
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -124,39 +125,53 @@ func loadRecords(ctx context.Context, r *repo.Repo, now time.Time) error {
 }
 
 // People are the example team: a manager, a finance person and two
-// operations staff, each assigned to one store.
-var People = []setup.Person{
-	{Name: "maria", Role: "manager"},
-	{Name: "farid", Role: "finance"},
-	{Name: "olga", Role: "staff", Stores: []string{"acme-us"}},
-	{Name: "tom", Role: "staff", Stores: []string{"acme-de"}},
+// operations staff, each assigned to one store and holding its company
+// mailbox and phone. Each is onboarded as a real member: an identity, a
+// login and a staff record.
+var People = []staff.Member{
+	{Name: "maria", Role: staff.RoleManager},
+	{Name: "farid", Role: staff.RoleFinance},
+	{Name: "olga", Role: staff.RoleOps, Stores: []string{"acme-us"}, Email: "ops-us@acme.example", Phone: "+14155550100"},
+	{Name: "tom", Role: staff.RoleOps, Stores: []string{"acme-de"}, Email: "ops-de@acme.example", Phone: "+447700900123"},
 }
 
 // Load adds the example team to an initialised Vault. It is idempotent:
 // records that exist already are left as they are.
 func Load(ctx context.Context, c *vault.Client, l vault.Layout, now time.Time) error {
-	logins := map[string]*vault.Client{}
-	for _, p := range People {
-		password, err := randomPassword()
-		if err != nil {
-			return err
-		}
-		if _, err := setup.EnsurePerson(ctx, c, l, p, password, now); err != nil {
-			return fmt.Errorf("demo person %s: %w", p.Name, err)
-		}
-		token, err := c.UserpassLogin(ctx, vault.UserpassMount, p.Name, password)
-		if err != nil {
-			return fmt.Errorf("demo login %s: %w", p.Name, err)
-		}
-		if logins[p.Name], err = c.WithToken(token); err != nil {
-			return err
-		}
-	}
+	_, err := LoadWithLogins(ctx, c, l, now)
+	return err
+}
+
+// LoadWithLogins is Load, and returns a fresh Vault token of each person
+// (by name), for a dev server that lets the tour act as them. Their
+// passwords are random and thrown away.
+func LoadWithLogins(ctx context.Context, c *vault.Client, l vault.Layout, now time.Time) (map[string]string, error) {
 	r := repo.New(c, l)
 	if err := loadRecords(ctx, r, now); err != nil {
-		return err
+		return nil, err
 	}
-	return loadPayout(ctx, repo.New(logins["farid"], l), repo.New(logins["maria"], l))
+	tokens := map[string]string{}
+	logins := map[string]*vault.Client{}
+	for _, m := range People {
+		if _, err := r.Onboard(ctx, m, time.Minute, func() time.Time { return now }); err != nil && !errors.Is(err, repo.ErrExists) {
+			return nil, fmt.Errorf("demo person %s: %w", m.Name, err)
+		}
+		password, err := randomPassword()
+		if err != nil {
+			return nil, err
+		}
+		p := setup.Person{Name: m.Name, Role: staff.PersonRole(m.Role), Stores: m.Stores}
+		if _, err := setup.EnsurePerson(ctx, c, l, p, password, now); err != nil {
+			return nil, fmt.Errorf("demo person %s: %w", m.Name, err)
+		}
+		if tokens[m.Name], err = c.UserpassLogin(ctx, vault.UserpassMount, m.Name, password); err != nil {
+			return nil, fmt.Errorf("demo login %s: %w", m.Name, err)
+		}
+		if logins[m.Name], err = c.WithToken(tokens[m.Name]); err != nil {
+			return nil, err
+		}
+	}
+	return tokens, loadPayout(ctx, repo.New(logins["farid"], l), repo.New(logins["maria"], l))
 }
 
 // loadPayout gives acme-de an approved payout record and one pending

@@ -294,7 +294,7 @@ func rotationFixture(b *testing.B, srv *devvault.Server, n int) *rotFixture {
 	r, c, l := newTeam(b, "rot")
 	stores := make([]string, benchStores)
 	for i := range stores {
-		stores[i] = fmt.Sprintf("shop-%02d", i)
+		stores[i] = storeName(i)
 		if err := r.AddStore(ctx, records.Store{Name: stores[i], Marketplace: "amazon", Region: "us"}); err != nil {
 			b.Fatal(err)
 		}
@@ -419,3 +419,6 @@ func (rc *requestCounter) start(b *testing.B, srv *devvault.Server) string {
 	})
 	return s.URL
 }
+
+// storeName is the name of the fixture's ith store.
+func storeName(i int) string { return fmt.Sprintf("shop-%02d", i) }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
@@ -116,4 +117,22 @@ func (r *Repo) requireMember(ctx context.Context, store string) error {
 		return fmt.Errorf("store %s: %w", store, ErrNotMember)
 	}
 	return r.requireStore(ctx, store)
+}
+
+// RenewIfNear renews the caller's token when fewer than within of its
+// life is left and Vault allows renewing it (up to its maximum), so that
+// a working day is not cut by a token that ends at lunch. It reports the
+// TTL the token now has (0 when it never expires or was not renewed).
+func (r *Repo) RenewIfNear(ctx context.Context, within, increment time.Duration) (time.Duration, bool, error) {
+	if _, _, err := r.identity(ctx); err != nil {
+		return 0, false, err
+	}
+	if r.self.TTL == 0 || r.self.TTL > within || !r.self.Renewable {
+		return r.self.TTL, false, nil
+	}
+	ttl, err := r.c.RenewSelf(ctx, increment)
+	if err != nil {
+		return r.self.TTL, false, err
+	}
+	return ttl, ttl > r.self.TTL, nil
 }

@@ -111,6 +111,13 @@ type TOTPEntry struct {
 
 // ListTOTP lists the TOTP engine's keys with their parameters.
 func (r *Repo) ListTOTP(ctx context.Context) ([]TOTPEntry, error) {
+	scope, err := r.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !scope.All {
+		return r.memberTOTP(ctx)
+	}
 	names, err := r.c.TOTPKeys(ctx, r.layout.TOTP())
 	if err != nil {
 		return nil, err
@@ -123,6 +130,23 @@ func (r *Repo) ListTOTP(ctx context.Context) ([]TOTPEntry, error) {
 		}
 		out = append(out, TOTPEntry{Credential: strings.Replace(n, ".", "/", 1), Issuer: info.Issuer, Account: info.Account,
 			Algorithm: info.Algorithm, Digits: info.Digits, Period: info.Period})
+	}
+	return out, nil
+}
+
+// memberTOTP lists the TOTP keys of the credentials a member may use,
+// from the credentials' metadata (the key name and period): a member may
+// get codes, not read the keys' settings (issuer, account, algorithm).
+func (r *Repo) memberTOTP(ctx context.Context) ([]TOTPEntry, error) {
+	creds, err := r.ListCredentials(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	out := []TOTPEntry{}
+	for _, c := range creds {
+		if c.TOTPKey != "" {
+			out = append(out, TOTPEntry{Credential: c.Address(), Period: c.TOTPPeriod}) // digits and the rest: the key's, managers only
+		}
 	}
 	return out, nil
 }

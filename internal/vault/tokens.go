@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 )
 
 // WrappingToken is a response-wrapping token: a single-use token that
@@ -64,4 +65,17 @@ func (c *Client) lookupAccessor(ctx context.Context, accessor string) (map[strin
 func (c *Client) RevokeAccessor(ctx context.Context, accessor string) error {
 	_, err := c.write(ctx, "revoke token", "auth/token/revoke-accessor", map[string]interface{}{"accessor": accessor})
 	return err
+}
+
+// RenewSelf renews the caller's token by increment (Vault caps it at the
+// token's maximum TTL) and returns the new TTL.
+func (c *Client) RenewSelf(ctx context.Context, increment time.Duration) (time.Duration, error) {
+	secret, err := c.write(ctx, "renew token", "auth/token/renew-self", map[string]interface{}{"increment": int(increment.Seconds())})
+	if err != nil {
+		return 0, err
+	}
+	if secret == nil || secret.Auth == nil {
+		return 0, &Error{Op: "renew token", Path: "auth/token/renew-self", Kind: ErrBadRequest, Detail: "no token in the answer"}
+	}
+	return time.Duration(secret.Auth.LeaseDuration) * time.Second, nil
 }
