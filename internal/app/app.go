@@ -86,7 +86,7 @@ func newApp(env *Env) *cli.App {
 			if c.NArg() > 0 {
 				return usagef("unknown command %q: see `sellervault help`", c.Args().First())
 			}
-			return cli.ShowAppHelp(c)
+			return noCommand(c, env)
 		},
 		Commands: commands(env),
 	}

@@ -1,6 +1,29 @@
 package app
 
-import "github.com/urfave/cli/v2"
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/sellervault/sellervault/internal/repo"
+)
+
+// noCommand is what `sellervault` with no arguments does: the picker
+// (`sellervault open`) when stdin and stdout are a terminal and a token is
+// at hand; the help otherwise, so that scripts, pipes and a newcomer who
+// has not logged in yet see what they always saw. The root command's
+// action (newApp) is to call it in place of cli.ShowAppHelp.
+func noCommand(c *cli.Context, env *Env) error {
+	if !env.onTerminal() {
+		return cli.ShowAppHelp(c)
+	}
+	s, err := env.newSession(c)
+	if err != nil {
+		return err
+	}
+	if s.requireToken() != nil {
+		return cli.ShowAppHelp(c)
+	}
+	return s.openPicker(c, repo.New(s.client, s.layout), openClearAfter)
+}
 
 // commands is sellervault's command table.
 func commands(env *Env) []*cli.Command {
@@ -9,6 +32,7 @@ func commands(env *Env) []*cli.Command {
 		statusCommand(env),
 		storeCommand(env),
 		credCommand(env),
+		openCommand(env),
 		emailCommand(env),
 		phoneCommand(env),
 		totpCommand(env),
