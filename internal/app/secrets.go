@@ -136,8 +136,9 @@ func parsed[T any](v T, err error) (T, error) {
 
 // copyToClipboard copies a value with read-back and a later clear. The
 // Vault token has been read into the client by now: it is dropped from
-// the environment first, so that neither the clipboard tool (xclip keeps
-// running to serve the clipboard) nor the clear helper inherits it.
+// the environment first, so that neither the process that serves the
+// clipboard (sellervault's X11 owner, or a clipboard tool) nor the clear
+// helper inherits it.
 func copyToClipboard(value string, clearAfter time.Duration) error {
 	os.Unsetenv("VAULT_TOKEN")
 	return clipboard.Copy(clipboard.System(), value, clearAfter, clipboardHelperStarter())

@@ -54,6 +54,10 @@ type StartHelper func(payload []byte) error
 // secret on it without a timer. The helper receives a random 32-byte
 // salt, SHA-256(salt||value) and clearAfter: never value itself. Errors
 // never contain value.
+//
+// Where cb is System, the copy is marked for clipboard history managers
+// (see the package documentation), and on X11 the owner process that
+// serves it also clears it after clearAfter if nothing else was copied.
 func Copy(cb Clipboard, value string, clearAfter time.Duration, start StartHelper) error {
 	switch {
 	case value == "":
@@ -63,7 +67,7 @@ func Copy(cb Clipboard, value string, clearAfter time.Duration, start StartHelpe
 	case clearAfter > 0 && start == nil:
 		return errors.New("copy to clipboard: a clear timeout needs a clear helper (internal error)")
 	}
-	if err := cb.Write(value); err != nil {
+	if err := write(cb, value, clearAfter); err != nil {
 		return fmt.Errorf("copy to clipboard: %w", err)
 	}
 	same, err := readBack(cb, value)
@@ -88,10 +92,27 @@ func Copy(cb Clipboard, value string, clearAfter time.Duration, start StartHelpe
 	return nil
 }
 
-// Read-back settles: on X11 the copy tool (xclip) takes the selection in
-// a background process, so a read straight after the write can still see
+// expiringWriter is a Clipboard whose copies can expire by themselves:
+// System's X11 owner serves the value until clearAfter and then clears the
+// selection if it still owns it, on top of the clear helper's check.
+type expiringWriter interface {
+	writeUntil(s string, clearAfter time.Duration) error
+}
+
+// write copies value, with its expiry where cb supports it.
+func write(cb Clipboard, value string, clearAfter time.Duration) error {
+	if w, ok := cb.(expiringWriter); ok {
+		return w.writeUntil(value, clearAfter)
+	}
+	return cb.Write(value)
+}
+
+// Read-back settles: a copy utility (xclip) takes the selection in a
+// background process, so a read straight after the write can still see
 // the previous owner's text for a moment. A few reads, a short while
 // apart, tell that from a clipboard that really holds something else.
+// (The X11 owner process says when it owns the selection, and Copy waits
+// for that, so its copies read back at once.)
 const (
 	readBackTries = 20
 	readBackPause = 50 * time.Millisecond

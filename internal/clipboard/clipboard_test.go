@@ -246,11 +246,7 @@ func TestServeClearEmptyClipboard(t *testing.T) {
 func TestServeClearBadPayload(t *testing.T) {
 	const value = "v"
 	good := payloadFor(t, &fake{}, value, time.Second)
-	with := func(off int, b ...byte) []byte {
-		p := bytes.Clone(good)
-		copy(p[off:], b)
-		return p
-	}
+	with := func(off int, b ...byte) []byte { return patched(good, off, b...) }
 	for name, data := range map[string][]byte{
 		"empty":          nil,
 		"one byte":       {'S'},
@@ -328,4 +324,12 @@ func TestDisplayGone(t *testing.T) {
 		t.Fatalf("Copy = %v, want ErrUnavailable", err)
 	}
 	noSecret(t, err, secret)
+}
+
+// patched returns a copy of p with b written at off: a malformed variant
+// of a good payload.
+func patched(p []byte, off int, b ...byte) []byte {
+	q := bytes.Clone(p)
+	copy(q[off:], b)
+	return q
 }

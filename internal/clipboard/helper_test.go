@@ -1,3 +1,5 @@
+//go:build linux
+
 package clipboard
 
 import (
@@ -110,10 +112,12 @@ func poll(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// inspect finds the running helper, checks that its argv and environment
-// are exactly what HelperStarter promises, and that the secret is in the
-// argv and environment of neither the helper nor any xclip process.
-func inspect(t *testing.T, bin, secret string) int {
+// inspect finds the running clear helper and the X11 owner process, checks
+// that their argv and environment are exactly what HelperStarter and
+// startOwner promise, that both run in sessions of their own, and that the
+// secret is in the argv and environment of neither. It returns the
+// helper's and the owner's pids.
+func inspect(t *testing.T, bin, secret string) (helper, owner int) {
 	t.Helper()
 	helpers := procs(t, func(p proc) bool { return p.exe == bin })
 	if len(helpers) != 1 {
@@ -123,25 +127,50 @@ func inspect(t *testing.T, bin, secret string) int {
 	if want := bin + "\x00"; string(h.cmdline) != want {
 		t.Errorf("helper argv = %q, want %q", h.cmdline, want)
 	}
-	env := strings.Split(strings.TrimSuffix(string(h.environ), "\x00"), "\x00")
-	if want := helperEnv(os.Environ()); !slices.Equal(slices.Sorted(slices.Values(env)), slices.Sorted(slices.Values(want))) {
-		t.Errorf("helper environment differs from os.Environ() without VAULT_*:\n got %q\nwant %q", env, want)
-	}
-	if sid := session(t, h.pid); sid != h.pid {
-		t.Errorf("helper runs in session %d, want its own (%d)", sid, h.pid)
-	}
-	xclips := procs(t, func(p proc) bool { return p.comm == "xclip" })
-	if len(xclips) == 0 {
-		t.Error("no xclip process serves the clipboard")
-	}
-	for _, p := range append(xclips, h) {
+	checkEnv(t, "helper", h.environ, helperEnv(os.Environ()))
+	o := theOwner(t)
+	for _, p := range []proc{h, o} {
+		if sid := session(t, p.pid); sid != p.pid {
+			t.Errorf("process %d runs in session %d, want its own", p.pid, sid)
+		}
 		for what, b := range map[string][]byte{"argv": p.cmdline, "environment": p.environ} {
 			if bytes.Contains(b, []byte(secret)) {
 				t.Errorf("the secret is in the %s of process %d (%s)", what, p.pid, p.comm)
 			}
 		}
 	}
-	return h.pid
+	return h.pid, o.pid
+}
+
+// theOwner waits until exactly one X11 owner process of this test binary
+// runs (an owner that lost the selection a moment ago may still be
+// exiting), checks its argv and environment, and returns it.
+func theOwner(t *testing.T) proc {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var owners []proc
+	poll(t, "exactly one clipboard owner runs", func() bool {
+		owners = procs(t, func(p proc) bool { return p.exe == exe && alive(p.pid) && p.pid != os.Getpid() })
+		return len(owners) == 1
+	})
+	o := owners[0]
+	if want := exe + "\x00" + ownerArg + "\x00"; string(o.cmdline) != want {
+		t.Errorf("owner argv = %q, want %q", o.cmdline, want)
+	}
+	checkEnv(t, "owner", o.environ, append(helperEnv(os.Environ()), ownerEnv+"=1"))
+	return o
+}
+
+// checkEnv compares a process's environment with want, in any order.
+func checkEnv(t *testing.T, who string, environ []byte, want []string) {
+	t.Helper()
+	env := strings.Split(strings.TrimSuffix(string(environ), "\x00"), "\x00")
+	if !slices.Equal(slices.Sorted(slices.Values(env)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("%s environment differs from os.Environ() without VAULT_*:\n got %q\nwant %q", who, env, want)
+	}
 }
 
 func TestHelperClears(t *testing.T) {
@@ -153,9 +182,10 @@ func TestHelperClears(t *testing.T) {
 		if err := Copy(System(), secret, time.Second, start); err != nil {
 			t.Fatal(err)
 		}
-		pid := inspect(t, bin, secret)
-		poll(t, "the helper clears the clipboard", func() bool { return get(t) == "" })
-		poll(t, "the helper exits", func() bool { return !alive(pid) })
+		helper, owner := inspect(t, bin, secret)
+		poll(t, "the clipboard is cleared", func() bool { return get(t) == "" })
+		poll(t, "the helper exits", func() bool { return !alive(helper) })
+		poll(t, "the owner exits", func() bool { return !alive(owner) })
 	})
 
 	t.Run("keeps newer content", func(t *testing.T) {
@@ -164,9 +194,10 @@ func TestHelperClears(t *testing.T) {
 		if err := Copy(System(), secret, time.Second, start); err != nil {
 			t.Fatal(err)
 		}
-		pid := inspect(t, bin, secret)
-		set(t, other)
-		poll(t, "the helper exits", func() bool { return !alive(pid) })
+		helper, owner := inspect(t, bin, secret)
+		xclipSet(t, other) // another program takes the selection
+		poll(t, "the owner exits", func() bool { return !alive(owner) })
+		poll(t, "the helper exits", func() bool { return !alive(helper) })
 		if got := get(t); got != other {
 			t.Errorf("clipboard holds %q, want %q", got, other)
 		}

@@ -11,19 +11,18 @@ import (
 	"github.com/atotto/clipboard"
 )
 
-// System returns the system clipboard. It uses github.com/atotto/clipboard,
-// which runs a utility: wl-copy/wl-paste under Wayland, else xclip or xsel
-// on Linux and the BSDs, pbcopy/pbpaste on macOS. Text goes to the
-// utility on its stdin and comes back on its stdout, never through argv.
-// The utility is chosen once, when the program starts.
+// utility is the clipboard through a utility (github.com/atotto/clipboard):
+// wl-copy/wl-paste under Wayland, else xclip or xsel on Linux and the
+// BSDs, pbcopy/pbpaste on macOS. Text goes to the utility on its stdin and
+// comes back on its stdout, never through argv. The utility is chosen
+// once, when the program starts. It is what System uses where it has no
+// better way: under Wayland without XWayland, and for reading on macOS.
 //
 // An empty clipboard (no program owns the selection) reads as "". Errors
 // that mean there is no clipboard at all wrap ErrUnavailable.
-func System() Clipboard { return system{} }
+type utility struct{}
 
-type system struct{}
-
-func (system) Read() (string, error) {
+func (utility) Read() (string, error) {
 	if err := available(); err != nil {
 		return "", err
 	}
@@ -37,7 +36,7 @@ func (system) Read() (string, error) {
 	return s, nil
 }
 
-func (system) Write(s string) error {
+func (utility) Write(s string) error {
 	if err := available(); err != nil {
 		return err
 	}
