@@ -146,6 +146,9 @@ show "olga's day: her stores, from her own login (no manager needed)" \
 show "olga: the logins she may use, without naming a store" \
   as_olga sellervault cred list
 
+show "olga: the picker (\`sellervault open\`, or \`sellervault\` alone on a terminal) after she types \"seller\"; here its plain-text form" \
+  as_olga sellervault open --preview seller
+
 show "olga: a 2-step code for her store's Seller Central (never the seed)" \
   as_olga sellervault totp code acme-us/seller-central
 

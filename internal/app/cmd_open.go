@@ -31,8 +31,18 @@ func openCommand(env *Env) *cli.Command {
 			"and 2-step code one after another, each checked on the clipboard (also `sellervault` alone)",
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: "clear-after", Value: openClearAfter, Usage: "clear each value from the clipboard after this long if sellervault is killed before it can (0: never)"},
+			&cli.BoolFlag{Name: "preview", Usage: "print the picker's list, filtered by the words given as arguments, as plain text; copies nothing and needs no terminal"},
 		},
+		ArgsUsage: "[--preview [FILTER…]]",
 		Action: func(c *cli.Context) error {
+			if c.Bool("preview") {
+				return env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+					return s.previewPicker(c, r)
+				})(c)
+			}
+			if c.NArg() > 0 {
+				return usageError{errors.New("sellervault open takes no arguments: type the filter in the picker, or use --preview FILTER")}
+			}
 			if !env.onTerminal() {
 				return usageError{errNotATerminal}
 			}
@@ -68,6 +78,21 @@ func (s *session) openPicker(c *cli.Context, r *repo.Repo, clearAfter time.Durat
 	res, runErr := picker.Run(c.Context, picker.New(entries, funcs), s.env.Stdin, s.env.Stdout, os.Environ())
 	clip.close()
 	return s.reportPicker(res, runErr)
+}
+
+// previewPicker prints the picker's list screen for the filter given as
+// arguments: what `sellervault open` would open on after typing it.
+func (s *session) previewPicker(c *cli.Context, r *repo.Repo) error {
+	creds, err := r.ListCredentials(c.Context, "")
+	if err != nil {
+		return err
+	}
+	width := 0
+	if f, ok := s.env.Stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		width, _, _ = term.GetSize(int(f.Fd()))
+	}
+	_, err = fmt.Fprint(s.env.Stdout, picker.Preview(pickerEntries(creds), strings.Join(c.Args().Slice(), " "), width, 0))
+	return err
 }
 
 // pickerEntries lists credentials for the picker, by address.

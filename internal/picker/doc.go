@@ -48,4 +48,8 @@
 // clear the clipboard, and read the time. Each blocking call runs in a
 // tea.Cmd, so a test drives the model by sending it tea messages, running
 // the commands it returns with fake Funcs, and reading View and Result.
+//
+// Preview renders the list screen for a filter as plain text, with no
+// terminal and no Funcs: the picker's non-interactive form, which
+// `sellervault open --preview` prints and the tour shows.
 package picker

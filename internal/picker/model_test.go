@@ -400,3 +400,37 @@ func TestEnterWhileCopying(t *testing.T) {
 		t.Fatal("the password did not follow")
 	}
 }
+
+func TestPreview(t *testing.T) {
+	entries := []Entry{
+		{Address: "acme-us/seller-central", URL: "https://sellercentral.amazon.com", HasCode: true},
+		{Address: "acme-us/ebay", URL: "https://www.ebay.com"},
+		{Address: "acme-de/seller-central", URL: "https://sellercentral.amazon.de", HasCode: true},
+	}
+	got := Preview(entries, "  sel\n", 0, 0)
+	want := "sellervault · pick a credential\n" +
+		"filter: sel\n" +
+		"\n" +
+		"> acme-us/seller-central  https://sellercentral.amazon.com  2fa\n" +
+		"  acme-de/seller-central  https://sellercentral.amazon.de  2fa\n" +
+		"\n" +
+		"2 of 3 credentials\n"
+	if !strings.HasPrefix(got, want) || strings.Contains(got, "\x1b") || !strings.HasSuffix(got, "\n") {
+		t.Fatalf("preview:\n%q\nwant it to start with\n%q", got, want)
+	}
+	if got := Preview(entries, "zzz", 0, 0); !strings.Contains(got, `nothing matches "zzz"`) || !strings.Contains(got, "0 of 3") {
+		t.Fatalf("no match:\n%s", got)
+	}
+	if got := Preview(nil, "", 0, 0); !strings.Contains(got, "no credentials you may use") {
+		t.Fatalf("empty:\n%s", got)
+	}
+	// A narrow terminal truncates; a short one shows a page of matches.
+	for _, l := range strings.Split(Preview(entries, "", 20, 0), "\n") {
+		if n := len([]rune(l)); n > 20 {
+			t.Fatalf("line %q is %d wide", l, n)
+		}
+	}
+	if got := Preview(entries, "", 0, chromeLines+1); strings.Count(got, "seller-central") != 1 || !strings.Contains(got, "3 of 3") {
+		t.Fatalf("one row:\n%s", got)
+	}
+}
