@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"regexp"
@@ -18,8 +19,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/term"
 
 	"github.com/sellervault/sellervault/internal/app"
 	"github.com/sellervault/sellervault/internal/devvault"
@@ -37,12 +40,71 @@ func TestMain(m *testing.M) {
 		defer devvault.StopShared()
 		defer stopDisplay()
 		return testscript.RunMain(m, map[string]func() int{
-			"sellervault": func() int { return app.Main(os.Args, os.Stdin, os.Stdout, os.Stderr) },
+			"sellervault": mainEndingLines,
 		})
 	}())
 }
 
 var scriptCount atomic.Int64
+
+// mainEndingLines is app.Main, as cmd/sellervault's main runs it, with a
+// check on every run of every script: whatever sellervault writes to a
+// stdout or stderr that is not a terminal ends with a newline (a message
+// left without one runs into the shell's prompt or the next message).
+// A run that breaks the rule fails with exit status 97.
+func mainEndingLines() int {
+	stdout, stderr := newLineCheck(os.Stdout), newLineCheck(os.Stderr)
+	code := app.Main(os.Args, os.Stdin, stdout.writer(), stderr.writer())
+	for _, c := range []*lineCheck{stdout, stderr} {
+		if c.open() {
+			fmt.Fprintf(os.Stderr, "\ntest harness: sellervault's %s did not end with a newline\n", c.name)
+			return 97
+		}
+	}
+	return code
+}
+
+// lineCheck remembers the last byte written to a file that is not a
+// terminal, unless what was written is binary data (not UTF-8); on a
+// terminal the file is used as it is (the picker and the
+// progress lines need the *os.File).
+type lineCheck struct {
+	f       *os.File
+	name    string
+	checked bool
+	binary  bool
+	last    byte
+}
+
+func newLineCheck(f *os.File) *lineCheck {
+	name := "stdout"
+	if f == os.Stderr {
+		name = "stderr"
+	}
+	return &lineCheck{f: f, name: name, checked: !term.IsTerminal(int(f.Fd()))}
+}
+
+func (c *lineCheck) writer() io.Writer {
+	if !c.checked {
+		return c.f
+	}
+	return c
+}
+
+func (c *lineCheck) Write(p []byte) (int, error) {
+	if len(p) > 0 {
+		c.last = p[len(p)-1]
+	}
+	if !utf8.Valid(p) {
+		c.binary = true // a backup's ciphertext: data, not a message
+	}
+	return c.f.Write(p)
+}
+
+// open reports whether the output ended in the middle of a line.
+func (c *lineCheck) open() bool {
+	return c.checked && !c.binary && c.last != 0 && c.last != '\n'
+}
 
 // display is a private X server (Xvfb) for the clipboard, started on
 // first use by the test process (not by the sellervault child processes).

@@ -129,7 +129,8 @@ func (s *session) remind(ctx context.Context, r *repo.Repo, o remindOptions) err
 	now := time.Now()
 	reminders := rotation.Reminders(rotation.Report(items, o.defaults, now, o.window))
 	if len(o.channels) == 0 { // --dry-run without channels: show the message
-		_, err := fmt.Fprint(s.env.Stdout, reminderMessage(s.layout.Prefix, now, reminders).Text(0))
+		text := reminderMessage(s.layout.Prefix, now, reminders).Text(0)
+		_, err := fmt.Fprint(s.env.Stdout, strings.TrimRight(text, "\n")+"\n")
 		return err
 	}
 

@@ -24,6 +24,11 @@ type statusReport struct {
 	InitializedAt string        `json:"initialized_at,omitempty"`
 	Mount         string        `json:"mount"`
 	Caller        *callerReport `json:"caller"`
+	// CallerNotChecked says why Caller is null: "not logged in" (no token,
+	// or "…: the token was refused"), "vault is sealed" (the token cannot
+	// be looked up until it is unsealed) or "the token could not be looked
+	// up".
+	CallerNotChecked string `json:"caller_not_checked,omitempty"`
 	// DotSegments is the posture probe (see posture.go): whether this
 	// server passes encoded dot-segments to Vault's ACL; null when it
 	// could not be checked, with the reason in DotSegmentsNotChecked.
@@ -79,17 +84,18 @@ func (s *session) status(ctx context.Context) (*statusReport, error) {
 	r := &statusReport{Address: s.client.Address(), Namespace: s.client.Namespace(),
 		VaultVersion: server.Version, Sealed: server.Sealed, Mount: s.layout.KV() + "/"}
 	if server.Sealed {
-		r.DotSegmentsNotChecked = "vault is sealed"
+		r.DotSegmentsNotChecked, r.CallerNotChecked = "vault is sealed", "vault is sealed"
 		return r, &vault.Error{Op: "status", Path: "sys/seal-status", Kind: vault.ErrSealed}
 	}
 	if !s.client.HasToken() {
-		r.DotSegmentsNotChecked = "not logged in"
+		r.DotSegmentsNotChecked, r.CallerNotChecked = "not logged in", "not logged in"
 		return r, errNotLoggedIn
 	}
 	token, err := s.client.LookupSelf(ctx)
 	if err != nil {
-		r.DotSegmentsNotChecked = "the token could not be looked up"
+		r.DotSegmentsNotChecked, r.CallerNotChecked = "the token could not be looked up", "the token could not be looked up"
 		if errors.Is(err, vault.ErrDenied) {
+			r.CallerNotChecked = "not logged in: the token was refused"
 			return r, fmt.Errorf("%w: the token was refused (invalid, expired or revoked)", errNotLoggedIn)
 		}
 		return r, err
@@ -139,7 +145,11 @@ func (s *session) printStatus(r *statusReport) error {
 		rows = append(rows, []string{"namespace", r.Namespace})
 	}
 	if r.Caller == nil {
-		rows = append(rows, []string{"caller", "not logged in"},
+		caller := r.CallerNotChecked
+		if !strings.HasPrefix(caller, "not logged in") {
+			caller = "not checked: " + caller
+		}
+		rows = append(rows, []string{"caller", caller},
 			[]string{"dot-segments", dotSegmentsLine(r.DotSegments, r.DotSegmentsNotChecked)})
 		return s.env.writeTable(nil, rows)
 	}
