@@ -156,19 +156,25 @@ func staffCommand(env *Env) *cli.Command {
 					// Offboard checks the member and the successor before it
 					// changes anything: no separate planning pass is needed.
 					rep, err := r.Offboard(c.Context, name, to, false, time.Now)
-					if rep != nil {
-						if perr := s.printOffboard(rep); perr != nil && err == nil {
-							err = perr
+					if rep == nil {
+						return err
+					}
+					if perr := s.printOffboard(rep); perr != nil && err == nil {
+						err = perr
+					}
+					// The report covers every run so far; a failed run
+					// writes one too, marked incomplete.
+					md, js, werr := writeOffboardReport(c.String("report-dir"), rep)
+					if err != nil {
+						if werr == nil {
+							env.say("the offboarding of %s is not finished; what is done so far: %s and %s", name, md, js)
 						}
-					}
-					if err != nil {
 						return err
 					}
-					md, js, err := writeOffboardReport(c.String("report-dir"), rep)
-					if err != nil {
-						return err
+					if werr != nil {
+						return werr
 					}
-					env.say("offboarded %s; handed over to %s; report: %s and %s", name, to, md, js)
+					env.say("offboarded %s; handed over to %s; report of all %d run(s): %s and %s", name, to, rep.Runs, md, js)
 					return nil
 				}),
 			},
@@ -280,16 +286,24 @@ func (s *session) printOffboard(rep *repo.OffboardReport) error {
 	}
 	rows := make([][]string, 0, len(rep.Steps))
 	for _, st := range rep.Steps {
-		state := "done already"
-		switch {
-		case st.Changed && rep.DryRun:
-			state = "to do"
-		case st.Changed:
-			state = "done"
-		}
-		rows = append(rows, []string{st.Step, state, orDash(strings.Join(st.Items, ", "))})
+		rows = append(rows, []string{st.Step, offboardState(rep, st), orDash(strings.Join(st.Items, ", "))})
 	}
 	return s.env.writeTable([]string{"STEP", "STATE", "ITEMS"}, rows)
+}
+
+// offboardState says what a step did: in this run, an earlier one, both.
+func offboardState(rep *repo.OffboardReport, st repo.OffboardStep) string {
+	switch {
+	case st.Changed && rep.DryRun:
+		return "to do"
+	case st.Changed && len(st.Items) > len(st.ThisRun):
+		return "done (part in an earlier run)"
+	case st.Changed:
+		return "done"
+	case len(st.Items) > 0:
+		return "done in an earlier run"
+	}
+	return "done already"
 }
 
 // writeOffboardReport writes the handover report as Markdown and JSON,
@@ -297,13 +311,14 @@ func (s *session) printOffboard(rep *repo.OffboardReport) error {
 func writeOffboardReport(dir string, rep *repo.OffboardReport) (string, string, error) {
 	base := filepath.Join(dir, "offboarding-"+rep.Member+"-"+strings.NewReplacer(":", "", "-", "").Replace(rep.At))
 	var md strings.Builder
-	fmt.Fprintf(&md, "# Offboarding of %s\n\n- handed over to: %s\n- by: %s\n- at: %s\n\n", rep.Member, rep.HandedTo, rep.By, rep.At)
+	complete := "yes"
+	if !rep.Completed {
+		complete = "no: run `sellervault staff offboard " + rep.Member + " --handover-to " + rep.HandedTo + "` again to finish"
+	}
+	fmt.Fprintf(&md, "# Offboarding of %s\n\n- handed over to: %s\n- by: %s\n- at: %s\n- started: %s\n- runs: %d\n- complete: %s\n\n",
+		rep.Member, rep.HandedTo, rep.By, rep.At, rep.StartedAt, rep.Runs, complete)
 	for _, st := range rep.Steps {
-		state := "already done"
-		if st.Changed {
-			state = "done"
-		}
-		fmt.Fprintf(&md, "## %s (%s)\n\n", st.Step, state)
+		fmt.Fprintf(&md, "## %s (%s)\n\n", st.Step, offboardState(rep, st))
 		for _, it := range st.Items {
 			fmt.Fprintf(&md, "- %s\n", it)
 		}

@@ -309,6 +309,7 @@ func TestBackupClassify(t *testing.T) {
 		{"_meta/settings", backup.Include},
 		{"_meta/init", backup.SkipInit},
 		{"_meta/reminders/slack/olga", backup.SkipNotes},
+		{"_meta/offboarding/olga", backup.SkipNotes},
 		{"_meta/redact/00/ab", backup.SkipIndex},
 		{"_meta/other", backup.Unknown},
 		{"stores/acme-us", backup.Include},

@@ -119,7 +119,7 @@ type Class int
 const (
 	Include   Class = iota // backed up and restored
 	SkipInit               // _meta/init: `sellervault init` writes it
-	SkipNotes              // _meta/reminders/...: the reminder job's notes (schema 1; now in the reminders mount)
+	SkipNotes              // _meta/reminders/... (the reminder job's notes of schema 1; now in the reminders mount) and _meta/offboarding/... (what each offboarding's runs did)
 	SkipIndex              // _meta/redact/...: the redaction index, rebuilt by `redact --reindex`
 	SkipMoved              // proposals/..., verifications/...: schema 1 places that `sellervault init` moved to mounts of their own
 	Unknown                // not a sellervault record: left out, and said so
@@ -156,6 +156,7 @@ const (
 	SettingsPath  = "_meta/settings"
 	InitPath      = "_meta/init"
 	RemindersDir  = "_meta/reminders/"
+	OffboardDir   = "_meta/offboarding/" // what each offboarding's runs did, for its report
 	RedactDir     = "_meta/redact/"
 	ListingDir    = "_meta/listing/" // stores' credential listings: rebuilt by a reindex
 	DomainsPath   = "_meta/domains"  // the team's mail domains: rebuilt by a reindex, like the index
@@ -198,7 +199,7 @@ func Classify(path string) Class {
 		return Include
 	case path == InitPath:
 		return SkipInit
-	case strings.HasPrefix(path, RemindersDir):
+	case strings.HasPrefix(path, RemindersDir), strings.HasPrefix(path, OffboardDir):
 		return SkipNotes
 	case strings.HasPrefix(path, RedactDir), strings.HasPrefix(path, ListingDir), path == DomainsPath:
 		return SkipIndex

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +110,29 @@ func checkOffboarded(t *testing.T, c *vault.Client, r *repo.Repo, l vault.Layout
 	}
 }
 
+// checkCompleteReport asserts that a report lists everything the
+// offboarding of offboardFixture did, whichever run did it.
+func checkCompleteReport(t *testing.T, rep *repo.OffboardReport, runs int) {
+	t.Helper()
+	want := map[string][]string{
+		"disable the identity":                        {"entity " + rep.Member},
+		"hand over mailbox and phone":                 {"mailbox", "phone"},
+		"hand over and mark credentials for rotation": {"credential acme-us/seller-central", "credential acme-us/ads"},
+		"record the offboarding":                      {"staff record " + rep.Member},
+	}
+	for _, st := range rep.Steps {
+		for _, w := range want[st.Step] {
+			if !slices.ContainsFunc(st.Items, func(it string) bool { return strings.HasPrefix(it, w) }) {
+				t.Errorf("the report's %q lists %v, not %q", st.Step, st.Items, w)
+			}
+		}
+		delete(want, st.Step)
+	}
+	if len(want) != 0 || rep.Runs != runs {
+		t.Errorf("steps missing from the report: %v; runs %d, want %d", want, rep.Runs, runs)
+	}
+}
+
 // TestOffboardResumesAfterFaultAtEveryStep fails the offboarding at each
 // of its writes in turn, then runs it again without faults: every time it
 // ends complete and consistent, and a further run changes nothing.
@@ -136,6 +160,11 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 			}
 			t.Logf("offboarding makes %d writes; each was failed once and resumed", k-1)
 			checkOffboarded(t, c, r, l, leaver, successor)
+			rep, err := r.Offboard(ctx, leaver, successor, false, time.Now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkCompleteReport(t, rep, 2)
 			return
 		}
 		if err == nil {
@@ -146,6 +175,9 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 			t.Fatalf("resume after a fault at write %d: %v", k, err)
 		}
 		checkOffboarded(t, c, r, l, leaver, successor)
+		// The first write records that the first run began: failed, the
+		// run began nothing.
+		checkCompleteReport(t, rep, map[bool]int{true: 1, false: 2}[k == 1])
 		again, err := r.Offboard(ctx, leaver, successor, false, time.Now)
 		if err != nil {
 			t.Fatal(err)
