@@ -324,6 +324,8 @@ func screenOf(out string, rows, cols int) string {
 			s.control(seq[0])
 		case ansi.HasCsiPrefix(seq):
 			s.csi(ansi.Cmd(p.Command()), p)
+		case len(seq) == 2 && seq[0] == ansi.ESC:
+			s.esc(seq[1])
 		}
 	}
 	lines := make([]string, rows)
@@ -338,6 +340,8 @@ type emulator struct {
 	cells       [][]string
 	y, x        int
 	top, bottom int // the scrolling region
+	savedY      int // the cursor saved by ESC 7
+	savedX      int
 	last        string
 }
 
@@ -387,6 +391,30 @@ func (s *emulator) control(c byte) {
 		s.x = max(0, s.x-1)
 	case '\t':
 		s.x = min(s.cols-1, (s.x/8+1)*8)
+	}
+}
+
+// esc runs the two-byte escape sequences a renderer uses to move and
+// scroll: ESC M (reverse index: up a line, scrolling down at the top of
+// the region), ESC D (index), ESC E (next line), ESC 7 and ESC 8 (save
+// and restore the cursor).
+func (s *emulator) esc(c byte) {
+	switch c {
+	case 'M':
+		if s.y == s.top {
+			s.scrollDown(1)
+		} else if s.y > 0 {
+			s.y--
+		}
+	case 'D':
+		s.lineFeed()
+	case 'E':
+		s.x = 0
+		s.lineFeed()
+	case '7':
+		s.savedY, s.savedX = s.y, s.x
+	case '8':
+		s.y, s.x = s.savedY, s.savedX
 	}
 }
 
@@ -507,5 +535,24 @@ func (s *emulator) csi(cmd ansi.Cmd, p *ansi.Parser) {
 		bottom, _ := p.Param(1, s.rows)
 		s.top, s.bottom = clampY(max(top, 1)-1), clampY(max(bottom, 1)-1)
 		s.y, s.x = 0, 0
+	}
+}
+
+// TestScreenOfEscapes: the emulator follows the two-byte escapes that
+// Bubble Tea's renderer sends when a busy machine coalesces frames (a
+// reverse index, then inserted lines): a missed ESC M left the screen a
+// line off and the picker test waiting for a step that was shown.
+func TestScreenOfEscapes(t *testing.T) {
+	for _, c := range []struct{ name, out, want string }{
+		{"reverse index moves up", "A\r\nB\r\nC\x1b[3;1H\x1bMX", "A\nX\nC"},
+		{"reverse index at the top scrolls down", "A\r\nB\x1b[1;1H\x1bMX", "X\nA\nB"},
+		{"index and next line", "A\x1bDB\x1bEC", "A\n B\nC"},
+		{"save and restore", "A\x1b7\r\nB\x1b8C", "AC\nB"},
+		{"as the renderer sent it", "title\r\nurl\r\n\r\n  reading …\x1b[K\r\n\r\nkeys\r\x1bM\x1b[2L\x1bM> login  copying\r\n  password\r\n  code\x1b[4;18Hon the clipboard",
+			"title\nurl\n\n> login  copying on the clipboard\n  password\n  code\n\nkeys"},
+	} {
+		if got := screenOf(c.out, 8, 40); got != c.want {
+			t.Errorf("%s: screen\n%q\nwant\n%q", c.name, got, c.want)
+		}
 	}
 }
