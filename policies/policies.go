@@ -10,9 +10,13 @@
 //	self.hcl      every person's and the reminder job's token, in place of
 //	              Vault's default policy (its own token, unwrap)
 //	store.hcl     a template, one policy per store (group sellervault-store-STORE)
+//	bootstrap.hcl the short-lived token that runs `sellervault init` on a
+//	              fresh Vault (not written by init: an operator writes it;
+//	              Bootstrap adds manager.hcl to it)
 //
 // The files are written for the default mount prefix "sellervault". Render
-// substitutes the installation's prefix for every occurrence of it, the
+// substitutes the installation's prefix for it in every path (comments
+// stay as written), the
 // userpass mount accessor for @USERPASS_ACCESSOR@ (used in templated paths
 // that let people change their own password) and, in store.hcl, the store's
 // name for @STORE@.
@@ -56,7 +60,7 @@ func Render(name string, v Vars) (string, error) {
 		return "", err
 	}
 	if v.Prefix != "" && v.Prefix != DefaultPrefix {
-		text = strings.ReplaceAll(text, DefaultPrefix, v.Prefix)
+		text = withPrefix(text, v.Prefix)
 	}
 	if strings.Contains(text, "@USERPASS_ACCESSOR@") {
 		if v.UserpassAccessor == "" {
@@ -71,6 +75,38 @@ func Render(name string, v Vars) (string, error) {
 		text = strings.ReplaceAll(text, "@STORE@", v.Store)
 	}
 	return text, nil
+}
+
+// BootstrapName is the policy name the README's walk-through gives the
+// bootstrap policy, for a mount prefix.
+func BootstrapName(prefix string) string { return prefix + "-bootstrap" }
+
+// Bootstrap returns the policy a token needs to run `sellervault init`
+// on a fresh Vault and onboard the first manager: bootstrap.hcl followed by
+// manager.hcl, both for the mount prefix.
+func Bootstrap(prefix string) (string, error) {
+	v := Vars{Prefix: prefix}
+	boot, err := Render("bootstrap", v)
+	if err != nil {
+		return "", err
+	}
+	mgr, err := Render("manager", v)
+	if err != nil {
+		return "", err
+	}
+	return boot + "\n# --- manager.hcl: what the first manager's onboarding and migrations need ---\n\n" + mgr, nil
+}
+
+// withPrefix puts prefix for DefaultPrefix in the paths of a policy; the
+// comments keep naming sellervault (and its commands) as they are.
+func withPrefix(text, prefix string) string {
+	lines := strings.SplitAfter(text, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, `path "`) {
+			lines[i] = strings.ReplaceAll(l, DefaultPrefix, prefix)
+		}
+	}
+	return strings.Join(lines, "")
 }
 
 // RotationDefaults returns rotation.conf: the default rotation interval

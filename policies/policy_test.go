@@ -282,8 +282,11 @@ func TestRenderPrefixAndPlaceholders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(text, "sellervault") || strings.Contains(text, "@") {
+	if pathLines(text, "sellervault") != 0 || strings.Contains(text, "@") {
 		t.Fatalf("unsubstituted names left:\n%s", text)
+	}
+	if !strings.Contains(text, "# sellervault-staff:") {
+		t.Fatalf("the comments changed: they keep naming sellervault:\n%s", text)
 	}
 	if !strings.Contains(text, `path "teamb-totp/keys/*"`) || !strings.Contains(text, "aliases.auth_userpass_1234.name") {
 		t.Fatalf("substitutions missing:\n%s", text)
@@ -291,7 +294,20 @@ func TestRenderPrefixAndPlaceholders(t *testing.T) {
 	if _, err := policies.Render("store", policies.Vars{Prefix: "sellervault"}); err == nil {
 		t.Fatal("store policy rendered without a store name")
 	}
-	for _, name := range append(policies.Roles, "store") {
+	boot, err := policies.Bootstrap("teamb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`path "sys/mounts/teamb-*"`, `path "sys/audit/teamb-audit"`, `path "sys/policies/acl/teamb-*"`,
+		`path "auth/approle/role/teamb-reminder"`, `path "teamb/data/*"`, `path "identity/entity"`} {
+		if !strings.Contains(boot, want) {
+			t.Errorf("the bootstrap policy lacks %s", want)
+		}
+	}
+	if n := pathLines(boot, "sellervault"); n != 0 {
+		t.Errorf("the bootstrap policy has %d paths of the default prefix", n)
+	}
+	for _, name := range append(policies.Roles, "store", "bootstrap") {
 		src, err := policies.Source(name)
 		if err != nil {
 			t.Fatal(err)
@@ -353,4 +369,15 @@ func TestTOTPNeverGivesSeeds(t *testing.T) {
 			}
 		}
 	}
+}
+
+// pathLines counts the path lines of a policy that contain s.
+func pathLines(text, s string) int {
+	n := 0
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, `path "`) && strings.Contains(l, s) {
+			n++
+		}
+	}
+	return n
 }

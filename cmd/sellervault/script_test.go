@@ -177,6 +177,7 @@ func TestScripts(t *testing.T) {
 			"login-as":       cmdLoginAs,
 			"sealed-vault":   cmdSealedVault,
 			"own-vault":      cmdOwnVault,
+			"vault":          cmdVaultCLI,
 			"clipboard-set":  cmdClipboardSet,
 			"clipboard-wait": cmdClipboardWait,
 			"sleep":          cmdSleep,

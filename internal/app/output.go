@@ -35,7 +35,12 @@ func (e *Env) writeJSON(v interface{}) error {
 
 // writeTable writes rows as aligned columns; header may be nil.
 func (e *Env) writeTable(header []string, rows [][]string) error {
-	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
+	return writeTable(e.Stdout, header, rows)
+}
+
+// writeTable writes rows as aligned columns to w.
+func writeTable(w io.Writer, header []string, rows [][]string) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	if header != nil {
 		fmt.Fprintln(tw, strings.Join(header, "\t"))
 	}
