@@ -24,6 +24,7 @@ import (
 //	vault token create -policy=NAME [-ttl=DURATION] -orphan -field=token
 //	vault token lookup            (fails for a token Vault does not know)
 //	vault token revoke -self
+//	vault read PATH               (prints Vault's JSON answer)
 func cmdVaultCLI(ts *testscript.TestScript, neg bool, args []string) {
 	call := func(method, path string, body any) (map[string]any, error) {
 		return vaultHTTP(ts, method, path, body)
@@ -72,6 +73,15 @@ func cmdVaultCLI(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		_, err = call("POST", "auth/token/revoke-self", nil)
 		out = "Success! Revoked token (if it existed)"
+	case "read " + strings.Join(args[1:2], ""):
+		if len(args) != 2 {
+			ts.Fatalf("usage: vault read PATH")
+		}
+		var resp map[string]any
+		if resp, err = call("GET", args[1], nil); err == nil {
+			b, _ := json.MarshalIndent(resp, "", "  ")
+			out = string(b)
+		}
 	default:
 		ts.Fatalf("vault %s: not in this shim", strings.Join(args, " "))
 	}

@@ -178,6 +178,7 @@ type backupView struct {
 	ReminderNotes  int            `json:"reminder_notes_skipped"`
 	RedactIndex    int            `json:"redaction_index_entries_skipped"`
 	TOTPReenrol    []string       `json:"totp_reenrol"`
+	TOTPEscrowed   []string       `json:"totp_escrowed"`
 	Onboard        []string       `json:"onboard_again"`
 }
 
@@ -185,12 +186,22 @@ func (s *session) reportBackup(file, sealedTo string, doc *backup.Document, dump
 	env := s.env
 	v := backupView{Team: doc.Team, File: file, SealedTo: sealedTo, Records: doc.Counts(), DeletedSkipped: doc.DeletedSkipped,
 		NotBackedUp: append(append([]string{}, dump.Unknown...), dump.MetadataOnly...), ReminderNotes: dump.Notes,
-		RedactIndex: dump.IndexEntries, TOTPReenrol: []string{}, Onboard: []string{}}
+		RedactIndex: dump.IndexEntries, TOTPReenrol: []string{}, TOTPEscrowed: []string{}, Onboard: []string{}}
 	if v.File == "" {
 		v.File = "-"
 	}
+	escrowed := map[string]bool{}
+	for _, rec := range doc.Records {
+		if backup.Kind(rec.Path) == "totp-escrow" {
+			escrowed[backup.CredentialAddress(rec.Path)] = true
+		}
+	}
 	for _, k := range doc.TOTPReenrol {
-		v.TOTPReenrol = append(v.TOTPReenrol, k.Credential)
+		if escrowed[k.Credential] {
+			v.TOTPEscrowed = append(v.TOTPEscrowed, k.Credential)
+		} else {
+			v.TOTPReenrol = append(v.TOTPReenrol, k.Credential)
+		}
 	}
 	for _, p := range doc.Staff {
 		if p.Status == "active" {
@@ -211,6 +222,9 @@ func (s *session) reportBackup(file, sealedTo string, doc *backup.Document, dump
 	if len(v.TOTPReenrol) > 0 {
 		env.say("Vault cannot export TOTP seeds: after a restore, enrol these again: %s", strings.Join(v.TOTPReenrol, ", "))
 	}
+	if len(v.TOTPEscrowed) > 0 {
+		env.say("TOTP seeds escrowed to the off-line key (restore them with --recovery-identity): %s", strings.Join(v.TOTPEscrowed, ", "))
+	}
 	if len(v.Onboard) > 0 {
 		env.say("logins cannot be exported: after a restore, onboard these people again: %s", strings.Join(v.Onboard, ", "))
 	}
@@ -230,6 +244,7 @@ func (s *session) reportBackup(file, sealedTo string, doc *backup.Document, dump
 		{"reminder notes", fmt.Sprintf("%d left out", dump.Notes)},
 		{"redaction index", fmt.Sprintf("%d entries left out (rebuilt by `sellervault redact --reindex`)", dump.IndexEntries)},
 		{"totp to re-enrol", orDash(strings.Join(v.TOTPReenrol, ", "))},
+		{"totp escrowed", orDash(strings.Join(v.TOTPEscrowed, ", "))},
 		{"onboard again", orDash(strings.Join(v.Onboard, ", "))},
 	}
 	return env.writeTable(nil, rows)
@@ -250,13 +265,17 @@ damaged, cut short, opened with the wrong key, or the mount is not empty.
 Each record is created with check-and-set 0, then its custom metadata is
 set; the team settings replace init's. TOTP seeds and logins are not in a
 backup: credentials whose TOTP key is not in this Vault have their link
-cleared (metadata totp_reenrol=required) and are listed to enrol again;
+cleared (metadata totp_reenrol=required) and are listed to enrol again,
+unless the team escrows seeds (init --recovery-recipient) and
+--recovery-identity opens their escrow copies: those seeds are imported
+again, each checked against Vault's code;
 active staff records become "not-onboarded" and their people are listed to
 onboard again. The redaction index is not restored: run
 ` + "`sellervault redact --reindex`" + ` after. FILE "-" reads the backup from stdin.`,
 		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "identity", Aliases: []string{"i"}, Usage: "decrypt with the age secret keys in `PATH` (as age-keygen writes; repeatable)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "check the backup and the mount, print the plan, write nothing"},
+			&cli.StringSliceFlag{Name: "recovery-identity", Usage: "the off-line age key file (`PATH`) of the team's escrow recipient (init --recovery-recipient): TOTP seeds escrowed in the backup are imported again"},
 		}, passphraseFlags("decrypt with")...),
 		Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
 			file := oneArg(c)
@@ -268,7 +287,11 @@ onboard again. The redaction index is not restored: run
 			if err != nil {
 				return err
 			}
-			rep, err := r.Restore(c.Context, doc, repo.RestoreOptions{DryRun: c.Bool("dry-run")})
+			recovery, err := s.identityFiles("recovery-identity", c.StringSlice("recovery-identity"))
+			if err != nil {
+				return err
+			}
+			rep, err := r.Restore(c.Context, doc, repo.RestoreOptions{DryRun: c.Bool("dry-run"), Recovery: recovery})
 			var partial *repo.PartialRestoreError
 			switch {
 			case errors.As(err, &partial):
@@ -308,11 +331,16 @@ func (s *session) restoreIdentities(c *cli.Context, file string) ([]age.Identity
 	case len(paths) == 0:
 		return nil, usagef("say how to open the backup: --identity PATH (an age key file) or --passphrase")
 	}
+	return s.identityFiles("identity", paths)
+}
+
+// identityFiles reads the age secret keys of the files given to --flag.
+func (s *session) identityFiles(flag string, paths []string) ([]age.Identity, error) {
 	var out []age.Identity
 	for _, path := range paths {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, usageError{fmt.Errorf("--identity: %w", err)}
+			return nil, usageError{fmt.Errorf("--%s: %w", flag, err)}
 		}
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
 			s.env.say("warning: identity file %q can be read by other users (mode %04o); run chmod 600 on it", path, fi.Mode().Perm())
@@ -320,7 +348,7 @@ func (s *session) restoreIdentities(c *cli.Context, file string) ([]age.Identity
 		ids, err := backup.ParseIdentities(f)
 		f.Close()
 		if err != nil {
-			return nil, usageError{fmt.Errorf("--identity %s: %w", path, err)}
+			return nil, usageError{fmt.Errorf("--%s %s: %w", flag, path, err)}
 		}
 		out = append(out, ids...)
 	}
@@ -392,6 +420,9 @@ func (s *session) reportRestore(rep *repo.RestoreReport) error {
 	if len(rep.TOTPReenrol) > 0 {
 		env.say("TOTP seeds are not in a backup: enrol these again with `sellervault totp add STORE/NAME` (each one's link to its missing key %s): %s", cleared, strings.Join(rep.TOTPReenrol, ", "))
 	}
+	if len(rep.TOTPRecovered) > 0 {
+		env.say("TOTP seeds recovered from their escrow copies and imported again: %s", strings.Join(rep.TOTPRecovered, ", "))
+	}
 	if len(rep.TOTPKept) > 0 {
 		env.say("TOTP keys already in this Vault, links kept: %s", strings.Join(rep.TOTPKept, ", "))
 	}
@@ -417,6 +448,7 @@ func (s *session) reportRestore(rep *repo.RestoreReport) error {
 		{"deleted, not in backup", fmt.Sprint(rep.DeletedSkipped)},
 		{"totp to re-enrol", orDash(strings.Join(rep.TOTPReenrol, ", "))},
 		{"totp kept", orDash(strings.Join(rep.TOTPKept, ", "))},
+		{"totp recovered", orDash(strings.Join(rep.TOTPRecovered, ", "))},
 		{"onboard again", orDash(strings.Join(onboard, ", "))},
 		{"pending payout", orDash(strings.Join(rep.PendingPayout, ", "))},
 		{"redaction index", "not restored: run `sellervault redact --reindex`"},
@@ -456,7 +488,7 @@ func personLabel(p backup.Person) string {
 func countsText(doc *backup.Document) string {
 	counts := doc.Counts()
 	var parts []string
-	for _, k := range []string{"store", "credential", "mailbox", "phone", "payout", "payout-request", "payout-decision", "payout-verification", "staff", "settings", "other"} {
+	for _, k := range []string{"store", "credential", "mailbox", "phone", "payout", "payout-request", "payout-decision", "payout-verification", "staff", "totp-escrow", "settings", "other"} {
 		if n := counts[k]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k))
 		}

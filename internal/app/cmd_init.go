@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sellervault/sellervault/internal/backup"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
@@ -38,6 +40,7 @@ steps go to stderr), for them to run ` + "`sellervault login --wrapped`" + `.`,
 			&cli.DurationFlag{Name: "payout-cooling-off", Usage: "how long a payout change waits before it may be approved (default 24h at first init; kept after)"},
 			&cli.StringFlag{Name: "first-manager", Usage: "onboard `NAME` as the team's first manager and print only their single-use login token"},
 			&cli.DurationFlag{Name: "wrap-ttl", Value: 24 * time.Hour, Usage: "how long the first manager's login token stays valid"},
+			&cli.StringSliceFlag{Name: "recovery-recipient", Usage: "escrow every TOTP seed `totp add` imports, encrypted with age to this public key (age1…), whose secret key is kept off-line; repeatable (all of them replace the current list)"},
 			&cli.BoolFlag{Name: "print-admin-policy", Usage: "print the bootstrap policy a token needs to run init (for --mount) and exit; needs no Vault"},
 		},
 		Action: func(c *cli.Context) error {
@@ -59,6 +62,13 @@ steps go to stderr), for them to run ` + "`sellervault login --wrapped`" + `.`,
 					return err
 				}
 			}
+			var recipients []string
+			for _, k := range c.StringSlice("recovery-recipient") {
+				if _, err := backup.ParseRecipient(k); err != nil {
+					return usageError{fmt.Errorf("--recovery-recipient: %w", err)}
+				}
+				recipients = append(recipients, strings.TrimSpace(k))
+			}
 			if err := s.requireToken(); err != nil {
 				return err
 			}
@@ -68,7 +78,8 @@ steps go to stderr), for them to run ` + "`sellervault login --wrapped`" + `.`,
 				DryRun:    c.Bool("dry-run"),
 				Version:   version(),
 
-				PayoutCoolingOff: c.Duration("payout-cooling-off"),
+				PayoutCoolingOff:   c.Duration("payout-cooling-off"),
+				RecoveryRecipients: recipients,
 				Reindex: func(ctx context.Context) error {
 					_, err := repo.New(s.client, s.layout).Reindex(ctx)
 					return err

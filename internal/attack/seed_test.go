@@ -27,6 +27,8 @@ const (
 	clsSettings = "team settings"
 	clsDomains  = "team mail domains"
 	clsRedact   = "redaction shard" // of one audience (record.audience)
+	clsEscrow   = "TOTP seed escrow copy"
+	clsOffboard = "offboarding progress"
 	// KV records of the mounts of their own.
 	clsProposal     = "payout proposal"
 	clsVerification = "payout verification"
@@ -130,6 +132,7 @@ func (tm *team) seedRecords() ([]*record, error) {
 		add(&record{mount: P, key: phone, class: clsPhone, store: s, versions: 1,
 			meta: map[string]string{"number": records.MaskPhone(number)}, data: map[string]interface{}{"number": number}})
 		add(&record{mount: P, key: "incidents/" + s, class: clsIncident, store: s, versions: 1})
+		add(&record{mount: P, key: "escrow/totp/" + s + "/seller-central", class: clsEscrow, store: s, versions: 1})
 		add(&record{mount: P, key: "decisions/payout/" + s + "/req-1", class: clsDecision, store: s, versions: 1})
 		add(&record{mount: tm.l.Proposals(), key: "payout/" + s + "/req-1", class: clsProposal, store: s, versions: 1})
 		add(&record{mount: tm.l.Verifications(), key: "payout/" + s, class: clsVerification, store: s, versions: 1})
@@ -137,6 +140,7 @@ func (tm *team) seedRecords() ([]*record, error) {
 	for _, name := range []string{"mgr", "fin", "ops", "gone", "nobody"} {
 		add(&record{mount: P, key: "staff/" + name, class: clsStaff, person: name, versions: 1})
 	}
+	add(&record{mount: P, key: "_meta/offboarding/gone", class: clsOffboard, person: "gone"})
 	add(&record{mount: P, key: "_meta/init", class: clsInit})
 	add(&record{mount: P, key: "_meta/settings", class: clsSettings})
 	add(&record{mount: P, key: "_meta/domains", class: clsDomains})

@@ -161,6 +161,7 @@ const (
 	ListingDir    = "_meta/listing/" // stores' credential listings: rebuilt by a reindex
 	DomainsPath   = "_meta/domains"  // the team's mail domains: rebuilt by a reindex, like the index
 	StaffDir      = "staff/"
+	EscrowDir     = "escrow/totp/" // STORE/NAME: a TOTP seed's age-encrypted escrow copy (package escrow)
 	credsInfix    = "/creds/"
 	storesDir     = "stores/"
 	mailboxesDir  = "contacts/email/"
@@ -188,7 +189,7 @@ const (
 // recordFolders are the folders of the records mount whose records a
 // backup holds (decisions are checked by their depth, see Kind); with
 // SettingsPath, nothing else of the records mount is ever restored.
-var recordFolders = []string{storesDir, mailboxesDir, phonesDir, StaffDir}
+var recordFolders = []string{storesDir, mailboxesDir, phonesDir, StaffDir, EscrowDir}
 
 // Classify says what a backup does with path of the team's records mount.
 // The path is not checked here beyond its folder (and, for decisions, its
@@ -280,6 +281,8 @@ func Kind(path string) string {
 		return "phone"
 	case strings.HasPrefix(path, StaffDir):
 		return "staff"
+	case below(path, EscrowDir, 2):
+		return "totp-escrow"
 	case below(path, RequestsDir, 2):
 		return "payout-request"
 	case below(path, DecisionsDir, 2), below(path, Version1DecisionsDir, 2):
@@ -330,9 +333,12 @@ func VerifiedStore(path string) string {
 	return strings.TrimPrefix(path, VerificationsDir)
 }
 
-// CredentialAddress is STORE/NAME for a credential's path, or "" for
-// another path.
+// CredentialAddress is STORE/NAME for a credential's path or its escrow
+// copy's (EscrowDir + STORE/NAME), or "" for another path.
 func CredentialAddress(path string) string {
+	if Kind(path) == "totp-escrow" {
+		return strings.TrimPrefix(path, EscrowDir)
+	}
 	if Kind(path) != "credential" {
 		return ""
 	}
@@ -405,8 +411,8 @@ func CheckPath(path string) error {
 		}
 	}
 	if !inDocument(path) {
-		return invalidf("record path %s is outside the folders a backup holds (stores/, contacts/, staff/, %sSTORE/ID, %sSTORE/ID, %sSTORE and %s)",
-			q, RequestsDir, DecisionsDir, VerificationsDir, SettingsPath)
+		return invalidf("record path %s is outside the folders a backup holds (stores/, contacts/, staff/, %sSTORE/NAME, %sSTORE/ID, %sSTORE/ID, %sSTORE and %s)",
+			q, EscrowDir, RequestsDir, DecisionsDir, VerificationsDir, SettingsPath)
 	}
 	return nil
 }

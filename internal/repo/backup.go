@@ -11,10 +11,14 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
+
 	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/escrow"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/staff"
+	"github.com/sellervault/sellervault/internal/totp"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -404,6 +408,10 @@ func opsRole(groupRole string) string {
 // RestoreOptions shape a restore.
 type RestoreOptions struct {
 	DryRun bool // check the document and the mount, plan, write nothing
+	// Recovery are the off-line identities that open the backup's escrow
+	// copies of TOTP seeds (package escrow): a credential whose key is not
+	// in this Vault gets its seed imported again instead of re-enrolment.
+	Recovery []age.Identity
 }
 
 // RestoreReport is what a restore did, or would do. Record paths are
@@ -421,6 +429,9 @@ type RestoreReport struct {
 	// Vault already.
 	TOTPReenrol []string `json:"totp_reenrol"`
 	TOTPKept    []string `json:"totp_kept"`
+	// TOTPRecovered are the credentials whose seed was imported again
+	// from its escrow copy, opened with RestoreOptions.Recovery.
+	TOTPRecovered []string `json:"totp_recovered"`
 	// Onboard are the people who need a login again.
 	Onboard []backup.Person `json:"onboard"`
 	// PendingPayout are payout changes still pending (STORE/ID), proposed
@@ -468,6 +479,10 @@ type write struct {
 	data  map[string]interface{}
 	meta  map[string]string
 	cas   int
+	// seed, for a credential whose seed is recovered from escrow, is
+	// imported as TOTP key seedRef before the record is written.
+	seed    *totp.Key
+	seedRef string
 }
 
 // Restore writes a backup into the team's mounts: the team must be
@@ -491,7 +506,7 @@ func (r *Repo) Restore(ctx context.Context, doc *backup.Document, opts RestoreOp
 		return nil, err
 	}
 	rep := &RestoreReport{Team: doc.Team, Mount: r.layout.Prefix, CreatedAt: doc.CreatedAt, DryRun: opts.DryRun,
-		DeletedSkipped: doc.DeletedSkipped, Written: []string{}, TOTPReenrol: []string{}, TOTPKept: []string{},
+		DeletedSkipped: doc.DeletedSkipped, Written: []string{}, TOTPReenrol: []string{}, TOTPKept: []string{}, TOTPRecovered: []string{},
 		Onboard: []backup.Person{}, PendingPayout: []string{}, ProposeAgain: []string{}, Verified: []string{}, StoreAccess: []string{}}
 	if err := r.requireInit(ctx); err != nil {
 		return nil, err
@@ -500,7 +515,7 @@ func (r *Repo) Restore(ctx context.Context, doc *backup.Document, opts RestoreOp
 	if err != nil {
 		return nil, err
 	}
-	plan, err := r.planRestore(ctx, doc, rep, settingsVersion)
+	plan, err := r.planRestore(ctx, doc, rep, settingsVersion, opts.Recovery)
 	if err != nil {
 		return nil, err
 	}
@@ -521,6 +536,12 @@ func (r *Repo) Restore(ctx context.Context, doc *backup.Document, opts RestoreOp
 		rep.StoreAccess = append(rep.StoreAccess, store)
 	}
 	for _, w := range plan {
+		if w.seed != nil {
+			// The key first: the credential's link then points to it.
+			if err := r.importSeed(ctx, w.seedRef, *w.seed); err != nil {
+				return rep, &PartialRestoreError{Written: rep.Written, Failed: w.doc, Err: err}
+			}
+		}
 		if _, err := r.c.KVPut(ctx, w.mount, w.path, w.data, w.cas); err != nil {
 			return rep, &PartialRestoreError{Written: rep.Written, Failed: w.doc, Err: err}
 		}
@@ -657,11 +678,14 @@ func countRecords(n int) string {
 }
 
 // planRestore decides every write, and fills the report's lists.
-func (r *Repo) planRestore(ctx context.Context, doc *backup.Document, rep *RestoreReport, settingsVersion int) ([]write, error) {
+func (r *Repo) planRestore(ctx context.Context, doc *backup.Document, rep *RestoreReport, settingsVersion int, recovery []age.Identity) ([]write, error) {
 	decided := map[string]bool{}
 	payoutRestored := map[string]bool{}
+	escrowed := map[string]string{} // STORE/NAME: its sealed seed
 	for _, rec := range doc.Records {
 		switch backup.Kind(rec.Path) {
+		case "totp-escrow":
+			escrowed[backup.CredentialAddress(rec.Path)], _ = rec.Data[escrow.Field].(string)
 		case "payout-decision":
 			decided[backup.PayoutChange(rec.Path)] = true
 		case "payout":
@@ -689,6 +713,13 @@ func (r *Repo) planRestore(ctx context.Context, doc *backup.Document, rep *Resto
 				switch {
 				case err == nil:
 					rep.TOTPKept = append(rep.TOTPKept, addr)
+				case errors.Is(err, vault.ErrNotFound) && len(recovery) > 0 && escrowed[addr] != "":
+					key, err := escrow.Open(escrowed[addr], recovery...)
+					if err != nil {
+						return nil, fmt.Errorf("the escrow copy of the seed of %s (nothing was written): %w", addr, err)
+					}
+					w.seed, w.seedRef = &key, ref
+					rep.TOTPRecovered = append(rep.TOTPRecovered, addr)
 				case errors.Is(err, vault.ErrNotFound):
 					delete(w.data, backup.TOTPField)
 					delete(w.data, backup.TOTPPeriodField)

@@ -518,14 +518,16 @@ func nonEmpty(m map[string]string) map[string]string {
 // `init --payout-cooling-off` sets), with check-and-set.
 func (r *Repo) SetCoolingOff(ctx context.Context, d time.Duration) error {
 	version := 0
+	data := map[string]interface{}{}
 	rec, err := r.c.KVGet(ctx, r.mount, setup.SettingsPath)
 	switch {
 	case err == nil:
-		version = rec.Version
+		version, data = rec.Version, rec.Data // other settings are kept
 	case !errors.Is(err, vault.ErrNotFound):
 		return err
 	}
-	_, err = r.c.KVPut(ctx, r.mount, setup.SettingsPath, map[string]interface{}{"payout_cooling_off": d.String()}, version)
+	data["payout_cooling_off"] = d.String()
+	_, err = r.c.KVPut(ctx, r.mount, setup.SettingsPath, data, version)
 	return err
 }
 

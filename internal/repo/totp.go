@@ -19,9 +19,15 @@ var ErrCodeMismatch = errors.New("vault's code for the imported seed does not ma
 // AddTOTP imports a credential's TOTP seed into the TOTP engine, checks
 // that Vault's current code matches the seed's, links the key to the
 // credential, and returns the current code. An existing key is kept
-// unless replace is set.
+// unless replace is set. With escrow recipients configured, the seed's
+// escrow copy is written before the key is linked (and a failure to write
+// it leaves the credential as it was).
 func (r *Repo) AddTOTP(ctx context.Context, store, name string, key totp.Key, replace bool, now func() time.Time) (string, error) {
 	cred, version, err := r.GetCredential(ctx, store, name)
+	if err != nil {
+		return "", err
+	}
+	recipients, err := r.RecoveryRecipients(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -48,6 +54,9 @@ func (r *Repo) AddTOTP(ctx context.Context, store, name string, key totp.Key, re
 	code, err := r.c.TOTPCode(ctx, r.layout.TOTP(), checkName)
 	if err == nil && !matchesNearby(key, code, now()) {
 		err = ErrCodeMismatch
+	}
+	if err == nil {
+		err = r.escrowSeed(ctx, store, name, key, recipients)
 	}
 	if err != nil {
 		_ = r.c.TOTPDelete(ctx, r.layout.TOTP(), checkName)
@@ -161,6 +170,9 @@ func (r *Repo) RemoveTOTP(ctx context.Context, store, name string) error {
 		return err
 	}
 	if err := r.c.TOTPDelete(ctx, r.layout.TOTP(), keyName); err != nil {
+		return err
+	}
+	if err := r.dropEscrow(ctx, store, name); err != nil {
 		return err
 	}
 	cred, version, err := r.GetCredential(ctx, store, name)

@@ -38,7 +38,15 @@ type Options struct {
 	// Reindex rebuilds every audience's redaction index from the records
 	// (repo.Reindex); the migration to schema 3 runs it once.
 	Reindex func(context.Context) error
+	// RecoveryRecipients are the age public keys TOTP seeds are escrowed
+	// to (package escrow), checked by the caller; nil keeps the current
+	// setting (none at first: no escrow).
+	RecoveryRecipients []string
 }
+
+// RecoveryRecipientsKey is the team setting that lists the escrow
+// recipients, comma-separated.
+const RecoveryRecipientsKey = "recovery_recipients"
 
 // DefaultCoolingOff is the payout cooling-off period a new team gets.
 const DefaultCoolingOff = 24 * time.Hour
@@ -169,6 +177,8 @@ func (r *runner) steps() []step {
 func (r *runner) settings() step {
 	var version int
 	var want string
+	data := map[string]interface{}{}
+	recipients := strings.Join(r.opts.RecoveryRecipients, ",")
 	return step{
 		item: fmt.Sprintf("team settings %s/%s", r.l.KV(), SettingsPath),
 		check: func(ctx context.Context) (Action, error) {
@@ -186,14 +196,23 @@ func (r *runner) settings() step {
 			if err != nil {
 				return "", err
 			}
-			version = rec.Version
+			version, data = rec.Version, rec.Data
 			if got, _ := rec.Data["payout_cooling_off"].(string); r.opts.PayoutCoolingOff > 0 && got != want {
+				return Update, nil
+			}
+			if got, _ := rec.Data[RecoveryRecipientsKey].(string); recipients != "" && got != recipients {
 				return Update, nil
 			}
 			return Unchanged, nil
 		},
 		apply: func(ctx context.Context) error {
-			_, err := r.c.KVPut(ctx, r.l.KV(), SettingsPath, map[string]interface{}{"payout_cooling_off": want}, version)
+			if version == 0 || r.opts.PayoutCoolingOff > 0 {
+				data["payout_cooling_off"] = want
+			}
+			if recipients != "" {
+				data[RecoveryRecipientsKey] = recipients
+			}
+			_, err := r.c.KVPut(ctx, r.l.KV(), SettingsPath, data, version)
 			if errors.Is(err, vault.ErrConflict) && version == 0 {
 				return nil // another init wrote it since we looked
 			}
