@@ -44,9 +44,8 @@ func TestOpenOnATerminal(t *testing.T) {
 	e.clean(t, 0, "JBSWY3DPEHPK3PXP\n", "totp", "add", "acme-us/seller-central")
 
 	clip := func() string {
-		x := exec.Command("xclip", "-selection", "clipboard", "-o")
-		x.Env = append(os.Environ(), "DISPLAY="+e.vars["DISPLAY"])
-		out, _ := x.Output() // an empty clipboard fails: that reads as ""
+		// an empty clipboard, or xclip killed after xclipTimeout, reads as ""
+		out, _ := xclipOn(e.vars["DISPLAY"], "-o").Output()
 		return string(out)
 	}
 	clipIs := func(p *ptySession, what string, ok func(string) bool) {

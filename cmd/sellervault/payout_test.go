@@ -5,9 +5,9 @@ package main
 import (
 	"bufio"
 	"context"
-	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -78,11 +78,7 @@ func TestPayoutCopyDetectsSwappedClipboard(t *testing.T) {
 			}
 		}
 	}
-	xclip := func(args ...string) *exec.Cmd {
-		x := exec.Command("xclip", append([]string{"-selection", "clipboard"}, args...)...)
-		x.Env = append(os.Environ(), "DISPLAY="+e.vars["DISPLAY"])
-		return x
-	}
+	xclip := func(args ...string) *exec.Cmd { return xclipOn(e.vars["DISPLAY"], args...) }
 	waitFor("1/")
 	stdin.Write([]byte("\n")) // the holder is pasted
 	waitFor("2/")             // the IBAN is on the clipboard ...
@@ -91,10 +87,20 @@ func TestPayoutCopyDetectsSwappedClipboard(t *testing.T) {
 	if err := swap.Run(); err != nil {
 		t.Fatal(err)
 	}
-	stdin.Write([]byte("\n"))
-	for line := range lines {
-		seen = append(seen, line)
+	// xclip takes the selection in its background process, a moment
+	// after the foreground one exits: Enter only once the swap is there.
+	swapped := time.Now().Add(leakWait)
+	for {
+		if got, _ := xclip("-o").Output(); string(got) == "GB29NWBK60161331926819" {
+			break
+		}
+		if time.Now().After(swapped) {
+			t.Fatal("the swapped IBAN never reached the clipboard")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
+	stdin.Write([]byte("\n"))
+	drainUntilExit(t, cmd, lines, &seen)
 	err = cmd.Wait()
 	code := 0
 	if exit, ok := err.(*exec.ExitError); ok {
@@ -150,5 +156,38 @@ func TestPayoutNumbersNeverShown(t *testing.T) {
 	got, err := exec.Command("sh", "-c", "DISPLAY="+e.vars["DISPLAY"]+" xclip -selection clipboard -o").Output()
 	if err != nil || string(got) != account {
 		t.Fatalf("the clipboard holds %d bytes, want the account number (%v)", len(got), err)
+	}
+}
+
+// drainUntilExit collects the lines of a child's stderr until it ends.
+// A child still running after leakWait is made to dump its goroutines
+// (SIGQUIT), and the test fails with that dump: a hang is reported, not
+// waited out.
+func drainUntilExit(t *testing.T, cmd *exec.Cmd, lines <-chan string, seen *[]string) {
+	t.Helper()
+	deadline := time.After(leakWait)
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				return
+			}
+			*seen = append(*seen, line)
+		case <-deadline:
+			_ = cmd.Process.Signal(syscall.SIGQUIT)
+			dump := time.After(3 * time.Second)
+			for {
+				select {
+				case line, ok := <-lines:
+					if ok {
+						*seen = append(*seen, line)
+						continue
+					}
+				case <-dump:
+				}
+				break
+			}
+			t.Fatalf("sellervault did not end within %s after the last input; its stderr and goroutines:\n%s", leakWait, strings.Join(*seen, "\n"))
+		}
 	}
 }

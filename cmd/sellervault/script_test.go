@@ -279,8 +279,19 @@ func cmdClipboardWait(ts *testscript.TestScript, neg bool, args []string) {
 
 // xclip runs xclip on the script's display and clipboard.
 func xclip(ts *testscript.TestScript, args ...string) *exec.Cmd {
-	cmd := exec.Command("xclip", append([]string{"-selection", "clipboard"}, args...)...)
-	cmd.Env = append(os.Environ(), "DISPLAY="+ts.Getenv("DISPLAY"))
+	return xclipOn(ts.Getenv("DISPLAY"), args...)
+}
+
+// xclipTimeout bounds one xclip run: `xclip -o` waits for ever for an
+// owner that does not answer, and a test must fail instead of hanging.
+const xclipTimeout = 10 * time.Second
+
+// xclipOn runs xclip on display's clipboard, killed after xclipTimeout.
+func xclipOn(display string, args ...string) *exec.Cmd {
+	ctx, cancel := context.WithTimeout(context.Background(), xclipTimeout)
+	time.AfterFunc(xclipTimeout, cancel)
+	cmd := exec.CommandContext(ctx, "xclip", append([]string{"-selection", "clipboard"}, args...)...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
 	return cmd
 }
 

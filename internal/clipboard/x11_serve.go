@@ -269,7 +269,9 @@ func (o *owner) serve(expire <-chan time.Time) (cleared bool) {
 	for {
 		select {
 		case <-expire:
-			return o.x.clear(o.acquired) == nil
+			cleared = o.x.clear(o.acquired) == nil
+			o.drain(ownerDrain)
+			return cleared
 		case ev, ok := <-o.events:
 			if !ok {
 				return false
@@ -279,8 +281,36 @@ func (o *owner) serve(expire <-chan time.Time) (cleared bool) {
 				o.answer(e)
 			case xproto.SelectionClearEvent:
 				if e.Owner == o.win && e.Selection == o.x.atoms.clipboard {
+					o.drain(ownerDrain)
 					return false
 				}
+			}
+		}
+	}
+}
+
+// ownerDrain is how long an owner that gave the selection up still
+// refuses requests before it exits.
+const ownerDrain = 250 * time.Millisecond
+
+// drain refuses, for d, the requests that reached the owner around the
+// moment it gave the selection up: a program that asked then (a paste, a
+// clipboard manager) is told at once that there is nothing, instead of
+// waiting for an answer from a process that has gone (xclip, for one,
+// waits for ever).
+func (o *owner) drain(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			return
+		case ev, ok := <-o.events:
+			if !ok {
+				return
+			}
+			if r, ok := ev.(xproto.SelectionRequestEvent); ok {
+				o.notify(r, xproto.AtomNone)
 			}
 		}
 	}
@@ -297,8 +327,15 @@ func (o *owner) answer(r xproto.SelectionRequestEvent) {
 	if r.Selection != o.x.atoms.clipboard || r.Owner != o.win || early || !o.put(r.Requestor, prop, r.Target) {
 		prop = xproto.AtomNone
 	}
+	o.notify(r, prop)
+}
+
+// notify tells a requestor where its conversion is: prop, or AtomNone
+// for a refusal.
+func (o *owner) notify(r xproto.SelectionRequestEvent, prop xproto.Atom) {
 	n := xproto.SelectionNotifyEvent{Time: r.Time, Requestor: r.Requestor, Selection: r.Selection, Target: r.Target, Property: prop}
 	xproto.SendEvent(o.x.conn, false, r.Requestor, xproto.EventMaskNoEvent, string(n.Bytes()))
+	o.x.conn.Sync()
 }
 
 // put stores the conversion of target in the requestor's property.

@@ -4,6 +4,7 @@ package clipboard
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os/exec"
 	"slices"
@@ -120,7 +121,11 @@ func xclipSet(t *testing.T, s string) {
 // xclipGet pastes target with xclip.
 func xclipGet(t *testing.T, target string) string {
 	t.Helper()
-	out, err := exec.Command("xclip", "-selection", "clipboard", "-o", "-t", target).Output()
+	// killed after 10 s: xclip -o waits for ever for an owner that does
+	// not answer, and the test must fail instead
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "xclip", "-selection", "clipboard", "-o", "-t", target).Output()
 	if err != nil {
 		t.Fatalf("xclip -o -t %s: %v", target, err)
 	}
