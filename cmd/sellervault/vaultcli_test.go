@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -25,6 +26,7 @@ import (
 //	vault token lookup            (fails for a token Vault does not know)
 //	vault token revoke -self
 //	vault read PATH               (prints Vault's JSON answer)
+//	vault kv patch -cas=N -mount=MOUNT PATH KEY=VALUE...
 func cmdVaultCLI(ts *testscript.TestScript, neg bool, args []string) {
 	call := func(method, path string, body any) (map[string]any, error) {
 		return vaultHTTP(ts, method, path, body)
@@ -73,6 +75,28 @@ func cmdVaultCLI(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		_, err = call("POST", "auth/token/revoke-self", nil)
 		out = "Success! Revoked token (if it existed)"
+	case "kv patch":
+		var cas, mount, path string
+		fields := map[string]any{}
+		for _, a := range args[2:] {
+			switch {
+			case strings.HasPrefix(a, "-cas="):
+				cas = strings.TrimPrefix(a, "-cas=")
+			case strings.HasPrefix(a, "-mount="):
+				mount = strings.TrimPrefix(a, "-mount=")
+			case path == "":
+				path = a
+			default:
+				k, v, _ := strings.Cut(a, "=")
+				fields[k] = v
+			}
+		}
+		n, cerr := strconv.Atoi(cas)
+		if cerr != nil || mount == "" || path == "" || len(fields) == 0 {
+			ts.Fatalf("usage: vault kv patch -cas=N -mount=MOUNT PATH KEY=VALUE...")
+		}
+		_, err = vaultHTTPType(ts, "PATCH", mount+"/data/"+path, map[string]any{"data": fields, "options": map[string]any{"cas": n}}, "application/merge-patch+json")
+		out = "Success! Data patched"
 	case "read " + strings.Join(args[1:2], ""):
 		if len(args) != 2 {
 			ts.Fatalf("usage: vault read PATH")
@@ -102,6 +126,11 @@ func asStrings(v any) []string {
 
 // vaultHTTP makes one request to the script's Vault as its VAULT_TOKEN.
 func vaultHTTP(ts *testscript.TestScript, method, path string, body any) (map[string]any, error) {
+	return vaultHTTPType(ts, method, path, body, "application/json")
+}
+
+// vaultHTTPType is vaultHTTP with the body's content type.
+func vaultHTTPType(ts *testscript.TestScript, method, path string, body any, contentType string) (map[string]any, error) {
 	tr := &http.Transport{}
 	if ca := ts.Getenv("VAULT_CACERT"); ca != "" {
 		pem, err := os.ReadFile(ca)
@@ -119,6 +148,7 @@ func vaultHTTP(ts *testscript.TestScript, method, path string, body any) (map[st
 	req, err := http.NewRequest(method, ts.Getenv("VAULT_ADDR")+"/v1/"+path, r)
 	ts.Check(err)
 	req.Header.Set("X-Vault-Token", ts.Getenv("VAULT_TOKEN"))
+	req.Header.Set("Content-Type", contentType)
 	resp, err := (&http.Client{Transport: tr}).Do(req)
 	if err != nil {
 		return nil, err

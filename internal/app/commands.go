@@ -49,6 +49,7 @@ func commands(env *Env) []*cli.Command {
 		importCommand(env),
 		auditCommand(env),
 		incidentCommand(env),
+		doctorCommand(env),
 		loginCommand(env),
 		clipboardClearCommand(env),
 		completionCommand(env),

@@ -33,6 +33,7 @@ const (
 	ExitFound       = 14
 	ExitUnfinished  = 15
 	ExitFlagged     = 16
+	ExitRepair      = 17
 )
 
 // exitCodeTable is what `sellervault help exit-codes` prints.
@@ -57,6 +58,7 @@ var exitCodeTable = []struct {
 	{ExitFound, "secrets were found in the text (scan)"},
 	{ExitUnfinished, "the incident still has open work: rotations or the payout verification (incident close)"},
 	{ExitFlagged, "audit flagged something: see the report"},
+	{ExitRepair, "something needs repair (doctor --dry-run)"},
 }
 
 func printExitCodes(w io.Writer) error {
@@ -117,6 +119,8 @@ func exitCode(err error) int {
 		return ExitUnfinished
 	case errors.Is(err, errFlagged):
 		return ExitFlagged
+	case errors.Is(err, errDoctorFound):
+		return ExitRepair
 	default:
 		return ExitError
 	}

@@ -36,6 +36,7 @@ func TestExitCodeValues(t *testing.T) {
 		{"ExitFound", ExitFound, 14},
 		{"ExitUnfinished", ExitUnfinished, 15},
 		{"ExitFlagged", ExitFlagged, 16},
+		{"ExitRepair", ExitRepair, 17},
 	}
 	for _, w := range want {
 		if w.got != w.code {
@@ -78,6 +79,7 @@ func TestExitCode(t *testing.T) {
 		{"wrapped context canceled", fmt.Errorf("copy: %w", context.Canceled), ExitAborted},
 		{"vault call interrupted", &vault.Error{Op: "read record", Path: "m/data/p", Kind: vault.ErrUnreachable, Cause: context.Canceled}, ExitAborted},
 		{"not logged in", errNotLoggedIn, ExitDenied},
+		{"doctor found", errDoctorFound, ExitRepair},
 		{"token refused", fmt.Errorf("%w: the token was refused", errNotLoggedIn), ExitDenied},
 		{"denied", vaultErr(vault.ErrDenied), ExitDenied},
 		{"wrapped denied", fmt.Errorf("cred get: %w", vaultErr(vault.ErrDenied)), ExitDenied},

@@ -35,8 +35,9 @@ import (
 // credential added or destroyed by another program or an older release,
 // a write that failed half-way, a caller who may not read the listing
 // such as the reminder job) it reads the credentials' metadata one by
-// one, as before. A change of metadata made around sellervault (Vault's
-// CLI) is not seen until a rebuild (`sellervault redact --reindex`).
+// one, as before. A change made around sellervault (Vault's CLI or API)
+// is not seen until `sellervault doctor` repairs the credential's metadata
+// and the listing (or `sellervault redact --reindex` rebuilds it).
 const (
 	ListingDir    = "_meta/listing"
 	ListingShards = 8

@@ -1,0 +1,82 @@
+package app
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sellervault/sellervault/internal/repo"
+)
+
+// errDoctorFound is a dry run that found something to repair.
+var errDoctorFound = errors.New("doctor found something to repair")
+
+func doctorCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "doctor",
+		Usage: "find and repair what an interrupted command or an edit made with Vault's own CLI left behind (a manager's job)",
+		Description: `Checks the whole team: each credential's metadata against its data (an
+interrupted write, a failover, or an edit with ` + "`vault kv put`/`patch`" + ` leaves
+listings, rotation status and offboarding acting on an old owner or due
+date), each store's credential listing against that metadata, and
+offboardings that a failed run left unfinished. Without --dry-run it repairs
+what it finds: the metadata is written again from the data, listings are
+rebuilt, and unfinished offboardings are run again to the successor they
+named. It reads every credential (two requests each), so it is for after a
+failure or an edit, not for every day. Names only, never a value.
+
+Exit status: 0 when nothing needed repair (or all was repaired); 17 on a
+dry run that found something.`,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "dry-run", Usage: "find and report, repair nothing"},
+		},
+		Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
+			rep, err := r.Doctor(c.Context, c.Bool("dry-run"), time.Now)
+			if rep != nil {
+				if perr := s.printDoctor(rep); perr != nil && err == nil {
+					err = perr
+				}
+			}
+			if err != nil {
+				return err
+			}
+			things := plural(len(rep.Mirrors)+len(rep.Listings)+len(rep.Offboardings), "thing")
+			checked := plural(rep.Credentials, "credential")
+			switch {
+			case !rep.Found():
+				env.say("nothing to repair: %s checked", checked)
+			case rep.DryRun:
+				env.say("dry run: %s to repair; run `sellervault doctor` to repair them", things)
+				return silentError{errDoctorFound}
+			default:
+				env.say("repaired %s; %s checked", things, checked)
+			}
+			return nil
+		}),
+	}
+}
+
+func (s *session) printDoctor(rep *repo.DoctorReport) error {
+	if s.format == "json" {
+		return s.env.writeJSON(rep)
+	}
+	action := "repaired"
+	if rep.DryRun {
+		action = "to repair"
+	}
+	rows := [][]string{{"credentials checked", strconv.Itoa(rep.Credentials), ""}}
+	for _, g := range []struct {
+		what  string
+		items []string
+	}{{"metadata behind its data", rep.Mirrors}, {"credential listing out of date", rep.Listings}, {"offboarding unfinished", rep.Offboardings}} {
+		state := action
+		if len(g.items) == 0 {
+			state = "-"
+		}
+		rows = append(rows, []string{g.what, orDash(strings.Join(g.items, "; ")), state})
+	}
+	return s.env.writeTable([]string{"CHECK", "FOUND", "STATE"}, rows)
+}

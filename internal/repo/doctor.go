@@ -1,0 +1,182 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/staff"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// DoctorReport is what `sellervault doctor` found and, unless DryRun,
+// repaired. Names only: never a value.
+type DoctorReport struct {
+	DryRun bool `json:"dry_run"`
+	// Credentials is how many live credentials were checked.
+	Credentials int `json:"credentials"`
+	// Mirrors are the credentials whose custom metadata did not mirror
+	// their data ("STORE/NAME: owner, assignees"): an interrupted write,
+	// or an edit made with Vault's CLI or API.
+	Mirrors []string `json:"mirrors"`
+	// Listings are the stores whose credential listing did not name what
+	// their credentials' metadata holds (rebuilt).
+	Listings []string `json:"listings"`
+	// Offboardings are the offboardings a run left unfinished
+	// ("NAME to SUCCESSOR"), finished by this one.
+	Offboardings []string `json:"offboardings"`
+}
+
+// Found reports whether anything needed repair.
+func (d *DoctorReport) Found() bool {
+	return len(d.Mirrors)+len(d.Listings)+len(d.Offboardings) > 0
+}
+
+// Doctor checks the whole team (a manager's job) and repairs what it finds,
+// unless dryRun: each credential's metadata against its data, each store's
+// credential listing against that metadata, and unfinished offboardings.
+// It reads every credential (two requests each): run it after a failure,
+// a failover or an edit made around sellervault, not on every command.
+// Run again, it finds nothing.
+func (r *Repo) Doctor(ctx context.Context, dryRun bool, now func() time.Time) (*DoctorReport, error) {
+	rep := &DoctorReport{DryRun: dryRun, Mirrors: []string{}, Listings: []string{}, Offboardings: []string{}}
+	stores, err := r.allStores(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range stores {
+		if err := r.doctorStore(ctx, s.Name, rep); err != nil {
+			return rep, fmt.Errorf("store %s: %w", s.Name, err)
+		}
+	}
+	if err := r.doctorOffboardings(ctx, rep, now); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// doctorStore checks and repairs one store's credentials and listing.
+func (r *Repo) doctorStore(ctx context.Context, store string, rep *DoctorReport) error {
+	entries, err := r.listMetaAll(ctx, records.CredDir(store))
+	if err != nil && !errors.Is(err, vault.ErrNotFound) {
+		return err
+	}
+	type finding struct {
+		differ []string
+		fixed  map[string]string
+	}
+	found := make([]finding, len(entries))
+	err = inParallel(len(entries), reads, func(i int) error {
+		e := entries[i]
+		if e.meta.Deleted() {
+			return nil
+		}
+		c, _, err := r.GetCredential(ctx, store, e.key)
+		if err != nil {
+			return err
+		}
+		if err := r.withCredentialRefs(ctx, &c); err != nil {
+			return err
+		}
+		found[i].differ, found[i].fixed = records.MirrorDiff(e.meta.CustomMetadata, c.Encode().Metadata)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	listing := map[string]map[string]string{}
+	for i, e := range entries {
+		meta := e.meta.CustomMetadata
+		if !e.meta.Deleted() {
+			rep.Credentials++
+		}
+		if len(found[i].differ) > 0 {
+			rep.Mirrors = append(rep.Mirrors, store+"/"+e.key+": "+strings.Join(found[i].differ, ", "))
+			meta = found[i].fixed
+			if !rep.DryRun {
+				if err := r.c.KVSetCustomMetadata(ctx, r.mount, records.CredPath(store, e.key), meta); err != nil {
+					return err
+				}
+			}
+		}
+		listing[e.key] = listingEntry(meta, e.meta.Deleted())
+	}
+	same, err := r.listingIs(ctx, store, listing)
+	if err != nil || same {
+		return err
+	}
+	rep.Listings = append(rep.Listings, store)
+	if rep.DryRun {
+		return nil
+	}
+	return r.writeListing(ctx, store, listing)
+}
+
+// listingIs reports whether a store's listing is complete and holds
+// exactly want.
+func (r *Repo) listingIs(ctx context.Context, store string, want map[string]map[string]string) (bool, error) {
+	got := map[string]map[string]string{}
+	for i := 0; i < ListingShards; i++ {
+		_, entries, complete, err := r.readListingShard(ctx, listingShard(store, i))
+		if err != nil || !complete {
+			return false, err
+		}
+		maps.Copy(got, entries)
+	}
+	if len(got) != len(want) {
+		return false, nil
+	}
+	for k, w := range want {
+		if !maps.Equal(got[k], w) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// doctorOffboardings finishes every offboarding a run left unfinished:
+// its progress record has items pending, or its staff record is not yet
+// offboarded. It runs the offboarding again, to the successor it named.
+func (r *Repo) doctorOffboardings(ctx context.Context, rep *DoctorReport, now func() time.Time) error {
+	keys, err := r.c.KVList(ctx, r.mount, strings.TrimSuffix(backup.OffboardDir, "/"))
+	if errors.Is(err, vault.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sort.Strings(keys)
+	for _, name := range keys {
+		if strings.HasSuffix(name, "/") {
+			continue
+		}
+		p, err := r.loadOffboardProgress(ctx, name)
+		if err != nil {
+			return err
+		}
+		m, _, err := r.GetMember(ctx, name)
+		if errors.Is(err, errNoRecord) {
+			continue // no staff record to offboard any more
+		}
+		if err != nil {
+			return err
+		}
+		if len(p.Pending) == 0 && m.Status == staff.StatusOffboarded {
+			continue
+		}
+		rep.Offboardings = append(rep.Offboardings, name+" to "+p.HandedTo)
+		if rep.DryRun {
+			continue
+		}
+		if _, err := r.Offboard(ctx, name, p.HandedTo, false, now); err != nil {
+			return fmt.Errorf("finish the offboarding of %s: %w", name, err)
+		}
+	}
+	return nil
+}
