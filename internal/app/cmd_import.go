@@ -17,6 +17,7 @@ import (
 	"github.com/sellervault/sellervault/internal/importer"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/vault"
 )
 
 func importCommand(env *Env) *cli.Command {
@@ -157,6 +158,23 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 		if out.Err != nil && errors.Is(out.Err, repo.ErrIndexStale) {
 			stale = true
 			it.Reason = strings.TrimPrefix(it.Reason+"; saved, but the redaction index or the credential listing was not updated", "; ")
+		}
+	}
+	// What an interrupted run left: a credential written without its
+	// metadata is skipped now (it exists, or holds what the file gives),
+	// so its metadata is written again from its data.
+	for i := range items {
+		it := &items[i]
+		if it.Action != importer.ActionSkip || it.Address == "" || failed > 0 {
+			continue
+		}
+		store, name, _ := strings.Cut(it.Address, "/")
+		differ, err := r.RepairMirror(ctx, store, name)
+		switch {
+		case err != nil && !errors.Is(err, vault.ErrNotFound):
+			stale = true
+		case len(differ) > 0:
+			it.Reason += "; its metadata was behind its data (an interrupted import): repaired"
 		}
 	}
 	for _, it := range items {

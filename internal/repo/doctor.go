@@ -77,15 +77,9 @@ func (r *Repo) doctorStore(ctx context.Context, store string, rep *DoctorReport)
 		if e.meta.Deleted() {
 			return nil
 		}
-		c, _, err := r.GetCredential(ctx, store, e.key)
-		if err != nil {
-			return err
-		}
-		if err := r.withCredentialRefs(ctx, &c); err != nil {
-			return err
-		}
-		found[i].differ, found[i].fixed = records.MirrorDiff(e.meta.CustomMetadata, c.Encode().Metadata)
-		return nil
+		var err error
+		found[i].differ, found[i].fixed, err = r.mirrorDiff(ctx, store, e.key, e.meta.CustomMetadata)
+		return err
 	})
 	if err != nil {
 		return err
@@ -179,4 +173,38 @@ func (r *Repo) doctorOffboardings(ctx context.Context, rep *DoctorReport, now fu
 		}
 	}
 	return nil
+}
+
+// mirrorDiff compares a live credential's custom metadata with the mirror
+// of its data (records.MirrorDiff).
+func (r *Repo) mirrorDiff(ctx context.Context, store, name string, meta map[string]string) ([]string, map[string]string, error) {
+	c, _, err := r.GetCredential(ctx, store, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := r.withCredentialRefs(ctx, &c); err != nil {
+		return nil, nil, err
+	}
+	differ, fixed := records.MirrorDiff(meta, c.Encode().Metadata)
+	return differ, fixed, nil
+}
+
+// RepairMirror writes a live credential's metadata, and its listing
+// entry, again from its data when they differ (a write cut off between
+// the data and the metadata); it returns the keys that differed. A
+// deleted credential is left alone.
+func (r *Repo) RepairMirror(ctx context.Context, store, name string) ([]string, error) {
+	path := records.CredPath(store, name)
+	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+	if err != nil || meta.Deleted() {
+		return nil, err
+	}
+	differ, fixed, err := r.mirrorDiff(ctx, store, name, meta.CustomMetadata)
+	if err != nil || len(differ) == 0 {
+		return nil, err
+	}
+	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, fixed); err != nil {
+		return nil, err
+	}
+	return differ, r.relist(ctx, path, fixed)
 }
