@@ -71,6 +71,10 @@ func New(opts Options) (*Client, error) {
 	// TLS handshake (hundreds per 10,000-record listing on 2 cores).
 	if t, ok := cfg.HttpClient.Transport.(*http.Transport); ok {
 		t.MaxIdleConnsPerHost = idleConnsPerHost
+		// After the TLS configuration from the environment, which needs
+		// the *http.Transport: a redirect to a dead active node is not
+		// followed (failover.go).
+		cfg.HttpClient.Transport = newFailover(t)
 	}
 	if opts.Address != "" {
 		cfg.Address = opts.Address
