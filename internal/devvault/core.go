@@ -18,6 +18,26 @@ import (
 	"github.com/hashicorp/vault/vault"
 )
 
+// WithEngines gives a core configuration the engines sellervault uses:
+// KV v2, TOTP and Transit, userpass and AppRole logins, and the file audit
+// device, with no external plugins. The dev server's core has them, and
+// so do the cores of the HA tests' Raft cluster (internal/hatest).
+func WithEngines(conf *vault.CoreConfig) {
+	conf.LogicalBackends = map[string]logical.Factory{
+		"kv":      kv.Factory,
+		"totp":    totp.Factory,
+		"transit": transit.Factory,
+	}
+	conf.CredentialBackends = map[string]logical.Factory{
+		"userpass": userpass.Factory,
+		"approle":  approle.Factory,
+	}
+	conf.AuditBackends = map[string]audit.Factory{
+		"file": audit.NewFileBackend,
+	}
+	conf.BuiltinRegistry = noPlugins{}
+}
+
 // newCore builds an in-memory core with sellervault's engines, initialises
 // it with a single unseal key, unseals it and waits until it is active.
 func newCore(ctx context.Context, logger hclog.Logger, redirectAddr string) (*vault.Core, string, error) {
@@ -25,25 +45,14 @@ func newCore(ctx context.Context, logger hclog.Logger, redirectAddr string) (*va
 	if err != nil {
 		return nil, "", fmt.Errorf("in-memory storage: %w", err)
 	}
-	core, err := vault.NewCore(&vault.CoreConfig{
+	conf := &vault.CoreConfig{
 		Physical:     storage,
 		Logger:       logger,
 		DisableMlock: true,
 		RedirectAddr: redirectAddr,
-		LogicalBackends: map[string]logical.Factory{
-			"kv":      kv.Factory,
-			"totp":    totp.Factory,
-			"transit": transit.Factory,
-		},
-		CredentialBackends: map[string]logical.Factory{
-			"userpass": userpass.Factory,
-			"approle":  approle.Factory,
-		},
-		AuditBackends: map[string]audit.Factory{
-			"file": audit.NewFileBackend,
-		},
-		BuiltinRegistry: noPlugins{},
-	})
+	}
+	WithEngines(conf)
+	core, err := vault.NewCore(conf)
 	if err != nil {
 		return nil, "", fmt.Errorf("new vault core: %w", err)
 	}
