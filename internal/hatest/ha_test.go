@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/redact"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/staff"
@@ -43,9 +45,10 @@ func startCluster(t *testing.T) *vaultcore.TestCluster {
 // TestLeaderLostDuringImportAndOffboarding: sellervault talks to a
 // standby; the active node is sealed while 200 credentials are imported
 // and, after a new leader is elected, again while a member who holds them
-// is offboarded. Each command finishes, or its re-run does; afterwards
-// nothing is duplicated, no credential's metadata is behind its data, and
-// the offboarding's report covers every run.
+// is offboarded, and again while the redaction index is rebuilt. Each
+// command finishes, or its re-run does; afterwards nothing is duplicated,
+// no credential's metadata is behind its data, the offboarding's report
+// covers every run, and redaction finds the passwords by index.
 func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	ctx := context.Background()
 	start := time.Now()
@@ -138,6 +141,7 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	if err != nil {
 		t.Logf("%s: the offboarding stopped: %v", time.Since(start).Round(time.Second), err)
 		unsealAll(t, cluster)
+		waitForwarding(t, r)
 		t.Logf("%s: unsealed", time.Since(start).Round(time.Second))
 		if rep, err = r.Offboard(ctx, "olga", "boss", false, time.Now); err != nil {
 			t.Fatalf("the offboarding's re-run: %v", err)
@@ -152,6 +156,38 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 		}
 	}
 	unsealAll(t, cluster)
+	checkTeam(t, r, n, "boss")
+
+	// The redaction index rebuilt, with the active node sealed in its
+	// middle; the re-run leaves every password redacted by the index.
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		sealed <- sealActive(cluster)
+	}()
+	_, err = r.Reindex(ctx)
+	if serr := <-sealed; serr != nil {
+		t.Fatalf("seal the active node: %v", serr)
+	}
+	if err != nil {
+		t.Logf("%s: the reindex stopped: %v", time.Since(start).Round(time.Second), err)
+	}
+	unsealAll(t, cluster)
+	waitForwarding(t, r)
+	if _, err := r.Reindex(ctx); err != nil {
+		t.Fatalf("the reindex's re-run: %v", err)
+	}
+	opts, err := r.RedactOptions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	text := "the new password is CANARY-ha-007, and CANARY-ha-199 for the other one\n"
+	if _, err := redact.Redact(ctx, strings.NewReader(text), &out, opts); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "CANARY") {
+		t.Fatalf("after the reindex, redaction left a password: %q", out.String())
+	}
 	checkTeam(t, r, n, "boss")
 }
 
@@ -222,4 +258,21 @@ func unsealAll(t *testing.T, cluster *vaultcore.TestCluster) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatal("no active node 60 s after unsealing")
+}
+
+// waitForwarding waits until the standby sellervault talks to knows the
+// new active node again (a read through it succeeds).
+func waitForwarding(t *testing.T, r *repo.Repo) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		_, err := r.ListStores(context.Background())
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the standby does not forward 60 s after the unseal: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
