@@ -230,3 +230,71 @@ func TestImportFailures(t *testing.T) {
 		t.Errorf("%d credentials", len(creds))
 	}
 }
+
+// TestImportResumesAfterFaultAtEveryWrite fails the import at each of its
+// writes in turn (data, metadata, listing, index), then runs it again as
+// `sellervault import` does (a credential that exists is skipped and its
+// metadata repaired when it is behind its data): every time, each
+// credential is there once, its metadata mirrors its data, and the
+// listing names them all.
+func TestImportResumesAfterFaultAtEveryWrite(t *testing.T) {
+	t.Setenv("VAULT_MAX_RETRIES", "0")
+	ctx := context.Background()
+	srv, _ := devvault.Shared()
+	creds := func() []repo.ImportWrite {
+		var w []repo.ImportWrite
+		for i := 0; i < 3; i++ {
+			w = append(w, repo.ImportWrite{Cred: records.Credential{Store: "acme-us", Name: fmt.Sprintf("login-%d", i),
+				Login: fmt.Sprintf("ops-%d@acme.example", i), Password: fmt.Sprintf("CANARY-resume-%d", i), Owner: "maria",
+				RecoveryEmail: "boss@acme.example"}})
+		}
+		return w
+	}
+	for k := int64(1); ; k++ {
+		r, _, l := newRepo(t)
+		faults := faultyVault(t, k)
+		fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
+		if err != nil {
+			t.Fatal(err)
+		}
+		writes := creds()
+		results := repo.New(fc, l).Import(ctx, writes, repo.ImportOptions{Workers: 1})
+		if !faults.Failed() {
+			if k < 4 {
+				t.Fatalf("the import made only %d writes", k-1)
+			}
+			t.Logf("importing 3 credentials makes %d writes; each was failed once and the import run again", k-1)
+			return
+		}
+		for i, res := range results {
+			if res.Outcome == repo.ImportAdded && res.Err == nil {
+				continue
+			}
+			err := r.AddCredential(ctx, writes[i].Cred)
+			if errors.Is(err, repo.ErrExists) {
+				_, err = r.RepairMirror(ctx, "acme-us", writes[i].Cred.Name)
+			}
+			if err != nil && !errors.Is(err, repo.ErrIndexStale) {
+				t.Fatalf("fault at write %d: the re-run of %s: %v", k, writes[i].Cred.Name, err)
+			}
+		}
+		// What a stale listing or index shard needs is a rebuild, which
+		// the import says (redact --reindex); doctor repairs the listing.
+		d, err := r.Doctor(ctx, false, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Credentials != 3 || len(d.Mirrors) != 0 {
+			t.Fatalf("fault at write %d: after the re-run, %d credentials, metadata behind its data: %v", k, d.Credentials, d.Mirrors)
+		}
+		listed, err := r.ListCredentials(ctx, "acme-us")
+		if err != nil || len(listed) != 3 {
+			t.Fatalf("fault at write %d: %d listed, %v", k, len(listed), err)
+		}
+		for _, c := range listed {
+			if c.Owner != "maria" || c.RecoveryEmailRef == "" {
+				t.Fatalf("fault at write %d: %s listed as %+v", k, c.Name, c)
+			}
+		}
+	}
+}
