@@ -46,14 +46,8 @@ func (d *DoctorReport) Found() bool {
 // Run again, it finds nothing.
 func (r *Repo) Doctor(ctx context.Context, dryRun bool, now func() time.Time) (*DoctorReport, error) {
 	rep := &DoctorReport{DryRun: dryRun, Mirrors: []string{}, Listings: []string{}, Offboardings: []string{}}
-	stores, err := r.allStores(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range stores {
-		if err := r.doctorStore(ctx, s.Name, rep); err != nil {
-			return rep, fmt.Errorf("store %s: %w", s.Name, err)
-		}
+	if err := r.doctorStores(ctx, rep); err != nil {
+		return rep, err
 	}
 	if err := r.doctorOffboardings(ctx, rep, now); err != nil {
 		return rep, err
@@ -207,4 +201,33 @@ func (r *Repo) RepairMirror(ctx context.Context, store, name string) ([]string, 
 		return nil, err
 	}
 	return differ, r.relist(ctx, path, fixed)
+}
+
+// repairMirrors brings every store's credentials' metadata and listings
+// up to date with their data (doctor's first two checks) and lists what
+// it repaired (on a dry run, what it would).
+func (r *Repo) repairMirrors(ctx context.Context, dryRun bool) ([]string, error) {
+	d := &DoctorReport{DryRun: dryRun}
+	if err := r.doctorStores(ctx, d); err != nil {
+		return d.Mirrors, err
+	}
+	out := d.Mirrors
+	for _, s := range d.Listings {
+		out = append(out, "listing of store "+s)
+	}
+	return out, nil
+}
+
+// doctorStores runs doctorStore on every store.
+func (r *Repo) doctorStores(ctx context.Context, rep *DoctorReport) error {
+	stores, err := r.allStores(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range stores {
+		if err := r.doctorStore(ctx, s.Name, rep); err != nil {
+			return fmt.Errorf("store %s: %w", s.Name, err)
+		}
+	}
+	return nil
 }

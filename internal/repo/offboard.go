@@ -199,6 +199,11 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 			}
 			return r.destroyReminderSecretIDs(ctx, op)
 		}},
+		{"bring credentials' metadata up to date with their data", func(op offboardOp) ([]string, error) {
+			// What is handed over is chosen from metadata: an owner changed
+			// around sellervault (Vault's CLI) must not be missed.
+			return r.repairMirrors(ctx, op.dryRun)
+		}},
 		{"hand over mailbox and phone", func(op offboardOp) ([]string, error) { return r.handOverContacts(ctx, name, to, at, op) }},
 		{"hand over and mark credentials for rotation", func(op offboardOp) ([]string, error) {
 			return r.handOverCredentials(ctx, m, to, at, op)

@@ -280,3 +280,42 @@ func TestOffboardManagerEndsReminderSecretIDs(t *testing.T) {
 		t.Fatal("a reminder secret ID issued before a manager left still logs in")
 	}
 }
+
+// TestOffboardSeesEditsMadeAroundSellervault: a credential given to the
+// leaver with Vault's API (its data changed, its metadata not) is handed
+// over too: offboarding brings the metadata up to date before it chooses.
+func TestOffboardSeesEditsMadeAroundSellervault(t *testing.T) {
+	ctx := context.Background()
+	r, c, l := newRepo(t)
+	leaver, successor := "leaver-"+l.Prefix, "boss-"+l.Prefix
+	offboardFixture(t, r, leaver, successor)
+	// a store the leaver could not read: only its metadata says who holds it
+	if err := r.AddStore(ctx, records.Store{Name: "acme-de", Marketplace: "amazon", Region: "de"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddCredential(ctx, records.Credential{Store: "acme-de", Name: "ads", Login: "de", Password: "p", Owner: "someone"}); err != nil {
+		t.Fatal(err)
+	}
+	path := records.CredPath("acme-de", "ads")
+	rec, err := c.KVGet(ctx, l.KV(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Data["owner"] = leaver
+	if _, err := c.KVPut(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := r.Offboard(ctx, leaver, successor, false, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred, _, err := r.GetCredential(ctx, "acme-de", "ads")
+	if err != nil || cred.Owner != successor {
+		t.Fatalf("ads is owned by %q after the offboarding (%v), want %s", cred.Owner, err, successor)
+	}
+	for _, st := range rep.Steps {
+		if strings.HasPrefix(st.Step, "bring credentials' metadata") && !slices.Contains(st.Items, "acme-de/ads: owner") {
+			t.Errorf("the report's %q lists %v", st.Step, st.Items)
+		}
+	}
+}
