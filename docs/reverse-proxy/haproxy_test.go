@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -100,29 +99,9 @@ func startHAProxy(t *testing.T, nodes []*devvault.Server) (string, string) {
 		cmd := exec.Command(bin, "-db", "-f", cfg)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start haproxy: %v", err)
+		if !startProxyProcess(t, "haproxy", cmd, listen, attempt < 3, out.String) {
+			continue
 		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		if err := waitListening(listen, exited); err != nil {
-			if attempt < 3 && strings.Contains(out.String(), "Address already in use") {
-				continue
-			}
-			t.Fatalf("haproxy did not start: %v\n%s", err, out.String())
-		}
-		t.Cleanup(func() {
-			_ = cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-exited:
-			case <-time.After(5 * time.Second):
-				_ = cmd.Process.Kill()
-				<-exited
-			}
-			if t.Failed() {
-				t.Logf("haproxy's log:\n%s", out.String())
-			}
-		})
 		return "https://" + listen, caFile
 	}
 }

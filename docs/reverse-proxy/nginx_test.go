@@ -123,43 +123,58 @@ http {
 		cmd := exec.Command(bin, "-p", dir+"/", "-c", filepath.Join(dir, "nginx.conf"), "-e", errLog, "-g", "daemon off;")
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start nginx: %v", err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		if err := waitListening(listen, exited); err != nil {
+		log := func() string {
 			logText, _ := os.ReadFile(errLog)
-			if attempt < 3 && bytes.Contains(logText, []byte("Address already in use")) {
-				continue // another process took the free port meanwhile
-			}
-			t.Fatalf("nginx did not start: %v\n%s\n%s", err, out.String(), logText)
+			return out.String() + string(logText)
 		}
-		t.Cleanup(func() {
-			// the process this test started, by its own handle
-			_ = cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-exited:
-			case <-time.After(5 * time.Second):
-				_ = cmd.Process.Kill()
-				<-exited
-			}
-			if t.Failed() {
-				logText, _ := os.ReadFile(errLog)
-				t.Logf("nginx error log:\n%s", logText)
-			}
-		})
+		if !startProxyProcess(t, "nginx", cmd, listen, attempt < 3, log) {
+			continue // another process took the free port meanwhile
+		}
 		p.URL = "https://" + listen
 		return p
 	}
 }
 
-func waitListening(addr string, exited <-chan error) error {
+// startProxyProcess starts a proxy that runs in the foreground and waits
+// until it listens on listen; at the end of the test it is stopped (its
+// log shown if the test failed). It reports false, with the process gone,
+// when the port was taken meanwhile and retry allows another try.
+func startProxyProcess(t *testing.T, name string, cmd *exec.Cmd, listen string, retry bool, log func() string) bool {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	if err := waitListening(name, listen, exited); err != nil {
+		if retry && strings.Contains(log(), "Address already in use") {
+			_ = cmd.Process.Kill()
+			return false
+		}
+		t.Fatalf("%s did not start: %v\n%s", name, err, log())
+	}
+	t.Cleanup(func() {
+		// the process this test started, by its own handle
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("%s's log:\n%s", name, log())
+		}
+	})
+	return true
+}
+
+func waitListening(name, addr string, exited <-chan error) error {
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-exited:
-			return fmt.Errorf("nginx exited: %v", err)
+			return fmt.Errorf("%s exited: %v", name, err)
 		default:
 		}
 		if conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
@@ -168,7 +183,7 @@ func waitListening(addr string, exited <-chan error) error {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return errors.New("nginx is not listening after 10s")
+	return fmt.Errorf("%s is not listening after 10s", name)
 }
 
 func freePort(t *testing.T) string {
