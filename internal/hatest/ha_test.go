@@ -86,15 +86,16 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 			Login: fmt.Sprintf("ops-%03d@acme.example", i), Password: fmt.Sprintf("CANARY-ha-%03d", i), Owner: "olga"}}
 	}
 	var once sync.Once
-	sealed := make(chan error, 1)
+	var sealed func(*testing.T)
 	results := r.Import(ctx, writes, repo.ImportOptions{Progress: func(done, _ int) {
 		if done >= 40 {
-			once.Do(func() { go func() { sealed <- sealActive(cluster) }() })
+			once.Do(func() { sealed = sealSoon(cluster, 0) })
 		}
 	}})
-	if err := <-sealed; err != nil {
-		t.Fatalf("seal the active node: %v", err)
+	if sealed == nil {
+		t.Fatal("the import never reached its 40th write")
 	}
+	sealed(t)
 	failed := 0
 	for _, res := range results {
 		if res.Outcome != repo.ImportAdded {
@@ -130,14 +131,9 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = repo.New(quick, l)
-	go func() {
-		time.Sleep(200 * time.Millisecond)
-		sealed <- sealActive(cluster)
-	}()
+	sealed = sealSoon(cluster, 200*time.Millisecond)
 	rep, err := r.Offboard(ctx, "olga", "boss", false, time.Now)
-	if serr := <-sealed; serr != nil {
-		t.Fatalf("seal the active node: %v", serr)
-	}
+	sealed(t)
 	if err != nil {
 		t.Logf("%s: the offboarding stopped: %v", time.Since(start).Round(time.Second), err)
 		unsealAll(t, cluster)
@@ -160,14 +156,9 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 
 	// The redaction index rebuilt, with the active node sealed in its
 	// middle; the re-run leaves every password redacted by the index.
-	go func() {
-		time.Sleep(100 * time.Millisecond)
-		sealed <- sealActive(cluster)
-	}()
+	sealed = sealSoon(cluster, 100*time.Millisecond)
 	_, err = r.Reindex(ctx)
-	if serr := <-sealed; serr != nil {
-		t.Fatalf("seal the active node: %v", serr)
-	}
+	sealed(t)
 	if err != nil {
 		t.Logf("%s: the reindex stopped: %v", time.Since(start).Round(time.Second), err)
 	}
@@ -218,6 +209,19 @@ func checkTeam(t *testing.T, r *repo.Repo, n int, owner string) {
 	for _, cr := range creds {
 		if cr.Owner != owner {
 			t.Fatalf("%s is owned by %q in its listing, want %s", cr.Name, cr.Owner, owner)
+		}
+	}
+}
+
+// sealSoon seals the active core after d, in the background; the
+// function it returns waits for that and fails the test if it could not.
+func sealSoon(cluster *vaultcore.TestCluster, d time.Duration) func(*testing.T) {
+	done := make(chan error, 1)
+	time.AfterFunc(d, func() { done <- sealActive(cluster) })
+	return func(t *testing.T) {
+		t.Helper()
+		if err := <-done; err != nil {
+			t.Fatalf("seal the active node: %v", err)
 		}
 	}
 }
