@@ -17,7 +17,6 @@ import (
 	"github.com/sellervault/sellervault/internal/importer"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
-	"github.com/sellervault/sellervault/internal/vault"
 )
 
 func importCommand(env *Env) *cli.Command {
@@ -163,18 +162,20 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 	// What an interrupted run left: a credential written without its
 	// metadata is skipped now (it exists, or holds what the file gives),
 	// so its metadata is written again from its data.
-	for i := range items {
-		it := &items[i]
-		if it.Action != importer.ActionSkip || it.Address == "" || failed > 0 {
-			continue
+	var skipped []int
+	var addrs []string
+	for i, it := range items {
+		if it.Action == importer.ActionSkip && it.Address != "" && failed == 0 {
+			skipped, addrs = append(skipped, i), append(addrs, it.Address)
 		}
-		store, name, _ := strings.Cut(it.Address, "/")
-		differ, err := r.RepairMirror(ctx, store, name)
-		switch {
-		case err != nil && !errors.Is(err, vault.ErrNotFound):
-			stale = true
-		case len(differ) > 0:
-			it.Reason += "; its metadata was behind its data (an interrupted import): repaired"
+	}
+	repaired, err := r.RepairMirrors(ctx, addrs)
+	if err != nil {
+		stale = true
+	}
+	for k, i := range skipped {
+		if len(repaired[k]) > 0 {
+			items[i].Reason += "; its metadata was behind its data (an interrupted import): repaired"
 		}
 	}
 	for _, it := range items {

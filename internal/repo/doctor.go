@@ -231,3 +231,21 @@ func (r *Repo) doctorStores(ctx context.Context, rep *DoctorReport) error {
 	}
 	return nil
 }
+
+// RepairMirrors is RepairMirror for many credentials (STORE/NAME), a few
+// at a time: repaired[i] is what differed for addrs[i]. A credential that
+// is not there is skipped; any other failure is returned once every
+// credential was tried.
+func (r *Repo) RepairMirrors(ctx context.Context, addrs []string) (repaired [][]string, err error) {
+	repaired = make([][]string, len(addrs))
+	err = inParallel(len(addrs), reads, func(i int) error {
+		store, name, _ := strings.Cut(addrs[i], "/")
+		differ, err := r.RepairMirror(ctx, store, name)
+		repaired[i] = differ
+		if errors.Is(err, vault.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	return repaired, err
+}
