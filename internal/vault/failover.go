@@ -66,21 +66,28 @@ func (e *LeaderDownError) Error() string {
 func (e *LeaderDownError) Unwrap() error { return e.Err }
 
 func (f *failover) RoundTrip(req *http.Request) (*http.Response, error) {
-	var body []byte
-	if req.Body != nil && req.Body != http.NoBody {
-		var err error
-		if body, err = io.ReadAll(req.Body); err != nil {
+	// A request is sent again with a fresh body: GetBody, which the api
+	// module's requests have; a body without it is read once and kept.
+	getBody := req.GetBody
+	if getBody == nil && req.Body != nil && req.Body != http.NoBody {
+		body, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
 			return nil, err
 		}
-		req.Body.Close()
+		getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		req.Body, _ = getBody()
 	}
 	ctx := req.Context()
 	wait := failoverWait
-	for {
+	for attempt := 0; ; attempt++ {
 		try := req.Clone(ctx)
-		if body != nil {
-			try.Body = io.NopCloser(bytes.NewReader(body))
-			try.ContentLength = int64(len(body))
+		if attempt > 0 && getBody != nil {
+			body, err := getBody()
+			if err != nil {
+				return nil, err
+			}
+			try.Body = body
 		}
 		resp, err := f.base.RoundTrip(try)
 		if err != nil || !isRedirect(resp.StatusCode) {
