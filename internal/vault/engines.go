@@ -28,10 +28,19 @@ func exists(err error) (bool, error) {
 }
 
 // DeleteTransitKey deletes a Transit key (allowing its deletion first):
-// every HMAC made with it can no longer be recomputed or checked.
+// every HMAC made with it can no longer be recomputed or checked. A
+// delete that failed because the key is already gone (an earlier try
+// whose answer was lost, then resent) counts as done.
 func (c *Client) DeleteTransitKey(ctx context.Context, mount, name string) error {
 	if _, err := c.write(ctx, "allow deleting transit key", mount+"/keys/"+name+"/config", map[string]interface{}{"deletion_allowed": true}); err != nil {
 		return err
 	}
-	return c.remove(ctx, "delete transit key", mount+"/keys/"+name)
+	err := c.remove(ctx, "delete transit key", mount+"/keys/"+name)
+	if err == nil {
+		return nil
+	}
+	if still, lookErr := c.TransitKeyExists(ctx, mount, name); lookErr == nil && !still {
+		return nil
+	}
+	return err
 }
