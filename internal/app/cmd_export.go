@@ -29,7 +29,9 @@ func exportCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			inv, err := repo.New(s.client, s.layout).Inventory(c.Context)
+			r := repo.New(s.client, s.layout)
+			r.VerifyEveryListing() // an export is acted on: every mirror checked
+			inv, err := r.Inventory(c.Context)
 			if err != nil {
 				return err
 			}

@@ -37,3 +37,31 @@ func TestMirrorDiff(t *testing.T) {
 		t.Errorf("missing mirror: differ %v, fixed %v", d, fixed)
 	}
 }
+
+func TestStampFresh(t *testing.T) {
+	meta := map[string]string{"owner": "maria"}
+	st := Stamp(meta, 3)
+	if hasKey(meta, MirrorsKey) {
+		t.Error("Stamp changed its argument")
+	}
+	for _, tc := range []struct {
+		meta    map[string]string
+		current int
+		fresh   bool
+	}{
+		{st, 3, true},
+		{st, 4, false}, // written around sellervault: version 4, stamp 3
+		{meta, 3, false},
+		{nil, 1, false},
+		{map[string]string{MirrorsKey: ""}, 0, false},
+		{map[string]string{MirrorsKey: "03"}, 3, false},
+	} {
+		if got := Fresh(tc.meta, tc.current); got != tc.fresh {
+			t.Errorf("Fresh(%v, %d) = %v", tc.meta, tc.current, got)
+		}
+	}
+	// the stamp is part of the mirror: a stale one differs
+	if d, _ := MirrorDiff(st, Stamp(meta, 4)); !reflect.DeepEqual(d, []string{MirrorsKey}) {
+		t.Errorf("differ %v, want the stamp", d)
+	}
+}

@@ -104,6 +104,11 @@ type Credential struct {
 	Pending      string
 	PendingSince time.Time
 	UpdatedBy    string
+	// MirrorStale: read from metadata that is behind the credential's
+	// data (written around sellervault) by a caller who may not read the
+	// data, so the fields shown may be out of date until a manager's
+	// listing or `sellervault doctor` repairs it. Never stored.
+	MirrorStale bool
 }
 
 // TOTPKeyName names a credential's key in the TOTP engine: the store and

@@ -542,11 +542,16 @@ func (r *Repo) Restore(ctx context.Context, doc *backup.Document, opts RestoreOp
 				return rep, &PartialRestoreError{Written: rep.Written, Failed: w.doc, Err: err}
 			}
 		}
-		if _, err := r.c.KVPut(ctx, w.mount, w.path, w.data, w.cas); err != nil {
+		version, err := r.c.KVPut(ctx, w.mount, w.path, w.data, w.cas)
+		if err != nil {
 			return rep, &PartialRestoreError{Written: rep.Written, Failed: w.doc, Err: err}
 		}
 		if len(w.meta) > 0 {
-			if err := r.c.KVSetCustomMetadata(ctx, w.mount, w.path, w.meta); err != nil {
+			meta := w.meta
+			if _, stamped := meta[records.MirrorsKey]; stamped {
+				meta = records.Stamp(meta, version) // the version this Vault gave
+			}
+			if err := r.c.KVSetCustomMetadata(ctx, w.mount, w.path, meta); err != nil {
 				return rep, &PartialRestoreError{Written: rep.Written, DataOnly: w.doc, Failed: w.doc, Err: err}
 			}
 		}

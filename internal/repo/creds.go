@@ -61,14 +61,15 @@ func (r *Repo) updateCredential(ctx context.Context, c records.Credential, versi
 	return write(ctx, records.CredPath(c.Store, c.Name), c.Encode(), version)
 }
 
-// ListCredentials lists a store's credentials from metadata, or those of
-// every store the caller may use (Scope) when store is "".
+// ListCredentials lists a store's credentials from metadata, every mirror
+// checked against its credential's version, or those of every store the
+// caller may use (Scope) when store is "".
 func (r *Repo) ListCredentials(ctx context.Context, store string) ([]records.Credential, error) {
 	if store != "" {
 		if err := r.requireMember(ctx, store); err != nil {
 			return nil, err
 		}
-		return r.credentialsOf(ctx, []records.Store{{Name: store}})
+		return r.verifiedCredentials(ctx, store)
 	}
 	stores, err := r.credentialStores(ctx)
 	if err != nil {
@@ -78,30 +79,101 @@ func (r *Repo) ListCredentials(ctx context.Context, store string) ([]records.Cre
 }
 
 // credentialsOf lists the credentials of the given stores: from each
-// store's listing (ListingShards reads), or, where that cannot be used,
-// from each credential's metadata.
+// store's listing (ListingShards reads) when it was verified lately, or
+// else from each credential's metadata, verified (verifiedCredentials).
 func (r *Repo) credentialsOf(ctx context.Context, stores []records.Store) ([]records.Credential, error) {
 	var out []records.Credential
 	for _, s := range stores {
-		listed, ok, err := r.listedCredentials(ctx, s.Name)
+		listed, ok, err := r.listedCredentials(ctx, s.Name, r.listingMaxAge)
 		if err != nil {
 			return nil, err
 		}
-		if ok {
-			out = append(out, listed...)
-			continue
+		if !ok {
+			listed, err = r.verifiedCredentials(ctx, s.Name)
+			if err != nil {
+				return nil, err
+			}
 		}
-		entries, err := r.listMeta(ctx, records.CredDir(s.Name))
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range entries {
-			c := records.CredentialFromMetadata(e.meta.CustomMetadata)
-			c.Store, c.Name = s.Name, e.key
-			out = append(out, c)
-		}
+		out = append(out, listed...)
 	}
 	return out, nil
+}
+
+// verifiedCredentials lists a store's live credentials from their
+// metadata, a few at a time, and checks each mirror's stamp against the
+// credential's current version. A mirror behind its data (written around
+// sellervault, or cut off) is read through: the credential is read, and
+// its metadata repaired when the caller may write it. A caller who may
+// not read the data gets the metadata marked MirrorStale. Then the
+// store's listing is written again, verified now, when the caller may.
+func (r *Repo) verifiedCredentials(ctx context.Context, store string) ([]records.Credential, error) {
+	entries, err := r.listMetaAll(ctx, records.CredDir(store))
+	if err != nil && !errors.Is(err, vault.ErrNotFound) {
+		return nil, err
+	}
+	metas := make([]map[string]string, len(entries))
+	stale := make([]bool, len(entries))
+	err = inParallel(len(entries), reads, func(i int) error {
+		e := entries[i]
+		metas[i] = e.meta.CustomMetadata
+		if e.meta.Deleted() || records.Fresh(metas[i], e.meta.CurrentVersion) {
+			return nil
+		}
+		fixed, err := r.readThrough(ctx, store, e.key, e.meta.CustomMetadata)
+		switch {
+		case errors.Is(err, vault.ErrDenied):
+			stale[i] = true
+			return nil
+		case errors.Is(err, vault.ErrNotFound): // deleted meanwhile
+			return nil
+		case err != nil:
+			return fmt.Errorf("credential %s/%s: %w", store, e.key, err)
+		}
+		metas[i] = fixed
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []records.Credential
+	listing := map[string]map[string]string{}
+	for i, e := range entries {
+		listing[e.key] = listingEntry(metas[i], e.meta.Deleted())
+		if e.meta.Deleted() {
+			continue
+		}
+		c := records.CredentialFromMetadata(metas[i])
+		c.Store, c.Name, c.MirrorStale = store, e.key, stale[i]
+		out = append(out, c)
+	}
+	if err := r.writeListing(ctx, store, listing); err != nil && !errors.Is(err, vault.ErrDenied) {
+		return nil, fmt.Errorf("%w (%v)", ErrIndexStale, err)
+	}
+	return out, nil
+}
+
+// readThrough returns the metadata a credential's data calls for (its
+// mirror, stamped with the version read), and writes it when the caller
+// may (a manager; ErrDenied otherwise is not an error).
+func (r *Repo) readThrough(ctx context.Context, store, name string, meta map[string]string) (map[string]string, error) {
+	c, version, err := r.GetCredential(ctx, store, name)
+	if err != nil {
+		return nil, err
+	}
+	// Contact IDs are a manager's to compute; a member's read-through
+	// keeps those the metadata has.
+	if err := r.withCredentialRefs(ctx, &c); errors.Is(err, vault.ErrDenied) {
+		old := records.CredentialFromMetadata(meta)
+		c.RecoveryEmailRef, c.RecoveryPhoneRef = old.RecoveryEmailRef, old.RecoveryPhoneRef
+	} else if err != nil {
+		return nil, err
+	}
+	_, fixed := records.MirrorDiff(meta, records.Stamp(c.Encode().Metadata, version))
+	err = r.c.KVSetCustomMetadata(ctx, r.mount, records.CredPath(store, name), fixed)
+	if err != nil && !errors.Is(err, vault.ErrDenied) {
+		return nil, err
+	}
+	return fixed, nil
 }
 
 // CredentialHistory lists a credential's versions, with who wrote each.

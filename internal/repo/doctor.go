@@ -111,11 +111,11 @@ func (r *Repo) doctorStore(ctx context.Context, store string, rep *DoctorReport)
 func (r *Repo) listingIs(ctx context.Context, store string, want map[string]map[string]string) (bool, error) {
 	got := map[string]map[string]string{}
 	for i := 0; i < ListingShards; i++ {
-		_, entries, complete, err := r.readListingShard(ctx, listingShard(store, i))
-		if err != nil || !complete {
+		sh, err := r.readListingShard(ctx, listingShard(store, i))
+		if err != nil || !sh.complete {
 			return false, err
 		}
-		maps.Copy(got, entries)
+		maps.Copy(got, sh.entries)
 	}
 	if len(got) != len(want) {
 		return false, nil
@@ -172,14 +172,14 @@ func (r *Repo) doctorOffboardings(ctx context.Context, rep *DoctorReport, now fu
 // mirrorDiff compares a live credential's custom metadata with the mirror
 // of its data (records.MirrorDiff).
 func (r *Repo) mirrorDiff(ctx context.Context, store, name string, meta map[string]string) ([]string, map[string]string, error) {
-	c, _, err := r.GetCredential(ctx, store, name)
+	c, version, err := r.GetCredential(ctx, store, name)
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := r.withCredentialRefs(ctx, &c); err != nil {
 		return nil, nil, err
 	}
-	differ, fixed := records.MirrorDiff(meta, c.Encode().Metadata)
+	differ, fixed := records.MirrorDiff(meta, records.Stamp(c.Encode().Metadata, version))
 	return differ, fixed, nil
 }
 

@@ -150,7 +150,7 @@ func (r *Repo) StartIncident(ctx context.Context, store, reason string, now time
 	if err := r.c.SetGroupMembers(ctx, r.layout.StoreGroup(store), []string{}); err != nil {
 		return in, reopened, fmt.Errorf("incident recorded, but staff access was not removed (run it again): %w", err)
 	}
-	creds, err := r.credentialsOf(ctx, []records.Store{{Name: store}})
+	creds, err := r.verifiedCredentials(ctx, store)
 	if err != nil {
 		return in, reopened, err
 	}
@@ -206,7 +206,7 @@ func (r *Repo) refuseLocked(ctx context.Context, stores []string) error {
 // IncidentProgress says what an open incident still waits for.
 func (r *Repo) IncidentProgress(ctx context.Context, in *Incident) (*IncidentProgress, error) {
 	p := &IncidentProgress{Incident: *in, OpenRotations: []string{}}
-	creds, err := r.credentialsOf(ctx, []records.Store{{Name: in.Store}})
+	creds, err := r.verifiedCredentials(ctx, in.Store)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
@@ -30,21 +31,46 @@ import (
 // mount), and a store's group reads it as it reads the credentials'
 // metadata.
 //
-// A reader uses the listing only when every shard is complete and its
-// names are exactly those Vault lists in the store's folder; otherwise (a
-// credential added or destroyed by another program or an older release,
-// a write that failed half-way, a caller who may not read the listing
-// such as the reminder job) it reads the credentials' metadata one by
-// one, as before. A change made around sellervault (Vault's CLI or API)
-// is not seen until `sellervault doctor` repairs the credential's metadata
-// and the listing (or `sellervault redact --reindex` rebuilds it).
+//	verified     when every entry was last checked against its
+//	             credential's current version (RFC 3339)
+//
+// A reader uses the listing only when every shard is complete, was
+// verified less than ListingMaxAge ago, and its names are exactly those
+// Vault lists in the store's folder. Otherwise (a listing not verified
+// lately, a credential added or destroyed by another program or an older
+// release, a write that failed half-way, a caller who may not read the
+// listing such as the reminder job) it reads every credential's metadata,
+// a few at a time, and checks each mirror's stamp against the
+// credential's current version (records.Fresh): a credential written
+// around sellervault (Vault's CLI or API, an interrupted write) is read
+// through from its data, its metadata repaired when the caller may write
+// it (a manager), and the store's listing written again, verified now.
+// A listing of one named store, and of a store with at most VerifyUpTo
+// credentials, is always verified. So a change made with Vault's API
+// shows at once in `cred list STORE`, and in listings of many stores
+// (`rotation status`, `cred list`, `open`) at once for stores of up to
+// VerifyUpTo credentials, and within ListingMaxAge (or at once after a
+// manager's verified listing of the store) for bigger ones. Vault cannot
+// return many records' versions in one request; this is what keeps a
+// listing of 10,000 credentials in big stores to a few hundred requests
+// most of the time, and costs a small store at most VerifyUpTo reads.
 const (
 	ListingDir    = "_meta/listing"
 	ListingShards = 8
 	listingKey    = "credentials"
 	completeKey   = "complete"
+	verifiedKey   = "verified"
 	deletedKey    = "sellervault_deleted" // in an entry: the credential is soft-deleted
 )
+
+// ListingMaxAge is how long a verified listing is used without checking
+// its entries against the credentials' versions.
+const ListingMaxAge = 10 * time.Minute
+
+// VerifyUpTo is the size of a store (live and deleted credentials) whose
+// listing is verified every time: as many metadata reads, a few tens of
+// milliseconds.
+const VerifyUpTo = 250
 
 func listingShard(store string, i int) string { return fmt.Sprintf("%s/%s/%02x", ListingDir, store, i) }
 
@@ -79,12 +105,12 @@ func (r *Repo) relist(ctx context.Context, path string, meta map[string]string) 
 	}
 	shard := listingShardOf(store, name)
 	for attempt := 0; ; attempt++ {
-		version, entries, complete, err := r.readListingShard(ctx, shard)
+		sh, err := r.readListingShard(ctx, shard)
 		if err != nil {
 			return fmt.Errorf("%w (%v)", ErrIndexStale, err)
 		}
-		entries[name] = meta
-		_, err = r.c.KVPut(ctx, r.mount, shard, listingData(entries, complete), version)
+		sh.entries[name] = meta
+		_, err = r.c.KVPut(ctx, r.mount, shard, sh.data(), sh.version)
 		if errors.Is(err, vault.ErrConflict) && attempt < 10 {
 			continue
 		}
@@ -95,42 +121,58 @@ func (r *Repo) relist(ctx context.Context, path string, meta map[string]string) 
 	}
 }
 
-// readListingShard reads a shard (version 0 and no entries when there is
-// none).
-func (r *Repo) readListingShard(ctx context.Context, path string) (version int, entries map[string]map[string]string, complete bool, err error) {
-	entries = map[string]map[string]string{}
-	rec, err := r.c.KVGet(ctx, r.mount, path)
-	if errors.Is(err, vault.ErrNotFound) {
-		return 0, entries, false, nil
-	}
-	if err != nil {
-		return 0, nil, false, err
-	}
-	raw, _ := rec.Data[listingKey].(string)
-	if raw != "" {
-		if err := json.Unmarshal([]byte(raw), &entries); err != nil {
-			entries = map[string]map[string]string{} // unreadable: rebuilt by the next reindex; incomplete now
-			return rec.Version, entries, false, nil
-		}
-	}
-	return rec.Version, entries, rec.Data[completeKey] == "yes", nil
+// listingShardRec is one shard as read.
+type listingShardRec struct {
+	version  int // 0: there is none
+	entries  map[string]map[string]string
+	complete bool
+	verified time.Time // zero: never verified
 }
 
-func listingData(entries map[string]map[string]string, complete bool) map[string]interface{} {
-	b, _ := json.Marshal(entries) // maps of strings always marshal
+// readListingShard reads a shard (version 0 and no entries when there is
+// none).
+func (r *Repo) readListingShard(ctx context.Context, path string) (listingShardRec, error) {
+	sh := listingShardRec{entries: map[string]map[string]string{}}
+	rec, err := r.c.KVGet(ctx, r.mount, path)
+	if errors.Is(err, vault.ErrNotFound) {
+		return sh, nil
+	}
+	if err != nil {
+		return sh, err
+	}
+	sh.version = rec.Version
+	raw, _ := rec.Data[listingKey].(string)
+	if raw != "" {
+		if err := json.Unmarshal([]byte(raw), &sh.entries); err != nil {
+			sh.entries = map[string]map[string]string{} // unreadable: rebuilt by the next reindex; incomplete now
+			return sh, nil
+		}
+	}
+	sh.complete = rec.Data[completeKey] == "yes"
+	if v, ok := rec.Data[verifiedKey].(string); ok {
+		sh.verified, _ = time.Parse(time.RFC3339, v) // unreadable: never verified
+	}
+	return sh, nil
+}
+
+// data is what the shard is written as.
+func (sh listingShardRec) data() map[string]interface{} {
+	b, _ := json.Marshal(sh.entries) // maps of strings always marshal
 	data := map[string]interface{}{listingKey: string(b)}
-	if complete {
+	if sh.complete {
 		data[completeKey] = "yes"
+	}
+	if !sh.verified.IsZero() {
+		data[verifiedKey] = sh.verified.UTC().Format(time.RFC3339)
 	}
 	return data
 }
 
 // listedCredentials reads a store's live credentials from its listing;
 // ok is false when the listing cannot be used (missing, incomplete,
-// names other than Vault lists, denied).
-func (r *Repo) listedCredentials(ctx context.Context, store string) (creds []records.Credential, ok bool, err error) {
-	shards := make([]map[string]map[string]string, ListingShards)
-	complete := make([]bool, ListingShards+1)
+// verified more than maxAge ago, names other than Vault lists, denied).
+func (r *Repo) listedCredentials(ctx context.Context, store string, maxAge time.Duration) (creds []records.Credential, ok bool, err error) {
+	read := make([]listingShardRec, ListingShards)
 	var keys []string
 	err = inParallel(ListingShards+1, reads, func(i int) error {
 		if i == ListingShards {
@@ -139,11 +181,10 @@ func (r *Repo) listedCredentials(ctx context.Context, store string) (creds []rec
 			if errors.Is(err, vault.ErrNotFound) {
 				err = nil
 			}
-			complete[i] = true
 			return err
 		}
-		_, entries, c, err := r.readListingShard(ctx, listingShard(store, i))
-		shards[i], complete[i] = entries, c
+		var err error
+		read[i], err = r.readListingShard(ctx, listingShard(store, i))
 		return err
 	})
 	if errors.Is(err, vault.ErrDenied) {
@@ -153,11 +194,16 @@ func (r *Repo) listedCredentials(ctx context.Context, store string) (creds []rec
 		return nil, false, err
 	}
 	listed := 0
-	for i := range shards {
-		if !complete[i] {
+	shards := make([]map[string]map[string]string, ListingShards)
+	for i, sh := range read {
+		if !sh.complete || r.now().Sub(sh.verified) > maxAge {
 			return nil, false, nil
 		}
-		listed += len(shards[i])
+		shards[i] = sh.entries
+		listed += len(sh.entries)
+	}
+	if listed <= r.verifyUpTo {
+		return nil, false, nil
 	}
 	names := 0
 	for _, k := range keys {
@@ -186,23 +232,25 @@ func (r *Repo) listedCredentials(ctx context.Context, store string) (creds []rec
 	return creds, true, nil
 }
 
-// writeListing replaces a store's whole listing, marked complete: a
-// rebuild from every live credential's metadata (none for a new store).
+// writeListing replaces a store's whole listing, marked complete and
+// verified now: a rebuild from every credential's metadata, each checked
+// against its version (none for a new store).
 func (r *Repo) writeListing(ctx context.Context, store string, creds map[string]map[string]string) error {
-	shards := make([]map[string]map[string]string, ListingShards)
+	now := r.now()
+	shards := make([]listingShardRec, ListingShards)
 	for i := range shards {
-		shards[i] = map[string]map[string]string{}
+		shards[i] = listingShardRec{entries: map[string]map[string]string{}, complete: true, verified: now}
 	}
 	for name, meta := range creds {
-		shards[listingIndex(name)][name] = meta
+		shards[listingIndex(name)].entries[name] = meta
 	}
 	return inParallel(ListingShards, reads, func(i int) error {
 		path := listingShard(store, i)
-		version, _, _, err := r.readListingShard(ctx, path)
+		old, err := r.readListingShard(ctx, path)
 		if err != nil {
 			return err
 		}
-		_, err = r.c.KVPut(ctx, r.mount, path, listingData(shards[i], true), version)
+		_, err = r.c.KVPut(ctx, r.mount, path, shards[i].data(), old.version)
 		return err
 	})
 }
@@ -222,18 +270,11 @@ func (r *Repo) RebuildListings(ctx context.Context) error {
 	return nil
 }
 
-// rebuildListing builds a store's listing from its credentials' metadata,
-// deleted ones marked.
+// rebuildListing builds a store's listing from its credentials'
+// verified metadata, deleted ones marked.
 func (r *Repo) rebuildListing(ctx context.Context, store string) error {
-	entries, err := r.listMetaAll(ctx, records.CredDir(store))
-	if err != nil && !errors.Is(err, vault.ErrNotFound) {
-		return err
-	}
-	creds := map[string]map[string]string{}
-	for _, e := range entries {
-		creds[e.key] = listingEntry(e.meta.CustomMetadata, e.meta.Deleted())
-	}
-	return r.writeListing(ctx, store, creds)
+	_, err := r.verifiedCredentials(ctx, store)
+	return err
 }
 
 // listingEntry is a credential's entry: its metadata, marked if deleted.

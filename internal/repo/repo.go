@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
@@ -56,12 +57,28 @@ type Repo struct {
 
 	layoutOnce sync.Once // contactsReady, checked once
 	layoutErr  error
+
+	// listingMaxAge is how old a verified credential listing may be
+	// for a listing of many stores to use it (ListingMaxAge; 0: verify
+	// every listing, as an export does).
+	listingMaxAge time.Duration
+	verifyUpTo    int // VerifyUpTo
+	now           func() time.Time
 }
 
 // New returns a repository on the client's Vault.
 func New(c *vault.Client, l vault.Layout) *Repo {
-	return &Repo{c: c, layout: l, mount: l.KV()}
+	return &Repo{c: c, layout: l, mount: l.KV(), listingMaxAge: ListingMaxAge, verifyUpTo: VerifyUpTo, now: time.Now}
 }
+
+// VerifyEveryListing makes every later listing of this repository check
+// each credential's mirror against its current version (ListingDir),
+// however recently its store's listing was verified: for jobs that act
+// on what they list (an export, an incident).
+func (r *Repo) VerifyEveryListing() { r.listingMaxAge = 0 }
+
+// SetClock sets what the repository takes as the time (tests).
+func (r *Repo) SetClock(now func() time.Time) { r.now = now }
 
 // writer names who is writing, recorded in every version written: the
 // token's display name (e.g. "userpass-olga", or "root"). It is what the
@@ -91,16 +108,18 @@ func (r *Repo) create(ctx context.Context, what, path string, enc records.Encode
 	if err := enc.Check(); err != nil {
 		return err
 	}
-	if _, err := r.c.KVPut(ctx, r.mount, path, enc.Data, 0); err != nil {
+	version, err := r.c.KVPut(ctx, r.mount, path, enc.Data, 0)
+	if err != nil {
 		if errors.Is(err, vault.ErrConflict) {
 			return r.existsError(ctx, what, path)
 		}
 		return err
 	}
-	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata); err != nil {
+	meta := records.Stamp(enc.Metadata, version)
+	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, meta); err != nil {
 		return err
 	}
-	if err := r.relist(ctx, path, enc.Metadata); err != nil {
+	if err := r.relist(ctx, path, meta); err != nil {
 		return fmt.Errorf("saved, but %w", err)
 	}
 	if len(enc.Sensitive) == 0 {
@@ -138,13 +157,15 @@ func (r *Repo) updateValuesKept(ctx context.Context, path string, enc records.En
 	if err := enc.Check(); err != nil {
 		return err
 	}
-	if _, err := r.c.KVPut(ctx, r.mount, path, enc.Data, version); err != nil {
+	written, err := r.c.KVPut(ctx, r.mount, path, enc.Data, version)
+	if err != nil {
 		return err
 	}
-	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, enc.Metadata); err != nil {
+	meta := records.Stamp(enc.Metadata, written)
+	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, meta); err != nil {
 		return err
 	}
-	if err := r.relist(ctx, path, enc.Metadata); err != nil {
+	if err := r.relist(ctx, path, meta); err != nil {
 		return fmt.Errorf("saved, but %w", err)
 	}
 	return nil

@@ -8,7 +8,8 @@ func Items(inv *records.Inventory) []Item {
 	var items []Item
 	for _, c := range inv.Credentials {
 		items = append(items, Item{Kind: KindCredential, ID: c.Address(), Store: c.Store, Owner: c.Owner,
-			Assignees: c.Assignees, Every: c.Rotation.Every, LastRotated: c.Rotation.LastRotated, DueSince: c.Rotation.DueSince})
+			Assignees: c.Assignees, Every: c.Rotation.Every, LastRotated: c.Rotation.LastRotated, DueSince: c.Rotation.DueSince,
+			MirrorStale: c.MirrorStale})
 	}
 	for _, m := range inv.Mailboxes {
 		items = append(items, Item{Kind: KindMailbox, ID: m.Address, Owner: m.Assignee,

@@ -75,7 +75,13 @@ type Item struct {
 	Every       time.Duration // the record's own interval, or 0
 	LastRotated time.Time
 	DueSince    time.Time
+	// MirrorStale: read from metadata behind the record's data by a
+	// caller who may not read the data (records.Credential.MirrorStale).
+	MirrorStale bool
 }
+
+// StaleReason is the Reason of a result read from a stale mirror.
+const StaleReason = "changed outside sellervault: run `sellervault doctor`"
 
 // Result is an item's rotation state.
 type Result struct {
@@ -115,6 +121,9 @@ func Evaluate(it Item, d Defaults, now time.Time, window time.Duration) Result {
 		r.State = DueSoon
 	default:
 		r.State = OK
+	}
+	if it.MirrorStale {
+		r.Reason = strings.TrimPrefix(r.Reason+"; "+StaleReason, "; ")
 	}
 	return r
 }

@@ -80,3 +80,20 @@ func TestEvaluate(t *testing.T) {
 		t.Fatalf("report order %+v", rep)
 	}
 }
+
+// An item read from a stale mirror says so, after any other reason.
+func TestEvaluateStaleMirror(t *testing.T) {
+	now := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	d := Defaults{KindCredential: 90 * 24 * time.Hour}
+	r := Evaluate(Item{Kind: KindCredential, ID: "acme-us/ads", MirrorStale: true}, d, now, 0)
+	if r.Reason != "never rotated; "+StaleReason {
+		t.Errorf("reason %q", r.Reason)
+	}
+	r = Evaluate(Item{Kind: KindCredential, ID: "acme-us/ads", LastRotated: now, MirrorStale: true}, d, now, 0)
+	if r.Reason != StaleReason || r.State != OK {
+		t.Errorf("reason %q, state %s", r.Reason, r.State)
+	}
+	if r := Evaluate(Item{Kind: KindCredential, ID: "acme-us/ads", LastRotated: now}, d, now, 0); r.Reason != "" {
+		t.Errorf("a fresh mirror's reason %q", r.Reason)
+	}
+}
