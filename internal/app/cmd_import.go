@@ -130,6 +130,7 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 		}
 		at = append(at, i)
 	}
+	runs := s.loadImportRuns(ctx, r, plan.Items)
 	progress, done := s.env.importProgress(len(writes))
 	results := r.Import(ctx, writes, repo.ImportOptions{Progress: progress})
 	done()
@@ -178,6 +179,7 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 			items[i].Reason += "; its metadata was behind its data (an interrupted import): repaired"
 		}
 	}
+	across := s.recordImportRuns(ctx, r, runs, items, results, at, now)
 	for _, it := range items {
 		counts[it.Action]++
 	}
@@ -185,8 +187,8 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 		return err
 	}
 	s.importTOTPNote(plan)
-	s.env.say("imported %d of %d: %d added, %d updated, %d skipped",
-		counts[importer.ActionAdd]+counts[importer.ActionUpdate], len(items),
+	s.env.say("imported %d of %d%s: %d added, %d updated, %d skipped",
+		counts[importer.ActionAdd]+counts[importer.ActionUpdate], len(items), across,
 		counts[importer.ActionAdd], counts[importer.ActionUpdate], counts[importer.ActionSkip])
 	if stale {
 		s.env.say("some updates of the redaction index or the credential listing failed: run `sellervault redact --reindex`")
@@ -362,4 +364,59 @@ func shellQuoteImport(s string) string {
 		return `"` + s + `"`
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// loadImportRuns reads what earlier runs of this import did (package
+// repo, ImportProgress); nil, said on stderr, when it cannot be read:
+// this run's report then covers this run only.
+func (s *session) loadImportRuns(ctx context.Context, r *repo.Repo, items []importer.Item) *repo.ImportProgress {
+	var addrs []string
+	for _, it := range items {
+		if it.Address != "" {
+			addrs = append(addrs, it.Address)
+		}
+	}
+	runs, err := r.LoadImportProgress(ctx, addrs)
+	if err != nil {
+		s.env.say("the report covers this run only: %v", err)
+		return nil
+	}
+	return runs
+}
+
+// recordImportRuns records what this run wrote in the import's progress
+// and marks each credential this run skipped because an earlier run of
+// the same import wrote it, so that the report covers every run. It
+// returns the summary's note of the runs ("" for a first run).
+func (s *session) recordImportRuns(ctx context.Context, r *repo.Repo, runs *repo.ImportProgress, items []importer.Item,
+	results []repo.ImportResult, at []int, now time.Time) string {
+	if runs == nil {
+		return ""
+	}
+	for k, out := range results {
+		if out.Outcome == repo.ImportAdded || out.Outcome == repo.ImportUpdated {
+			runs.Record(items[at[k]].Address, out.Outcome, now)
+		}
+	}
+	for i, it := range items {
+		d, ok := runs.Earlier(it.Address)
+		if it.Action != importer.ActionSkip || !ok {
+			continue
+		}
+		items[i].Action = importer.ActionAdd
+		if d.Outcome == repo.ImportUpdated {
+			items[i].Action = importer.ActionUpdate
+		}
+		items[i].Reason = fmt.Sprintf("%s by run %d of this import", d.Outcome, d.Run)
+		if _, repair, ok := strings.Cut(it.Reason, "; "); ok {
+			items[i].Reason += "; " + repair // its metadata repaired by this run
+		}
+	}
+	if err := r.SaveImportProgress(ctx, runs); err != nil {
+		s.env.say("the next run's report will not cover this one: %v", err)
+	}
+	if runs.Run == 1 {
+		return ""
+	}
+	return fmt.Sprintf(" across %d runs", runs.Run)
 }

@@ -157,6 +157,7 @@ const (
 	InitPath      = "_meta/init"
 	RemindersDir  = "_meta/reminders/"
 	OffboardDir   = "_meta/offboarding/" // what each offboarding's runs did, for its report
+	ImportDir     = "_meta/imports/"     // what each import's runs did, for its report
 	RedactDir     = "_meta/redact/"
 	ListingDir    = "_meta/listing/" // stores' credential listings: rebuilt by a reindex
 	DomainsPath   = "_meta/domains"  // the team's mail domains: rebuilt by a reindex, like the index
@@ -200,7 +201,7 @@ func Classify(path string) Class {
 		return Include
 	case path == InitPath:
 		return SkipInit
-	case strings.HasPrefix(path, RemindersDir), strings.HasPrefix(path, OffboardDir):
+	case strings.HasPrefix(path, RemindersDir), strings.HasPrefix(path, OffboardDir), strings.HasPrefix(path, ImportDir):
 		return SkipNotes
 	case strings.HasPrefix(path, RedactDir), strings.HasPrefix(path, ListingDir), path == DomainsPath:
 		return SkipIndex

@@ -1,0 +1,105 @@
+package repo
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// An import's progress: what each run of one import wrote, so that the
+// report of a re-run (after a run that stopped: a failover, a lost
+// connection) lists every credential, including those an earlier run
+// wrote and this one skips because they exist. It lives at
+// backup.ImportDir + ID, where ID is a digest of the addresses
+// (STORE/NAME) the import names: the same file imported again, or
+// another holding the same credentials, continues the same progress. It
+// holds addresses, outcomes and times, never a value; managers only
+// (the records mount), and backups leave it out.
+
+// ImportProgress is one import's progress, loaded by LoadImportProgress.
+type ImportProgress struct {
+	id      string
+	version int
+	// Run is this run's number: 1 for the first.
+	Run  int
+	done map[string]ImportDone
+}
+
+// ImportDone is what a run did to one credential.
+type ImportDone struct {
+	Outcome ImportOutcome `json:"outcome"`
+	Run     int           `json:"run"`
+	At      time.Time     `json:"at"`
+}
+
+// importProgressRecord is the progress as stored.
+type importProgressRecord struct {
+	Runs int                   `json:"runs"`
+	Done map[string]ImportDone `json:"done"`
+}
+
+// ImportID names the import of these addresses (in any order).
+func ImportID(addrs []string) string {
+	sorted := slices.Clone(addrs)
+	slices.Sort(sorted)
+	sum := sha256.Sum256([]byte(strings.Join(sorted, "\n")))
+	return hex.EncodeToString(sum[:12])
+}
+
+// LoadImportProgress reads the progress of the import of addrs (none
+// yet: an empty one) and numbers this run.
+func (r *Repo) LoadImportProgress(ctx context.Context, addrs []string) (*ImportProgress, error) {
+	p := &ImportProgress{id: ImportID(addrs), Run: 1, done: map[string]ImportDone{}}
+	rec, err := r.c.KVGet(ctx, r.mount, backup.ImportDir+p.id)
+	if errors.Is(err, vault.ErrNotFound) {
+		return p, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the import's progress: %w", err)
+	}
+	raw, _ := rec.Data["progress"].(string)
+	var stored importProgressRecord
+	if err := json.Unmarshal([]byte(raw), &stored); err != nil {
+		return nil, fmt.Errorf("the import's progress (%s%s) is unreadable: %w", backup.ImportDir, p.id, err)
+	}
+	p.version, p.Run = rec.Version, stored.Runs+1
+	for addr, d := range stored.Done {
+		p.done[addr] = d
+	}
+	return p, nil
+}
+
+// Record notes what this run did to the credential at addr.
+func (p *ImportProgress) Record(addr string, outcome ImportOutcome, at time.Time) {
+	p.done[addr] = ImportDone{Outcome: outcome, Run: p.Run, At: at.UTC()}
+}
+
+// Earlier is what an earlier run did to the credential at addr, if any.
+func (p *ImportProgress) Earlier(addr string) (ImportDone, bool) {
+	d, ok := p.done[addr]
+	return d, ok && d.Run < p.Run
+}
+
+// SaveImportProgress writes the progress with this run counted
+// (check-and-set: two runs of one import at once do not both count).
+func (r *Repo) SaveImportProgress(ctx context.Context, p *ImportProgress) error {
+	raw, err := json.Marshal(importProgressRecord{Runs: p.Run, Done: p.done})
+	if err != nil {
+		return err
+	}
+	v, err := r.c.KVPut(ctx, r.mount, backup.ImportDir+p.id, map[string]interface{}{"progress": string(raw)}, p.version)
+	if err != nil {
+		return fmt.Errorf("record the import's progress: %w", err)
+	}
+	p.version = v
+	return nil
+}
