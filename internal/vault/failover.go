@@ -28,6 +28,14 @@ import (
 // again). It keeps trying until the request's deadline (the client's
 // timeout), and then fails with an error that names the node that did not
 // answer.
+//
+// While no active node is elected, a standby can neither forward nor
+// redirect: it answers 503 "no active Vault instance found" (or 500
+// "active cluster node not found"), having done nothing with the
+// request. failover sends such a request again, after the same pauses,
+// until the deadline, so that a long command (import, offboarding,
+// reindex, backup, restore, doctor) rides through an election instead of
+// stopping at the first request that meets it.
 
 // failoverProbe bounds the check that a redirect's target answers.
 const failoverProbe = time.Second
@@ -65,6 +73,39 @@ func (e *LeaderDownError) Error() string {
 
 func (e *LeaderDownError) Unwrap() error { return e.Err }
 
+// NoLeaderError is a node that knew no active node (an election that
+// did not end) until the request's deadline.
+type NoLeaderError struct {
+	Node   string // host:port the request was sent to
+	Answer string // its last answer
+}
+
+func (e *NoLeaderError) Error() string {
+	return fmt.Sprintf("the node at %s knows no active node (%s): no leader was elected in time", e.Node, e.Answer)
+}
+
+// noLeaderAnswers are what a standby answers while no node is active.
+var noLeaderAnswers = []string{"no active Vault instance found", "active cluster node not found"}
+
+// noLeader reports whether resp is a standby's answer that no node is
+// active, and which; otherwise resp is left readable as it came.
+func noLeader(resp *http.Response) (string, bool) {
+	if resp.StatusCode != http.StatusServiceUnavailable && resp.StatusCode != http.StatusInternalServerError {
+		return "", false
+	}
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	for _, a := range noLeaderAnswers {
+		if bytes.Contains(head, []byte(a)) {
+			return a, true
+		}
+	}
+	return "", false
+}
+
 func (f *failover) RoundTrip(req *http.Request) (*http.Response, error) {
 	// A request is sent again with a fresh body: GetBody, which the api
 	// module's requests have; a body without it is read once and kept.
@@ -90,20 +131,28 @@ func (f *failover) RoundTrip(req *http.Request) (*http.Response, error) {
 			try.Body = body
 		}
 		resp, err := f.base.RoundTrip(try)
-		if err != nil || !isRedirect(resp.StatusCode) {
+		if err != nil {
 			return resp, err
 		}
-		loc, lerr := resp.Location()
-		if lerr != nil || loc.Host == "" || loc.Host == req.URL.Host {
-			return resp, nil
-		}
-		perr := f.probe(ctx, loc.Host)
-		if perr == nil {
-			return resp, nil
+		var down error
+		if answer, ok := noLeader(resp); ok {
+			down = &NoLeaderError{Node: req.URL.Host, Answer: answer}
+		} else {
+			if !isRedirect(resp.StatusCode) {
+				return resp, nil
+			}
+			loc, lerr := resp.Location()
+			if lerr != nil || loc.Host == "" || loc.Host == req.URL.Host {
+				return resp, nil
+			}
+			perr := f.probe(ctx, loc.Host)
+			if perr == nil {
+				return resp, nil
+			}
+			down = &LeaderDownError{Standby: req.URL.Host, Leader: loc.Host, Err: perr}
 		}
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 		resp.Body.Close()
-		down := &LeaderDownError{Standby: req.URL.Host, Leader: loc.Host, Err: perr}
 		deadline, ok := ctx.Deadline()
 		if !ok {
 			deadline = time.Now().Add(DefaultTimeout)

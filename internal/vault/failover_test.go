@@ -3,6 +3,7 @@ package vault_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -110,5 +111,81 @@ func TestFailoverNamesTheDeadLeader(t *testing.T) {
 	}
 	if n := sb.asked.Load(); n < 2 {
 		t.Errorf("the standby was asked %d times: failover did not ask again", n)
+	}
+}
+
+// startElecting starts a fake standby during an election (a fault a
+// real core does not produce on demand): its first answers say that no
+// node is active, as a real standby's do, and then it redirects to the
+// new active node.
+func startElecting(t *testing.T, newLeader string, electAfter int64, answer string, status int) *standby {
+	t.Helper()
+	s := &standby{electAfter: electAfter}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.asked.Add(1) <= s.electAfter {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"errors":[%q]}`, answer)
+			return
+		}
+		http.Redirect(w, r, newLeader+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// TestFailoverWaitsForALeader: a standby that knows no active node for
+// its first answers (503 "no active Vault instance found", 500 "active
+// cluster node not found") is asked again until a leader is elected; a
+// write with a body is sent again whole. Other errors are answers.
+func TestFailoverWaitsForALeader(t *testing.T) {
+	srv, err := devvault.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VAULT_CACERT", srv.CACertFile)
+	t.Setenv("VAULT_MAX_RETRIES", "0")
+	for _, tc := range []struct {
+		answer string
+		status int
+	}{
+		{"no active Vault instance found", http.StatusServiceUnavailable},
+		{"local node not active but active cluster node not found", http.StatusInternalServerError},
+	} {
+		sb := startElecting(t, srv.URL, 3, tc.answer, tc.status)
+		c, err := vault.New(vault.Options{Address: sb.URL, Token: srv.RootToken, Timeout: 20 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		policy := fmt.Sprintf(`path "x%d" { capabilities = ["read"] }`, tc.status)
+		if err := c.PutPolicy(context.Background(), "failover-election", policy); err != nil {
+			t.Fatalf("%s: a write through the standby during an election: %v", tc.answer, err)
+		}
+		if n := sb.asked.Load(); n != 4 {
+			t.Errorf("%s: the standby was asked %d times, want 4", tc.answer, n)
+		}
+		if got, err := c.Policy(context.Background(), "failover-election"); err != nil || got != policy {
+			t.Fatalf("%s: the written policy: %q, %v", tc.answer, got, err)
+		}
+	}
+	// A node that stays without a leader: the error names it and says so.
+	sb := startElecting(t, srv.URL, 1<<40, "no active Vault instance found", http.StatusServiceUnavailable)
+	c, err := vault.New(vault.Options{Address: sb.URL, Token: srv.RootToken, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.LookupSelf(context.Background())
+	node := strings.TrimPrefix(sb.URL, "http://")
+	if !errors.Is(err, vault.ErrUnreachable) || !strings.Contains(err.Error(), node) || !strings.Contains(err.Error(), "no leader was elected") {
+		t.Fatalf("err = %v, want unreachable, naming %s", err, node)
+	}
+	// Another 503 (a sealed node) is an answer, not waited on.
+	sealed := startElecting(t, srv.URL, 1<<40, "Vault is sealed", http.StatusServiceUnavailable)
+	c, err = vault.New(vault.Options{Address: sealed.URL, Token: srv.RootToken, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.LookupSelf(context.Background()); !errors.Is(err, vault.ErrSealed) || sealed.asked.Load() != 1 {
+		t.Fatalf("a sealed node: %v after %d requests", err, sealed.asked.Load())
 	}
 }
