@@ -19,13 +19,13 @@ func doctorCommand(env *Env) *cli.Command {
 		Name:  "doctor",
 		Usage: "find and repair what an interrupted command or an edit made with Vault's own CLI left behind (a manager's job)",
 		Description: `Checks the whole team: each credential's metadata against its data (an
-interrupted write, a failover, or an edit with ` + "`vault kv put`/`patch`" + ` leaves
-listings, rotation status and offboarding acting on an old owner or due
-date), each store's credential listing against that metadata, and
-offboardings that a failed run left unfinished. Without --dry-run it repairs
-what it finds: the metadata is written again from the data, listings are
-rebuilt, and unfinished offboardings are run again to the successor they
-named. It reads every credential (two requests each), so it is for after a
+interrupted write, a failover, or an edit with ` + "`vault kv put`/`patch`" + `),
+each store's credential listing against that metadata, offboardings that a
+failed run left unfinished, open incidents whose lockdown a failed run cut
+short, and each redaction index against its records' values. Without
+--dry-run it repairs what it finds: the metadata is written again from the
+data, listings and lagging indexes are rebuilt, and unfinished offboardings
+and lockdowns are run again. It reads every record, so it is for after a
 failure or an edit, not for every day. Names only, never a value.
 
 Exit status: 0 when nothing needed repair (or all was repaired); 17 on a
@@ -43,7 +43,7 @@ dry run that found something.`,
 			if err != nil {
 				return err
 			}
-			things := plural(len(rep.Mirrors)+len(rep.Listings)+len(rep.Offboardings), "thing")
+			things := plural(rep.Things(), "thing")
 			checked := plural(rep.Credentials, "credential")
 			switch {
 			case !rep.Found():
@@ -71,7 +71,8 @@ func (s *session) printDoctor(rep *repo.DoctorReport) error {
 	for _, g := range []struct {
 		what  string
 		items []string
-	}{{"metadata behind its data", rep.Mirrors}, {"credential listing out of date", rep.Listings}, {"offboarding unfinished", rep.Offboardings}} {
+	}{{"metadata behind its data", rep.Mirrors}, {"credential listing out of date", rep.Listings}, {"offboarding unfinished", rep.Offboardings},
+		{"incident lockdown unfinished", rep.Incidents}, {"redaction index behind its records", rep.Indexes}} {
 		state := action
 		if len(g.items) == 0 {
 			state = "-"

@@ -82,22 +82,34 @@ func (r *Repo) ListCredentials(ctx context.Context, store string) ([]records.Cre
 // store's listing (ListingShards reads) when it was verified lately, or
 // else from each credential's metadata, verified (verifiedCredentials).
 func (r *Repo) credentialsOf(ctx context.Context, stores []records.Store) ([]records.Credential, error) {
-	var out []records.Credential
-	for _, s := range stores {
-		listed, ok, err := r.listedCredentials(ctx, s.Name, r.listingMaxAge)
+	each := make([][]records.Credential, len(stores))
+	err := inParallel(len(stores), storesAtOnce, func(i int) error {
+		listed, ok, err := r.listedCredentials(ctx, stores[i].Name, r.listingMaxAge)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !ok {
-			listed, err = r.verifiedCredentials(ctx, s.Name)
+			listed, err = r.verifiedCredentials(ctx, stores[i].Name)
 			if err != nil {
-				return nil, err
+				return err
 			}
 		}
+		each[i] = listed
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []records.Credential
+	for _, listed := range each {
 		out = append(out, listed...)
 	}
 	return out, nil
 }
+
+// storesAtOnce is how many stores a listing of many reads at once (each
+// with up to reads requests in flight).
+const storesAtOnce = 4
 
 // verifiedCredentials lists a store's live credentials from their
 // metadata, a few at a time, and checks each mirror's stamp against the
@@ -146,6 +158,9 @@ func (r *Repo) verifiedCredentials(ctx context.Context, store string) ([]records
 		c.Store, c.Name, c.MirrorStale = store, e.key, stale[i]
 		out = append(out, c)
 	}
+	if r.readOnly {
+		return out, nil
+	}
 	if err := r.writeListing(ctx, store, listing); err != nil && !errors.Is(err, vault.ErrDenied) {
 		return nil, fmt.Errorf("%w (%v)", ErrIndexStale, err)
 	}
@@ -154,7 +169,8 @@ func (r *Repo) verifiedCredentials(ctx context.Context, store string) ([]records
 
 // readThrough returns the metadata a credential's data calls for (its
 // mirror, stamped with the version read), and writes it when the caller
-// may (a manager; ErrDenied otherwise is not an error).
+// may (a manager; ErrDenied otherwise is not an error) and this is not a
+// dry run.
 func (r *Repo) readThrough(ctx context.Context, store, name string, meta map[string]string) (map[string]string, error) {
 	c, version, err := r.GetCredential(ctx, store, name)
 	if err != nil {
@@ -169,6 +185,9 @@ func (r *Repo) readThrough(ctx context.Context, store, name string, meta map[str
 		return nil, err
 	}
 	_, fixed := records.MirrorDiff(meta, records.Stamp(c.Encode().Metadata, version))
+	if r.readOnly {
+		return fixed, nil
+	}
 	err = r.c.KVSetCustomMetadata(ctx, r.mount, records.CredPath(store, name), fixed)
 	if err != nil && !errors.Is(err, vault.ErrDenied) {
 		return nil, err

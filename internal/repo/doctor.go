@@ -31,28 +31,155 @@ type DoctorReport struct {
 	// Offboardings are the offboardings a run left unfinished
 	// ("NAME to SUCCESSOR"), finished by this one.
 	Offboardings []string `json:"offboardings"`
+	// Indexes are the redaction audiences whose index lagged their
+	// records' values (rebuilt).
+	Indexes []string `json:"indexes"`
+	// Incidents are the open incidents whose lockdown a run left
+	// unfinished ("STORE: what"), applied again.
+	Incidents []string `json:"incidents"`
 }
 
 // Found reports whether anything needed repair.
-func (d *DoctorReport) Found() bool {
-	return len(d.Mirrors)+len(d.Listings)+len(d.Offboardings) > 0
+func (d *DoctorReport) Found() bool { return d.Things() > 0 }
+
+// Things is how many things needed repair.
+func (d *DoctorReport) Things() int {
+	return len(d.Mirrors) + len(d.Listings) + len(d.Offboardings) + len(d.Indexes) + len(d.Incidents)
 }
 
 // Doctor checks the whole team (a manager's job) and repairs what it finds,
 // unless dryRun: each credential's metadata against its data, each store's
-// credential listing against that metadata, and unfinished offboardings.
+// credential listing against that metadata, unfinished offboardings,
+// incidents whose lockdown was cut short, and redaction indexes that lag
+// their records' values.
 // It reads every credential (two requests each): run it after a failure,
 // a failover or an edit made around sellervault, not on every command.
 // Run again, it finds nothing.
 func (r *Repo) Doctor(ctx context.Context, dryRun bool, now func() time.Time) (*DoctorReport, error) {
-	rep := &DoctorReport{DryRun: dryRun, Mirrors: []string{}, Listings: []string{}, Offboardings: []string{}}
+	if dryRun {
+		defer r.dryRun()()
+	}
+	rep := &DoctorReport{DryRun: dryRun, Mirrors: []string{}, Listings: []string{}, Offboardings: []string{},
+		Indexes: []string{}, Incidents: []string{}}
 	if err := r.doctorStores(ctx, rep); err != nil {
+		return rep, err
+	}
+	// The indexes before the jobs run again below, which write records
+	// (and their index entries) themselves.
+	if err := r.doctorIndexes(ctx, rep); err != nil {
 		return rep, err
 	}
 	if err := r.doctorOffboardings(ctx, rep, now); err != nil {
 		return rep, err
 	}
+	if err := r.doctorIncidents(ctx, rep, now); err != nil {
+		return rep, err
+	}
 	return rep, nil
+}
+
+// doctorIndexes compares every audience's redaction index with what its
+// records' current values call for, and rebuilds each that lags.
+func (r *Repo) doctorIndexes(ctx context.Context, rep *DoctorReport) error {
+	want, err := r.expectedIndex(ctx)
+	if err != nil {
+		return fmt.Errorf("the redaction indexes: %w", err)
+	}
+	for _, a := range want {
+		lags, err := r.audienceLags(ctx, a.name, a.entries)
+		if err != nil {
+			return fmt.Errorf("the redaction index of %s: %w", a.name, err)
+		}
+		if !lags {
+			continue
+		}
+		rep.Indexes = append(rep.Indexes, a.name)
+		if rep.DryRun {
+			continue
+		}
+		if err := r.writeAudience(ctx, a.name, a.entries); err != nil {
+			return fmt.Errorf("the redaction index of %s: %w", a.name, err)
+		}
+	}
+	return nil
+}
+
+// doctorIncidents applies again the lockdown of every open incident
+// whose start a failure cut short: staff still in the store's group, a
+// credential neither marked due nor rotated since the start, the payout
+// record not flagged.
+func (r *Repo) doctorIncidents(ctx context.Context, rep *DoctorReport, now func() time.Time) error {
+	keys, err := r.c.KVList(ctx, r.mount, "incidents")
+	if errors.Is(err, vault.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, store := range keys {
+		if strings.HasSuffix(store, "/") {
+			continue
+		}
+		in, err := r.GetIncident(ctx, store)
+		if err != nil {
+			return err
+		}
+		if in.Status != IncidentOpen {
+			continue
+		}
+		open, err := r.lockdownOpen(ctx, in)
+		if err != nil {
+			return fmt.Errorf("the incident of %s: %w", store, err)
+		}
+		if len(open) == 0 {
+			continue
+		}
+		rep.Incidents = append(rep.Incidents, store+": "+strings.Join(open, ", "))
+		if rep.DryRun {
+			continue
+		}
+		if _, _, err := r.StartIncident(ctx, store, in.Reason, now()); err != nil {
+			return fmt.Errorf("finish the lockdown of %s: %w", store, err)
+		}
+	}
+	return nil
+}
+
+// lockdownOpen lists what an open incident's lockdown has not done.
+func (r *Repo) lockdownOpen(ctx context.Context, in *Incident) ([]string, error) {
+	var open []string
+	group, err := r.c.GroupByName(ctx, r.layout.StoreGroup(in.Store))
+	if err != nil {
+		return nil, err
+	}
+	if len(group.MemberEntityIDs) > 0 {
+		open = append(open, "staff access not removed")
+	}
+	creds, err := r.verifiedCredentials(ctx, in.Store)
+	if err != nil {
+		return nil, err
+	}
+	unmarked := 0
+	for _, c := range creds {
+		if c.Rotation.DueSince.IsZero() && c.Rotation.LastRotated.Before(in.StartedAt) {
+			unmarked++
+		}
+	}
+	if unmarked > 0 {
+		what := fmt.Sprintf("%d credentials", unmarked)
+		if unmarked == 1 {
+			what = "1 credential"
+		}
+		open = append(open, what+" not marked due")
+	}
+	flag, err := r.flagPayout(ctx, in.Store, in.StartedAt, "", true)
+	if err != nil {
+		return nil, err
+	}
+	if flag {
+		open = append(open, "payout record not flagged")
+	}
+	return open, nil
 }
 
 // doctorStore checks and repairs one store's credentials and listing.

@@ -11,6 +11,7 @@ import (
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -26,15 +27,7 @@ func TestDoctor(t *testing.T) {
 	offboardFixture(t, r, leaver, successor)
 
 	// the owner of ads changed with Vault's API: data only
-	path := records.CredPath("acme-us", "ads")
-	rec, err := c.KVGet(ctx, l.KV(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec.Data["owner"] = "tom"
-	if _, err := c.KVPut(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
-		t.Fatal(err)
-	}
+	editAround(t, c, l, records.CredPath("acme-us", "ads"), "owner", "tom")
 	// seller-central's mirror lost (a write that stopped after the data)
 	if err := c.KVSetCustomMetadata(ctx, l.KV(), records.CredPath("acme-us", "seller-central"), map[string]string{}); err != nil {
 		t.Fatal(err)
@@ -119,5 +112,84 @@ func TestDoctor(t *testing.T) {
 	again, err := r.Doctor(ctx, false, time.Now)
 	if err != nil || again.Found() || again.Credentials != 2 {
 		t.Fatalf("a second run found %v %v %v (%d credentials), %v", again.Mirrors, again.Listings, again.Offboardings, again.Credentials, err)
+	}
+}
+
+// TestDoctorIndexesAndIncidents: a password changed with Vault's API
+// (the data only) leaves its store's redaction index behind; an incident
+// whose start failed after its record was written leaves the staff in
+// the store and its credentials not marked due. A dry run finds both and
+// changes nothing; doctor repairs both; a second run finds nothing.
+func TestDoctorIndexesAndIncidents(t *testing.T) {
+	t.Setenv("VAULT_MAX_RETRIES", "0")
+	ctx := context.Background()
+	r, c, l := newRepo(t)
+	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "ads", Login: "l", Password: "CANARY-doctor-old-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Onboard(ctx, staff.Member{Name: "olga-" + l.Prefix, Role: staff.RoleOps, Stores: []string{"acme-us"}}, time.Hour, time.Now); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := r.Doctor(ctx, true, time.Now); err != nil || got.Found() {
+		t.Fatalf("before: %+v, %v", got, err)
+	}
+
+	editAround(t, c, l, records.CredPath("acme-us", "ads"), "password", "CANARY-doctor-new-2")
+	// the incident's third write (emptying the store's group) fails
+	srv, _ := devvault.Shared()
+	faults := faultyVault(t, 3)
+	fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := repo.New(fc, l).StartIncident(ctx, "acme-us", "a test", time.Now()); err == nil || !faults.Failed() {
+		t.Fatalf("the incident's start did not fail: %v", err)
+	}
+	group := func() int {
+		t.Helper()
+		g, err := c.GroupByName(ctx, l.StoreGroup("acme-us"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(g.MemberEntityIDs)
+	}
+	if group() == 0 {
+		t.Fatal("the failed start emptied the group (the test proves nothing)")
+	}
+
+	plan, err := r.Doctor(ctx, true, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	audience := vault.StoreAudience("acme-us")
+	wantIncident := "acme-us: staff access not removed, 1 credential not marked due"
+	if !slices.Equal(plan.Indexes, []string{audience}) || !slices.Equal(plan.Incidents, []string{wantIncident}) {
+		t.Fatalf("dry run found indexes %v, incidents %q", plan.Indexes, plan.Incidents)
+	}
+	if group() == 0 {
+		t.Fatal("a dry run emptied the group")
+	}
+	done, err := r.Doctor(ctx, false, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(done.Indexes, plan.Indexes) || !slices.Equal(done.Incidents, plan.Incidents) {
+		t.Fatalf("the repair found indexes %v, incidents %q", done.Indexes, done.Incidents)
+	}
+	if n := group(); n != 0 {
+		t.Fatalf("after doctor, the store's group has %d members", n)
+	}
+	cr, _, err := r.GetCredential(ctx, "acme-us", "ads")
+	if err != nil || cr.Rotation.DueSince.IsZero() {
+		t.Fatalf("after doctor, ads is not due: %+v, %v", cr.Rotation, err)
+	}
+	again, err := r.Doctor(ctx, false, time.Now)
+	if err != nil || again.Found() {
+		t.Fatalf("a second run found %+v, %v", again, err)
+	}
+	for _, s := range append(append(done.Mirrors, done.Indexes...), done.Incidents...) {
+		if strings.Contains(s, "CANARY") {
+			t.Fatalf("the report holds a value: %q", s)
+		}
 	}
 }

@@ -28,17 +28,7 @@ func TestListingsShowEditsAroundSellervault(t *testing.T) {
 		}
 	}
 	path := records.CredPath("acme-us", "ads")
-	setOwner := func(owner string) { // as `vault kv patch` does: the data only
-		t.Helper()
-		rec, err := c.KVGet(ctx, l.KV(), path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec.Data["owner"] = owner
-		if _, err := c.KVPut(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
-			t.Fatal(err)
-		}
-	}
+	setOwner := func(owner string) { editAround(t, c, l, path, "owner", owner) }
 	owners := func(r *repo.Repo, store string) string {
 		t.Helper()
 		creds, err := r.ListCredentials(ctx, store)
@@ -130,6 +120,21 @@ func TestListingsShowEditsAroundSellervault(t *testing.T) {
 		if strings.Contains(v, "CANARY") {
 			t.Fatalf("the repaired mirror holds a value in %s", k)
 		}
+	}
+}
+
+// editAround sets a field of the record at path as `vault kv patch` does,
+// around sellervault: the data only.
+func editAround(t *testing.T, c *vault.Client, l vault.Layout, path, field, value string) {
+	t.Helper()
+	ctx := context.Background()
+	rec, err := c.KVGet(ctx, l.KV(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Data[field] = value
+	if _, err := c.KVPut(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -55,6 +55,9 @@ type OffboardReport struct {
 // (offboard_progress.go): the report of a run lists everything done by
 // every run, and a re-run must hand over to the same successor.
 func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now func() time.Time) (*OffboardReport, error) {
+	if dryRun {
+		defer r.dryRun()()
+	}
 	m, version, err := r.GetMember(ctx, name)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -365,9 +366,38 @@ func (r *Repo) Reindex(ctx context.Context) (ReindexReport, error) {
 	if err := r.RebuildListings(ctx); err != nil { // first: the inventory below reads them
 		return rep, err
 	}
-	values, err := r.sensitiveValues(ctx)
+	want, err := r.expectedIndex(ctx)
 	if err != nil {
 		return rep, err
+	}
+	for _, a := range want {
+		if err := r.writeAudience(ctx, a.name, a.entries); err != nil {
+			return rep, fmt.Errorf("audience %s: %w", a.name, err)
+		}
+		if a.records > 0 {
+			rep.Audiences++
+		}
+		rep.Records += a.records
+		rep.Entries += len(a.entries)
+	}
+	return rep, nil
+}
+
+// audienceIndex is what an audience's index holds when it is up to date.
+type audienceIndex struct {
+	name    string
+	records int // records with sensitive values
+	entries []indexEntry
+}
+
+// expectedIndex computes every audience's index from every record's
+// current values (and audiences whose index exists but that have no
+// record left, empty), by name. It rewrites the team's mail domains
+// unless this is a dry run.
+func (r *Repo) expectedIndex(ctx context.Context) ([]audienceIndex, error) {
+	values, err := r.sensitiveValues(ctx)
+	if err != nil {
+		return nil, err
 	}
 	byAudience := map[string]map[string][]records.Sensitive{}
 	for path, v := range values {
@@ -379,7 +409,7 @@ func (r *Repo) Reindex(ctx context.Context) (ReindexReport, error) {
 	}
 	old, err := r.c.KVList(ctx, r.mount, RedactDir)
 	if err != nil && !errors.Is(err, vault.ErrNotFound) {
-		return rep, err
+		return nil, err
 	}
 	for _, k := range old {
 		if a, ok := strings.CutSuffix(k, "/"); ok && byAudience[a] == nil {
@@ -391,31 +421,38 @@ func (r *Repo) Reindex(ctx context.Context) (ReindexReport, error) {
 		names = append(names, a)
 	}
 	sort.Strings(names)
+	out := make([]audienceIndex, 0, len(names))
 	for _, a := range names {
 		entries, err := r.hmacEntries(ctx, a, byAudience[a])
 		if err != nil {
-			return rep, fmt.Errorf("audience %s: %w", a, err)
+			return nil, fmt.Errorf("audience %s: %w", a, err)
 		}
-		if err := r.writeAudience(ctx, a, entries); err != nil {
-			return rep, fmt.Errorf("audience %s: %w", a, err)
-		}
-		if len(byAudience[a]) > 0 {
-			rep.Audiences++
-		}
-		rep.Records += len(byAudience[a])
-		rep.Entries += len(entries)
+		out = append(out, audienceIndex{name: a, records: len(byAudience[a]), entries: entries})
 	}
-	return rep, nil
+	return out, nil
 }
 
-// writeAudience replaces all of an audience's shards.
-func (r *Repo) writeAudience(ctx context.Context, audience string, entries []indexEntry) error {
+// audienceShardData is each shard's data for an audience's entries
+// (nil for an empty shard).
+func audienceShardData(entries []indexEntry) []map[string]interface{} {
 	lines, filters := make([][]string, AudienceShards), make([][]string, AudienceShards)
 	for _, e := range entries {
 		i := shardOf(e.path)
 		lines[i] = append(lines[i], e.String())
 		filters[i] = append(filters[i], e.filterLine())
 	}
+	out := make([]map[string]interface{}, AudienceShards)
+	for i := range out {
+		if len(lines[i]) > 0 {
+			out[i] = map[string]interface{}{"entries": joinSorted(lines[i]), "filter": joinSorted(filters[i])}
+		}
+	}
+	return out
+}
+
+// writeAudience replaces all of an audience's shards.
+func (r *Repo) writeAudience(ctx context.Context, audience string, entries []indexEntry) error {
+	shards := audienceShardData(entries)
 	return inParallel(AudienceShards, reads, func(i int) error {
 		path := shardPath(audience, i)
 		version := 0
@@ -424,20 +461,49 @@ func (r *Repo) writeAudience(ctx context.Context, audience string, entries []ind
 		case err == nil:
 			version = rec.Version
 		case errors.Is(err, vault.ErrNotFound):
-			if len(lines[i]) == 0 {
+			if shards[i] == nil {
 				return nil
 			}
 		default:
 			return err
 		}
-		_, err = r.c.KVPut(ctx, r.mount, path, map[string]interface{}{
-			"entries": joinSorted(lines[i]), "filter": joinSorted(filters[i])}, version)
+		data := shards[i]
+		if data == nil {
+			data = map[string]interface{}{"entries": "", "filter": ""}
+		}
+		_, err = r.c.KVPut(ctx, r.mount, path, data, version)
 		return err
 	})
 }
 
+// audienceLags reports whether an audience's stored index differs from
+// entries (a record written whose index update failed, or written around
+// sellervault).
+func (r *Repo) audienceLags(ctx context.Context, audience string, entries []indexEntry) (bool, error) {
+	shards := audienceShardData(entries)
+	lags := make([]bool, AudienceShards)
+	err := inParallel(AudienceShards, reads, func(i int) error {
+		rec, err := r.c.KVGet(ctx, r.mount, shardPath(audience, i))
+		if errors.Is(err, vault.ErrNotFound) {
+			lags[i] = shards[i] != nil
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		want := shards[i]
+		if want == nil {
+			want = map[string]interface{}{"entries": "", "filter": ""}
+		}
+		lags[i] = rec.Data["entries"] != want["entries"] || rec.Data["filter"] != want["filter"]
+		return nil
+	})
+	return slices.Contains(lags, true), err
+}
+
 // sensitiveValues reads every record's sensitive values, by path, and
-// rewrites the team's mail domains from the company mailboxes it reads.
+// rewrites the team's mail domains from the company mailboxes it reads
+// (not on a dry run).
 func (r *Repo) sensitiveValues(ctx context.Context) (map[string][]records.Sensitive, error) {
 	inv, err := r.Inventory(ctx)
 	if err != nil {
@@ -477,8 +543,10 @@ func (r *Repo) sensitiveValues(ctx context.Context) (map[string][]records.Sensit
 			domains = append(domains, domainOf(full.Address))
 		}
 	}
-	if err := r.addTeamDomains(ctx, domains, true); err != nil {
-		return nil, fmt.Errorf("the team's mail domains: %w", err)
+	if !r.readOnly {
+		if err := r.addTeamDomains(ctx, domains, true); err != nil {
+			return nil, fmt.Errorf("the team's mail domains: %w", err)
+		}
 	}
 	for _, p := range inv.Payouts {
 		full, err := r.GetPayout(ctx, p.Store)

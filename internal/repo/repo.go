@@ -64,6 +64,8 @@ type Repo struct {
 	listingMaxAge time.Duration
 	verifyUpTo    int // VerifyUpTo
 	now           func() time.Time
+	// readOnly: a dry run's listings repair nothing they find stale.
+	readOnly bool
 }
 
 // New returns a repository on the client's Vault.
@@ -76,6 +78,15 @@ func New(c *vault.Client, l vault.Layout) *Repo {
 // however recently its store's listing was verified: for jobs that act
 // on what they list (an export, an incident).
 func (r *Repo) VerifyEveryListing() { r.listingMaxAge = 0 }
+
+// dryRun makes the repository's listings read-only until the function
+// it returns is called (a dry run's command is the repository's only
+// user while it runs).
+func (r *Repo) dryRun() func() {
+	was := r.readOnly
+	r.readOnly = true
+	return func() { r.readOnly = was }
+}
 
 // SetClock sets what the repository takes as the time (tests).
 func (r *Repo) SetClock(now func() time.Time) { r.now = now }

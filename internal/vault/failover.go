@@ -3,10 +3,11 @@ package vault
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -20,14 +21,21 @@ import (
 //
 // failover sits under the api module's HTTP client. When the node a
 // request was sent to answers with a redirect to another node, failover
-// first checks that the other node accepts a connection (within
-// failoverProbe). If it does, the redirect goes up to the api module,
+// first checks that the other node answers its health as the active node
+// (within failoverProbe). If it does, the redirect goes up to the api module,
 // which follows it. If it does not, failover waits a moment and sends the
 // request again to the node it was sent to — the address the user gave —
 // which redirects to the new active node once one is elected (or forwards
 // again). It keeps trying until the request's deadline (the client's
 // timeout), and then fails with an error that names the node that did not
 // answer.
+//
+// A standby forwards to the active node; when that node is being sealed
+// (or stopped), the answer it forwards back is 503 "Vault is sealed",
+// though the node the request went to is not. failover then asks that
+// node's own health (sys/health, which every node answers itself): when
+// it is unsealed, the request is sent again like those below; when it
+// is sealed itself, the answer stands.
 //
 // While no active node is elected, a standby can neither forward nor
 // redirect: it answers 503 "no active Vault instance found" (or 500
@@ -37,7 +45,8 @@ import (
 // reindex, backup, restore, doctor) rides through an election instead of
 // stopping at the first request that meets it.
 
-// failoverProbe bounds the check that a redirect's target answers.
+// failoverProbe bounds the check that a redirect's target is the active
+// node, and the check of a node's own health.
 const failoverProbe = time.Second
 
 // failoverWait is the first pause before asking again; it doubles up to
@@ -49,14 +58,9 @@ const (
 
 type failover struct {
 	base http.RoundTripper
-	// dial opens a connection for the probe; net.Dialer's by default.
-	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
-func newFailover(base http.RoundTripper) *failover {
-	d := &net.Dialer{}
-	return &failover{base: base, dial: d.DialContext}
-}
+func newFailover(base http.RoundTripper) *failover { return &failover{base: base} }
 
 // LeaderDownError is a standby's redirect to an active node that did not
 // answer, until the request's deadline.
@@ -67,7 +71,7 @@ type LeaderDownError struct {
 }
 
 func (e *LeaderDownError) Error() string {
-	return fmt.Sprintf("the standby at %s redirects to the active node at %s, which does not answer (%v); "+
+	return fmt.Sprintf("the standby at %s redirects to the active node at %s, which does not answer as the active node (%v); "+
 		"no new active node was elected in time", e.Standby, e.Leader, e.Err)
 }
 
@@ -93,11 +97,7 @@ func noLeader(resp *http.Response) (string, bool) {
 	if resp.StatusCode != http.StatusServiceUnavailable && resp.StatusCode != http.StatusInternalServerError {
 		return "", false
 	}
-	head, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
-	resp.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	head := peek(resp)
 	for _, a := range noLeaderAnswers {
 		if bytes.Contains(head, []byte(a)) {
 			return a, true
@@ -137,6 +137,8 @@ func (f *failover) RoundTrip(req *http.Request) (*http.Response, error) {
 		var down error
 		if answer, ok := noLeader(resp); ok {
 			down = &NoLeaderError{Node: req.URL.Host, Answer: answer}
+		} else if f.leaderSealed(req, resp) {
+			down = &NoLeaderError{Node: req.URL.Host, Answer: "it is unsealed, the active node it forwarded to is sealed"}
 		} else {
 			if !isRedirect(resp.StatusCode) {
 				return resp, nil
@@ -145,7 +147,7 @@ func (f *failover) RoundTrip(req *http.Request) (*http.Response, error) {
 			if lerr != nil || loc.Host == "" || loc.Host == req.URL.Host {
 				return resp, nil
 			}
-			perr := f.probe(ctx, loc.Host)
+			perr := f.probeActive(ctx, loc.Scheme, loc.Host)
 			if perr == nil {
 				return resp, nil
 			}
@@ -169,15 +171,74 @@ func (f *failover) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// probe checks that addr accepts a TCP connection within failoverProbe.
-func (f *failover) probe(ctx context.Context, addr string) error {
+// peek returns the start of resp's body (64 KiB at most) and leaves the
+// body readable whole.
+func peek(resp *http.Response) []byte {
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	return head
+}
+
+// leaderSealed reports whether resp is a sealed answer from a node that
+// is not sealed itself: the active node it forwarded to is. resp is left
+// readable as it came.
+func (f *failover) leaderSealed(req *http.Request, resp *http.Response) bool {
+	if resp.StatusCode != http.StatusServiceUnavailable || strings.HasSuffix(req.URL.Path, "/sys/health") {
+		return false
+	}
+	if !bytes.Contains(peek(resp), []byte("Vault is sealed")) {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), failoverProbe)
+	defer cancel()
+	health, err := http.NewRequestWithContext(ctx, http.MethodGet, req.URL.Scheme+"://"+req.URL.Host+"/v1/sys/health", nil)
+	if err != nil {
+		return false
+	}
+	hr, err := f.base.RoundTrip(health)
+	if err != nil {
+		return false
+	}
+	io.Copy(io.Discard, io.LimitReader(hr.Body, 1<<16))
+	hr.Body.Close()
+	switch hr.StatusCode {
+	case http.StatusOK, http.StatusTooManyRequests, 473: // active, standby, performance standby
+		return true
+	}
+	return false
+}
+
+// probeActive checks, within failoverProbe, that the node at host
+// answers its health as the active node (200): a node that does not
+// answer, is sealed (being sealed or stopped), or is a standby is not
+// where a redirect should be followed.
+func (f *failover) probeActive(ctx context.Context, scheme, host string) error {
+	if scheme == "" {
+		scheme = "https"
+	}
 	ctx, cancel := context.WithTimeout(ctx, failoverProbe)
 	defer cancel()
-	conn, err := f.dial(ctx, "tcp", addr)
+	health, err := http.NewRequestWithContext(ctx, http.MethodGet, scheme+"://"+host+"/v1/sys/health", nil)
 	if err != nil {
 		return err
 	}
-	return conn.Close()
+	resp, err := f.base.RoundTrip(health)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusOK:
+		return nil
+	case http.StatusServiceUnavailable:
+		return errors.New("it is sealed")
+	default:
+		return fmt.Errorf("it is not the active node (health %d)", resp.StatusCode)
+	}
 }
 
 func isRedirect(status int) bool {

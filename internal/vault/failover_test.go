@@ -25,6 +25,7 @@ type standby struct {
 	*httptest.Server
 	asked      atomic.Int64
 	electAfter int64
+	healthy    bool // startElecting: its own health says unsealed standby
 }
 
 func startStandby(t *testing.T, deadLeader, newLeader string, electAfter int64) *standby {
@@ -122,6 +123,14 @@ func startElecting(t *testing.T, newLeader string, electAfter int64, answer stri
 	t.Helper()
 	s := &standby{electAfter: electAfter}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/sys/health" { // its own health, not counted
+			if s.healthy {
+				w.WriteHeader(http.StatusTooManyRequests) // an unsealed standby
+			} else {
+				w.WriteHeader(http.StatusServiceUnavailable) // sealed
+			}
+			return
+		}
 		if s.asked.Add(1) <= s.electAfter {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(status)
@@ -179,7 +188,19 @@ func TestFailoverWaitsForALeader(t *testing.T) {
 	if !errors.Is(err, vault.ErrUnreachable) || !strings.Contains(err.Error(), node) || !strings.Contains(err.Error(), "no leader was elected") {
 		t.Fatalf("err = %v, want unreachable, naming %s", err, node)
 	}
-	// Another 503 (a sealed node) is an answer, not waited on.
+	// A standby forwarding to an active node being sealed passes its 503
+	// "Vault is sealed" back, though it is unsealed itself (its own
+	// health says so): asked again until the new leader answers.
+	forwarding := startElecting(t, srv.URL, 3, "Vault is sealed", http.StatusServiceUnavailable)
+	forwarding.healthy = true
+	c, err = vault.New(vault.Options{Address: forwarding.URL, Token: srv.RootToken, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.LookupSelf(context.Background()); err != nil || forwarding.asked.Load() != 4 {
+		t.Fatalf("through a standby whose active node was sealed: %v after %d requests", err, forwarding.asked.Load())
+	}
+	// A sealed node (its own health says sealed too): the answer stands.
 	sealed := startElecting(t, srv.URL, 1<<40, "Vault is sealed", http.StatusServiceUnavailable)
 	c, err = vault.New(vault.Options{Address: sealed.URL, Token: srv.RootToken, Timeout: 20 * time.Second})
 	if err != nil {
