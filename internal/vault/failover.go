@@ -211,10 +211,12 @@ func (f *failover) leaderSealed(req *http.Request, resp *http.Response) bool {
 	return false
 }
 
-// probeActive checks, within failoverProbe, that the node at host
-// answers its health as the active node (200): a node that does not
-// answer, is sealed (being sealed or stopped), or is a standby is not
-// where a redirect should be followed.
+// probeActive checks, within failoverProbe, that the node at host is
+// not known to be other than the active node: a node that does not
+// answer, says it is sealed (being sealed or stopped), or says it is a
+// standby is not where a redirect should be followed. Any other answer
+// (the active node's 200, or a proxy's refusal of the health route)
+// lets the redirect go on.
 func (f *failover) probeActive(ctx context.Context, scheme, host string) error {
 	if scheme == "" {
 		scheme = "https"
@@ -232,13 +234,12 @@ func (f *failover) probeActive(ctx context.Context, scheme, host string) error {
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	resp.Body.Close()
 	switch resp.StatusCode {
-	case http.StatusOK:
-		return nil
 	case http.StatusServiceUnavailable:
 		return errors.New("it is sealed")
-	default:
+	case http.StatusTooManyRequests, 472, 473: // standby, DR secondary, performance standby
 		return fmt.Errorf("it is not the active node (health %d)", resp.StatusCode)
 	}
+	return nil
 }
 
 func isRedirect(status int) bool {

@@ -254,7 +254,13 @@ func TestDotSegmentProbeFollowsStandby(t *testing.T) {
 	isolateEnv(t)
 	isolateHome(t)
 	active := &recorder{}
-	activeSrv := httptest.NewServer(active)
+	activeSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/sys/health" { // the failover check of a redirect's target
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		active.ServeHTTP(w, r)
+	}))
 	defer activeSrv.Close()
 	standby := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", activeSrv.URL+r.RequestURI)
