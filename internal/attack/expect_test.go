@@ -10,8 +10,8 @@ import "github.com/sellervault/sellervault/internal/vault"
 //	staff of acme-us: reads acme-us's profile, credentials and TOTP codes;
 //	    never anything of acme-de, never a payout record, contact, another
 //	    person's staff record, proposal, verification, decision,
-//	    incident, TOTP seed escrow copy (even of acme-us) or offboarding
-//	    progress; writes nothing.
+//	    incident, TOTP seed escrow copy (even of acme-us), offboarding
+//	    or import progress; writes nothing.
 //	finance: reads every payout record, proposal, verification and
 //	    decision, and their own staff record; writes only new proposals
 //	    (never changes an existing one) and verifications; nothing in the

@@ -29,6 +29,7 @@ const (
 	clsRedact   = "redaction shard" // of one audience (record.audience)
 	clsEscrow   = "TOTP seed escrow copy"
 	clsOffboard = "offboarding progress"
+	clsImport   = "import progress"
 	// KV records of the mounts of their own.
 	clsProposal     = "payout proposal"
 	clsVerification = "payout verification"
@@ -141,6 +142,7 @@ func (tm *team) seedRecords() ([]*record, error) {
 		add(&record{mount: P, key: "staff/" + name, class: clsStaff, person: name, versions: 1})
 	}
 	add(&record{mount: P, key: "_meta/offboarding/gone", class: clsOffboard, person: "gone"})
+	add(&record{mount: P, key: "_meta/imports/0123456789abcdef01234567", class: clsImport})
 	add(&record{mount: P, key: "_meta/init", class: clsInit})
 	add(&record{mount: P, key: "_meta/settings", class: clsSettings})
 	add(&record{mount: P, key: "_meta/domains", class: clsDomains})
