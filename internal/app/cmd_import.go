@@ -130,7 +130,7 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 		}
 		at = append(at, i)
 	}
-	runs := s.loadImportRuns(ctx, r, plan.Items)
+	runs := s.loadImportRuns(ctx, r, plan.Items, writes, now)
 	progress, done := s.env.importProgress(len(writes))
 	results := r.Import(ctx, writes, repo.ImportOptions{Progress: progress})
 	done()
@@ -367,16 +367,24 @@ func shellQuoteImport(s string) string {
 }
 
 // loadImportRuns reads what earlier runs of this import did (package
-// repo, ImportProgress); nil, said on stderr, when it cannot be read:
+// repo, ImportProgress) and records, before any write, what this run sets
+// out to write; nil, said on stderr, when it cannot be read or written:
 // this run's report then covers this run only.
-func (s *session) loadImportRuns(ctx context.Context, r *repo.Repo, items []importer.Item) *repo.ImportProgress {
-	var addrs []string
+func (s *session) loadImportRuns(ctx context.Context, r *repo.Repo, items []importer.Item, writes []repo.ImportWrite, now time.Time) *repo.ImportProgress {
+	var addrs, starting []string
 	for _, it := range items {
 		if it.Address != "" {
 			addrs = append(addrs, it.Address)
 		}
 	}
+	for _, w := range writes {
+		starting = append(starting, w.Cred.Address())
+	}
 	runs, err := r.LoadImportProgress(ctx, addrs)
+	if err == nil {
+		runs.Start(starting, now)
+		err = r.SaveImportProgress(ctx, runs)
+	}
 	if err != nil {
 		s.env.say("the report covers this run only: %v", err)
 		return nil
@@ -408,6 +416,9 @@ func (s *session) recordImportRuns(ctx context.Context, r *repo.Repo, runs *repo
 			items[i].Action = importer.ActionUpdate
 		}
 		items[i].Reason = fmt.Sprintf("%s by run %d of this import", d.Outcome, d.Run)
+		if d.Outcome == repo.ImportStarted { // written by a run that stopped before it could say so
+			items[i].Reason = fmt.Sprintf("added by run %d of this import, which stopped part way", d.Run)
+		}
 		if _, repair, ok := strings.Cut(it.Reason, "; "); ok {
 			items[i].Reason += "; " + repair // its metadata repaired by this run
 		}

@@ -78,6 +78,22 @@ func (r *Repo) LoadImportProgress(ctx context.Context, addrs []string) (*ImportP
 	return p, nil
 }
 
+// ImportStarted is the outcome recorded before a run's writes: a
+// credential this run set out to write. A run that stopped may have
+// written it (its data, perhaps without its metadata): a later run that
+// finds it there reports it as that run's.
+const ImportStarted ImportOutcome = "started"
+
+// Start notes, before this run writes, the credentials it sets out to
+// write (those no earlier run finished); save it before the writes.
+func (p *ImportProgress) Start(addrs []string, at time.Time) {
+	for _, a := range addrs {
+		if d, ok := p.done[a]; !ok || d.Outcome == ImportStarted {
+			p.done[a] = ImportDone{Outcome: ImportStarted, Run: p.Run, At: at.UTC()}
+		}
+	}
+}
+
 // Record notes what this run did to the credential at addr.
 func (p *ImportProgress) Record(addr string, outcome ImportOutcome, at time.Time) {
 	p.done[addr] = ImportDone{Outcome: outcome, Run: p.Run, At: at.UTC()}
@@ -90,7 +106,8 @@ func (p *ImportProgress) Earlier(addr string) (ImportDone, bool) {
 }
 
 // SaveImportProgress writes the progress with this run counted
-// (check-and-set: two runs of one import at once do not both count).
+// (check-and-set: two runs of one import at once do not both count); it
+// may be saved more than once in a run.
 func (r *Repo) SaveImportProgress(ctx context.Context, p *ImportProgress) error {
 	raw, err := json.Marshal(importProgressRecord{Runs: p.Run, Done: p.done})
 	if err != nil {

@@ -298,3 +298,77 @@ func TestImportResumesAfterFaultAtEveryWrite(t *testing.T) {
 		}
 	}
 }
+
+// An import stopped by a failure records what its run wrote; the re-run
+// (which skips what exists) learns which run wrote each credential, so its
+// report covers both runs, and a third run is numbered 3.
+func TestImportProgressAcrossRuns(t *testing.T) {
+	t.Setenv("VAULT_MAX_RETRIES", "0")
+	ctx := context.Background()
+	srv, _ := devvault.Shared()
+	_, c, l := newRepo(t)
+	var writes []repo.ImportWrite
+	var addrs []string
+	for i := 0; i < 6; i++ {
+		c := records.Credential{Store: "acme-us", Name: fmt.Sprintf("login-%d", i), Login: "l", Password: fmt.Sprintf("CANARY-runs-%d", i)}
+		writes, addrs = append(writes, repo.ImportWrite{Cred: c}), append(addrs, c.Address())
+	}
+	run := func(vc *vault.Client, want int) (*repo.ImportProgress, []repo.ImportResult) {
+		t.Helper()
+		rr := repo.New(vc, l)
+		p, err := rr.LoadImportProgress(ctx, addrs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Run != want {
+			t.Fatalf("this run is numbered %d, want %d", p.Run, want)
+		}
+		p.Start(addrs, time.Now())
+		if err := rr.SaveImportProgress(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		results := rr.Import(ctx, writes, repo.ImportOptions{Workers: 1})
+		for i, res := range results {
+			if res.Outcome == repo.ImportAdded {
+				p.Record(addrs[i], res.Outcome, time.Now())
+			}
+		}
+		if err := rr.SaveImportProgress(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		return p, results
+	}
+	faults := faultyVault(t, 12) // a few credentials in, the rest not tried
+	fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, first := run(fc, 1)
+	added := 0
+	for _, res := range first {
+		if res.Outcome == repo.ImportAdded {
+			added++
+		}
+	}
+	if !faults.Failed() || added == 0 || added == len(writes) {
+		t.Fatalf("the first run added %d of %d (fault reached: %v): the test proves nothing", added, len(writes), faults.Failed())
+	}
+	p, second := run(c, 2)
+	for i, res := range second {
+		earlier, ok := p.Earlier(addrs[i])
+		switch {
+		case first[i].Outcome == repo.ImportAdded:
+			if !ok || earlier.Run != 1 || earlier.Outcome != repo.ImportAdded || res.Outcome != repo.ImportFailed {
+				t.Errorf("%s: added by the first run; the second reports %v, earlier %+v (%v)", addrs[i], res.Outcome, earlier, ok)
+			}
+		case res.Outcome != repo.ImportAdded || ok:
+			t.Errorf("%s: not added by the first run; the second: %v, earlier %+v (%v)", addrs[i], res.Outcome, earlier, ok)
+		}
+	}
+	third, _ := run(c, 3)
+	for _, a := range addrs {
+		if d, ok := third.Earlier(a); !ok || d.Run > 2 {
+			t.Errorf("%s: after two runs, earlier %+v (%v)", a, d, ok)
+		}
+	}
+}
