@@ -17,10 +17,23 @@ import (
 // concurrent use.
 type Allowlist struct {
 	domains map[string]string // registrable domain -> brand
+	// shared are second-level domains whose owner sells names under them
+	// to anyone ("suffix: com.be" lines): treated as public suffixes, so
+	// that one name under them (amazon.com.be) is a registrable domain of
+	// its own and nothing else under them is trusted.
+	shared []string
 	entries []entry           // in file order
 	byLen   []entry           // longest domain first, for finding one inside a host
 	labels  []*labelInfo      // distinct second-level labels, in file order
 	tokens  []token           // brand names and labels, longest first
+
+	// Look-alike keys of the labels (see labelKeys), the first label
+	// with each key, and the tokens by their folded key.
+	byFlat, byLoose, bySkel map[string]*labelInfo
+	tokenByKey              map[string]token
+	// suffixWords are the allowlisted public suffixes written as one word
+	// ("com", "couk"), which squatters run into a name (ebaycom).
+	suffixWords map[string]bool
 }
 
 // entry is one allowlisted domain.
@@ -34,15 +47,14 @@ type labelInfo struct {
 	label   string
 	brand   string
 	domains []entry
-	fold    string // foldASCII(label)
-	skel    string // skeleton(label)
+	labelKeys
 }
 
 // token is a name that points at a brand when it appears in a host,
 // display name or user name: a brand's name or one of its labels.
 type token struct {
 	text, brand string
-	fold, skel  string // foldASCII(text), skeleton(text)
+	key, skel   string // foldLabel(text).key, skeleton(text)
 }
 
 // Limits of the allowlist format.
@@ -60,6 +72,9 @@ const (
 // the line of the first problem.
 func ParseAllowlist(text string) (*Allowlist, error) {
 	a := &Allowlist{domains: map[string]string{}}
+	if err := a.readShared(text); err != nil {
+		return nil, err
+	}
 	lineOf := map[string]int{}
 	labelIdx := map[string]*labelInfo{}
 	sc := bufio.NewScanner(strings.NewReader(text))
@@ -73,12 +88,15 @@ func ParseAllowlist(text string) (*Allowlist, error) {
 		if len(f) < 2 {
 			return nil, fmt.Errorf("allowlist line %d: want a brand and its domains, like \"amazon amazon.com\"", line)
 		}
+		if f[0] == sharedSuffixWord {
+			continue // read first, below
+		}
 		brand := f[0]
 		if problem := brandProblem(brand); problem != "" {
 			return nil, fmt.Errorf("allowlist line %d: brand %s %s", line, inputerr.Quote(brand), problem)
 		}
 		for _, d := range f[1:] {
-			e, problem := parseEntry(brand, d)
+			e, problem := a.parseEntry(brand, d)
 			if problem != "" {
 				return nil, fmt.Errorf("allowlist line %d: domain %s %s", line, inputerr.Quote(d), problem)
 			}
@@ -87,7 +105,7 @@ func ParseAllowlist(text string) (*Allowlist, error) {
 			}
 			li := labelIdx[e.label]
 			if li == nil {
-				li = &labelInfo{label: e.label, brand: brand, fold: foldASCII(e.label).folded, skel: skeleton(e.label)}
+				li = &labelInfo{label: e.label, brand: brand, labelKeys: newLabelKeys(e.label)}
 				labelIdx[e.label] = li
 				a.labels = append(a.labels, li)
 			} else if li.brand != brand {
@@ -108,6 +126,7 @@ func ParseAllowlist(text string) (*Allowlist, error) {
 	if err := a.buildTokens(); err != nil {
 		return nil, err
 	}
+	a.indexKeys()
 	a.byLen = append([]entry(nil), a.entries...)
 	sort.SliceStable(a.byLen, func(i, j int) bool { return len(a.byLen[i].domain) > len(a.byLen[j].domain) })
 	return a, nil
@@ -125,7 +144,7 @@ func (a *Allowlist) buildTokens() error {
 			return nil
 		}
 		owner[text] = brand
-		a.tokens = append(a.tokens, token{text: text, brand: brand, fold: foldASCII(text).folded, skel: skeleton(text)})
+		a.tokens = append(a.tokens, token{text: text, brand: brand, key: foldLabel(text).key, skel: skeleton(text)})
 		return nil
 	}
 	for _, e := range a.entries {
@@ -140,6 +159,31 @@ func (a *Allowlist) buildTokens() error {
 	}
 	sort.SliceStable(a.tokens, func(i, j int) bool { return len(a.tokens[i].text) > len(a.tokens[j].text) })
 	return nil
+}
+
+// indexKeys fills the look-alike key maps and the suffix words.
+func (a *Allowlist) indexKeys() {
+	a.byFlat, a.byLoose, a.bySkel = map[string]*labelInfo{}, map[string]*labelInfo{}, map[string]*labelInfo{}
+	a.suffixWords = map[string]bool{}
+	a.tokenByKey = map[string]token{}
+	for _, t := range a.tokens {
+		if _, ok := a.tokenByKey[t.key]; !ok {
+			a.tokenByKey[t.key] = t
+		}
+	}
+	first := func(m map[string]*labelInfo, k string, li *labelInfo) {
+		if m[k] == nil {
+			m[k] = li
+		}
+	}
+	for _, li := range a.labels {
+		first(a.byFlat, li.flat, li)
+		first(a.byLoose, li.loose, li)
+		first(a.bySkel, li.skel, li)
+		for _, e := range li.domains {
+			a.suffixWords[strings.ReplaceAll(e.suffix, ".", "")] = true
+		}
+	}
 }
 
 // brandProblem says what is wrong with a brand name, or "".
@@ -162,7 +206,7 @@ func brandProblem(b string) string {
 // parseEntry checks an allowlisted domain and splits it into its label
 // and public suffix; problem says what is wrong, as words that follow
 // "domain X".
-func parseEntry(brand, d string) (e entry, problem string) {
+func (a *Allowlist) parseEntry(brand, d string) (e entry, problem string) {
 	for _, r := range d {
 		if r >= 'A' && r <= 'Z' {
 			return e, "must be written in lower case"
@@ -185,14 +229,14 @@ func parseEntry(brand, d string) (e entry, problem string) {
 	if endsInNumber(d) {
 		return e, "is a number, not a domain name"
 	}
-	suffix, icann := publicsuffix.PublicSuffix(d)
+	suffix, icann := a.publicSuffix(d)
 	if suffix == d {
 		return e, "is a public suffix: anyone can register names under it, so it cannot be allowlisted"
 	}
 	if !icann && !strings.Contains(suffix, ".") {
 		return e, fmt.Sprintf("has the unknown top-level domain %q", suffix)
 	}
-	reg, err := publicsuffix.EffectiveTLDPlusOne(d)
+	reg, err := a.registrable(d)
 	if err != nil {
 		return e, "is not a registrable domain"
 	}
@@ -243,10 +287,64 @@ func (li *labelInfo) example(suffix string) string {
 // brandOfDomain returns the allowlisted registrable domain of an ASCII
 // host and its brand, if it is allowlisted exactly or as a subdomain.
 func (a *Allowlist) brandOfDomain(ascii string) (reg, brand string, ok bool) {
-	reg, err := publicsuffix.EffectiveTLDPlusOne(ascii)
+	reg, err := a.registrable(ascii)
 	if err != nil {
 		return "", "", false
 	}
 	brand, ok = a.domains[reg]
 	return reg, brand, ok
+}
+
+// sharedSuffixWord starts a line naming a shared second-level domain.
+const sharedSuffixWord = "suffix:"
+
+// readShared reads the "suffix: DOMAIN" lines: each names a second-level
+// domain that is not on the Public Suffix List but whose owner sells
+// names under it to anyone (com.be), so that one name under it can be
+// listed without trusting the rest.
+func (a *Allowlist) readShared(text string) error {
+	sc := bufio.NewScanner(strings.NewReader(text))
+	sc.Buffer(nil, 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		raw, _, _ := strings.Cut(sc.Text(), "#")
+		f := strings.Fields(raw)
+		if len(f) == 0 || f[0] != sharedSuffixWord {
+			continue
+		}
+		if len(f) != 2 {
+			return fmt.Errorf("allowlist line %d: want one domain after %s, like \"%s com.be\"", line, sharedSuffixWord, sharedSuffixWord)
+		}
+		d := f[1]
+		reg, err := publicsuffix.EffectiveTLDPlusOne(d)
+		if err != nil || reg != d || !validASCIIHost(d) || strings.ToLower(d) != d {
+			return fmt.Errorf("allowlist line %d: %s %s must be a registrable domain in lower case (like com.be), not a public suffix or a subdomain", line, sharedSuffixWord, inputerr.Quote(d))
+		}
+		a.shared = append(a.shared, d)
+	}
+	return sc.Err()
+}
+
+// publicSuffix is the Public Suffix List's suffix of d, or the shared
+// second-level domain d is under (which counts as an ICANN suffix).
+func (a *Allowlist) publicSuffix(d string) (suffix string, icann bool) {
+	for _, s := range a.shared {
+		if d == s || strings.HasSuffix(d, "."+s) {
+			return s, true
+		}
+	}
+	return publicsuffix.PublicSuffix(d)
+}
+
+// registrable is d's registrable domain: the label before its suffix
+// (publicSuffix) and the suffix.
+func (a *Allowlist) registrable(d string) (string, error) {
+	for _, s := range a.shared {
+		if rest, ok := strings.CutSuffix(d, "."+s); ok {
+			return rest[strings.LastIndexByte(rest, '.')+1:] + "." + s, nil
+		}
+		if d == s {
+			return "", fmt.Errorf("%s is a shared suffix", d)
+		}
+	}
+	return publicsuffix.EffectiveTLDPlusOne(d)
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/net/publicsuffix"
-
 	"github.com/sellervault/sellervault/policies"
 )
 
@@ -92,7 +90,7 @@ func TestEmbeddedAllowlist(t *testing.T) {
 	for _, b := range a.Brands() {
 		for _, d := range a.Domains(b) {
 			n++
-			if reg, err := publicsuffix.EffectiveTLDPlusOne(d); err != nil || reg != d {
+			if reg, err := a.registrable(d); err != nil || reg != d {
 				t.Errorf("%s: registrable domain %q, %v", d, reg, err)
 			}
 			if r, err := a.CheckURL("https://" + d + "/"); err != nil || r.Verdict != OK || r.Brand != b {
@@ -113,5 +111,38 @@ func TestEmbeddedAllowlist(t *testing.T) {
 	}
 	if !strings.HasPrefix(policies.Domains(), "#") {
 		t.Errorf("domains.conf does not open with its review header")
+	}
+}
+
+// A "suffix:" line makes one name under a shared second-level domain
+// listable; the rest of that domain stays untrusted, and the line itself
+// is checked.
+func TestSharedSuffix(t *testing.T) {
+	a, err := ParseAllowlist("suffix: com.be\namazon amazon.com amazon.com.be\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		url  string
+		want Verdict
+	}{
+		{"https://sellercentral.amazon.com.be/", OK},
+		{"https://amazon.com.be/", OK},
+		{"https://evil.com.be/", Unknown},
+		{"https://amazon-login.com.be/", Suspicious},
+		{"https://amazon.com.be.evil.net/", Suspicious},
+	} {
+		if r, err := a.CheckURL(tc.url); err != nil || r.Verdict != tc.want {
+			t.Errorf("CheckURL(%s) = %+v, %v; want %s", tc.url, r, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"suffix: be\n", "suffix: www.com.be\n", "suffix: com.be extra\n", "suffix: COM.be\n"} {
+		if _, err := ParseAllowlist(bad + "amazon amazon.com\n"); err == nil || !strings.Contains(err.Error(), "line 1") {
+			t.Errorf("%q: error %v", bad, err)
+		}
+	}
+	// without the line, the name under com.be is refused as a subdomain
+	if _, err := ParseAllowlist("amazon amazon.com.be\n"); err == nil || !strings.Contains(err.Error(), "subdomain of com.be") {
+		t.Errorf("amazon.com.be without a suffix line: %v", err)
 	}
 }

@@ -23,18 +23,35 @@
 // least one reason; Result.Brand names the brand imitated, when there is
 // one. What counts:
 //
-//   - Look-alike characters: the label has the same UTS #39 confusable
-//     skeleton as an allowlisted one (Cyrillic "а" for Latin "a" in
-//     аmazon.com), or the same after the ASCII tricks that skeletons do
-//     not fold: "0" for "o", "1" for "l", "3" for "e", "5" for "s", "rn"
-//     for "m", "vv" for "w", "cl" for "d" (amaz0n.com, arnazon.com).
-//   - Typos: the second-level label is one letter changed, added,
-//     missing, doubled or swapped with its neighbour (amazom, amzaon,
-//     amazzon, amzon) from an allowlisted label; labels of 8 or more
-//     letters may differ by two. Names of 3 or 4 letters count only with a
-//     swap or a doubled letter (ebya.com), because many ordinary words are
-//     one letter from "ebay" or "wise"; 1- and 2-letter names only by
-//     look-alike characters.
+//   - Look-alike characters: the label folds to an allowlisted one.
+//     Folding replaces each character by the plain letters it shows:
+//     compatibility forms (full-width "ａ") and accents and other marks
+//     ("ṁ", "é") go by Unicode's NFKD decomposition; a Latin letter with a
+//     hook, stroke, descender or tail, or a small capital, is the letter
+//     its Unicode name says ("ꞑ" LATIN SMALL LETTER N WITH DESCENDER); any
+//     other character that looks like Latin letters, in any script
+//     (Cyrillic "а", Greek "ο", Armenian "օ", Cherokee …), is its UTS #39
+//     confusable prototype; invisible characters are dropped. Then digits
+//     stand for letters (0 o, 1 l, 2 z, 3 e, 4 a, 5 s, 6 b, 7 t, 8 b, 9 g),
+//     letter pairs for the letter they look like (rn m, nn m, vv w, cl d,
+//     lc k), "1" and "i" for "l", and hyphens are ignored (ama-zon). So
+//     аmazon.com, amaz0n.com, arnazon.com, ama-zon.com and aṁazoꞑ.com
+//     (xn--aazo-gd5ax007g.com) all look like amazon.com; the reason names
+//     each character and what it stands in for.
+//   - Typos: the label, as written or folded, is one letter changed,
+//     added, missing, doubled or swapped with its neighbour (amazom,
+//     amzaon, amazzon, amzon) from an allowlisted label of 5 to 7
+//     letters; two such edits from one of 8 or more (but not two letters
+//     missing or added: static is not mlstatic). Names of 3 or 4 letters
+//     need stronger evidence, because many ordinary words are one letter
+//     from "ebay" or "wise": a swap or a doubled letter always counts
+//     (ebya, ebbay); an added letter (ebays), or a letter changed for a
+//     neighbouring key, another vowel, a letter one bit away or one of a
+//     similar shape (wbay, ebey, ebax, eday), counts only when the result
+//     is not a common English word or name (wiser, wide, wire, betsy stay
+//     unknown; the list, commonwords.txt, comes from SCOWL); a missing
+//     letter never counts (bay, eby: 3-letter names are mostly acronyms).
+//     1- and 2-letter names count only by folding.
 //   - Punycode (xn--) labels are decoded and judged as the Unicode name
 //     they stand for; a label that mixes scripts (Latin with Cyrillic or
 //     Greek …) is suspicious even when it imitates nothing. Latin mixed
@@ -43,13 +60,25 @@
 //     restrictive").
 //   - A brand inside another domain: a brand's name, or the label of one
 //     of its domains, as a hyphen-separated part of a label
-//     (amazon-seller-support.com, sellercentral-amazon.net), inside a label
-//     when it has 5 or more letters (amazonsupport.com), or as the label
-//     itself under a suffix the brand is not listed with (amazon.xyz).
+//     (amazon-seller-support.co, sellercentral-amazon.net), or its
+//     look-alike as one (login-paypa1.com); inside a label, as written or
+//     folded, when it has 5 or more letters (amazonsupport.com,
+//     sellercentralamazon.com); a name of 3 or 4 letters inside a label
+//     only when the rest of the label is words that squatters add
+//     (www, login, secure, account, seller, support … and the allowlisted
+//     suffixes run together: wwwebay.com, ebaylogin.com, ebaycom.com), or,
+//     for such a name that is not itself an English word (ebay, etsy,
+//     temu, not wise), at the start or end of the label with 3 or more
+//     letters beside it (ebayexpress.com; otherwise.com stays unknown);
+//     or as the label itself under a suffix the brand is not listed with
+//     (amazon.xyz).
+//   - A name split by dots: neighbouring labels that, run together, are
+//     or fold to an allowlisted label or brand name (ama.zon.com,
+//     e.bay.com, amaz.on.ca, whose suffix on.ca swallowed two letters).
 //   - An allowlisted domain in front of a foreign one
 //     (sellercentral.amazon.com.example.net, sellercentral-amazon.de.evil.io),
 //     or a brand's name or look-alike as a subdomain of one
-//     (amazon.evil.com).
+//     (amazon.evil.com, verify.arnazon.evil.com).
 //   - In links: text before an "@" (https://amazon.com@evil.net/ goes to
 //     evil.net), a backslash that ends the host early for browsers
 //     (https://evil.net\@amazon.com/), an IP address or a number that
@@ -62,10 +91,10 @@
 //     that brand's domains; and, at a domain off the allowlist, a mailbox
 //     name that claims one (amazon.seller.support@gmail.com). A claim is a
 //     brand's name or label as a word, as two or three words run together
-//     ("Pay Pal"), with look-alike letters ("Arnazon", Cyrillic "Аmazon"),
-//     without accents ("Amazón"), or, from 5 letters, inside a word
-//     ("AmazonSeller"). A display name that names the address's own brand
-//     is fine, also when it names others too.
+//     ("Pay Pal"), folded as above ("Arnazon", Cyrillic "Аmazon",
+//     "Amazón"), or, from 5 letters, inside a word ("AmazonSeller"). A
+//     display name that names the address's own brand is fine, also when
+//     it names others too.
 //
 // unknown: the domain is not allowlisted and nothing points at a brand
 // (github.com, a customer's own domain). Unknown is not "safe": it means
@@ -119,8 +148,16 @@
 // allowlist is ok even if the mail's headers were forged (check SPF, DKIM
 // and DMARC results in the mail program for that), and a lookalike that
 // resembles nothing on the list is unknown. Edit-distance matching is
-// tuned against false alarms; ordinary words close to a brand (strive.com
-// for stripe, a person called Wise) are still flagged, with the reason.
-// Confusable skeletons come from the Unicode confusables table of
-// go.mau.fi/util/confusable (Unicode 16.0).
+// tuned against false alarms; ordinary words one edit from a brand of 5
+// or more letters (strive.com and strip.com for stripe, pioneer.com for
+// payoneer) are still flagged, with the reason. For brands of 3 or 4
+// letters the balance goes the other way: common words and names one
+// letter from them (wiser.com, vise.com, wide.com), names one letter
+// shorter (bay.com, eba.com), and a word that is a brand inside a longer
+// one with words other than the squatters' (moneywise.com, giftwise.com)
+// are unknown, although squatters could register them. Tricks are caught
+// one at a time or folded together; a typo on top of a split or a brand
+// plus words (ama.zom.com) is not. Confusable prototypes come from the
+// Unicode confusables table of go.mau.fi/util/confusable (Unicode 16.0),
+// character names from golang.org/x/text/unicode/runenames.
 package phish

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
-	"golang.org/x/net/publicsuffix"
 )
 
 // hostReport is what a host says on its own.
@@ -34,7 +33,7 @@ func (a *Allowlist) examineHost(h host) hostReport {
 		}
 		return r
 	}
-	reg, err := publicsuffix.EffectiveTLDPlusOne(h.ascii)
+	reg, err := a.registrable(h.ascii)
 	if err != nil {
 		// A public suffix or a single name (localhost): nothing that can
 		// be registered to imitate a brand.
@@ -61,6 +60,16 @@ func (a *Allowlist) examineHost(h host) hostReport {
 			r.fs.add(e.brand, reason)
 			subCovered = true
 			break
+		}
+	}
+	if len(labels) > 2 {
+		// A name split by dots, perhaps into the suffix (amaz.on.ca).
+		uni := make([]string, len(labels))
+		for i, l := range labels {
+			uni[i] = toUnicode(l)
+		}
+		if f, ok := a.splitFinding(uni, nSub+1, regU); ok {
+			r.fs.add(f.brand, f.reason)
 		}
 	}
 	if hit, ok := a.labelHit(toUnicode(labels[nSub]), suffix); ok {
@@ -179,6 +188,9 @@ func (a *Allowlist) labelHit(label, suffix string) (hit, bool) {
 	if t, folded, ok := a.containsToken(label); ok {
 		return hit{kind: hitContains, brand: t.brand, label: label, name: t.text, folded: folded}, true
 	}
+	if t, ok := a.shortTokenInside(label); ok {
+		return hit{kind: hitContains, brand: t.brand, label: label, name: t.text}, true
+	}
 	return hit{}, false
 }
 
@@ -191,12 +203,9 @@ func (a *Allowlist) containsToken(s string) (t token, folded, ok bool) {
 			return t, false, true
 		}
 	}
-	sk, fo := skeleton(s), ""
-	if isASCII(s) {
-		fo = foldASCII(s).folded
-	}
+	sk, fo := skeleton(s), noHyphens(foldLabel(s).key)
 	for _, t := range a.tokens {
-		if len(t.text) >= minSubstringToken && (strings.Contains(sk, t.skel) || fo != "" && strings.Contains(fo, t.fold)) {
+		if len(t.text) >= minSubstringToken && (strings.Contains(sk, t.skel) || strings.Contains(fo, t.key)) {
 			return t, true, true
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/sellervault/sellervault/internal/inputerr"
 )
 
@@ -72,6 +74,55 @@ func FuzzCheckSender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		r, err := a.CheckSender(s)
 		checkResult(t, s, r, err)
+	})
+}
+
+// FuzzFoldLabel checks the folding of labels: it never fails on any
+// text, a key folds to itself, case and Unicode normalisation do not
+// change it, and a host whose name folds to an allowlisted label is
+// never unknown.
+func FuzzFoldLabel(f *testing.F) {
+	a := embedded(f)
+	for _, s := range []string{"amazon", "aṁazoꞑ", "xn--aazo-gd5ax007g", "arnaz0n", "ɱ", "rnn", "vvv", "clc",
+		"аmаzоn", "ＡＭＡＺＯＮ", "ama-zon", "e6ay", "straße", "楽天", "payp\u0430l", "\u200bebay", "ʍ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 4*maxLabelLen {
+			return
+		}
+		fl := foldLabel(s)
+		if !utf8.ValidString(s) {
+			return
+		}
+		if !utf8.ValidString(fl.key) {
+			t.Fatalf("foldLabel(%q) = %q, not UTF-8", s, fl.key)
+		}
+		if again := foldLabel(fl.key).key; again != fl.key {
+			t.Fatalf("foldLabel(%q) = %q, which folds to %q", s, fl.key, again)
+		}
+		if up := foldLabel(strings.ToUpper(s)).key; isASCII(s) && up != fl.key {
+			t.Fatalf("foldLabel(%q) = %q, of its upper case %q", s, fl.key, up)
+		}
+		if nfd := foldLabel(norm.NFD.String(s)).key; nfd != foldLabel(norm.NFC.String(s)).key {
+			t.Fatalf("foldLabel(%q): NFD %q, NFC %q", s, nfd, foldLabel(norm.NFC.String(s)).key)
+		}
+		for _, sw := range fl.swaps {
+			if sw.src == sw.out {
+				t.Fatalf("foldLabel(%q): swap %q of nothing", s, sw)
+			}
+		}
+		h, err := parseHost(s + ".com")
+		if err != nil || h.ip || strings.Count(h.uni, ".") != 1 {
+			return
+		}
+		label, _, _ := strings.Cut(h.uni, ".")
+		if li := a.byFlat[noHyphens(foldLabel(label).key)]; li != nil {
+			r, err := a.CheckURL("https://" + h.ascii + "/")
+			if err != nil || r.Verdict == Unknown {
+				t.Fatalf("%s folds to %s but checks as %s %q, %v", h.display(), li.label, r.Verdict, r.Reasons, err)
+			}
+		}
 	})
 }
 

@@ -38,41 +38,69 @@ func TestOSA(t *testing.T) {
 }
 
 func TestEditAllowed(t *testing.T) {
+	a := embedded(t)
 	for _, tc := range []struct {
-		label string
-		d     int
-		kind  string
-		want  bool
+		p, label string
+		want     bool
 	}{
-		{"ebay", 1, editSwap, true},
-		{"ebay", 1, editDouble, true},
-		{"ebay", 1, editChange, false}, // easy, ebby …
-		{"wise", 1, editMissing, false},
-		{"amazon", 1, editChange, true},
-		{"amazon", 2, editTwo, false},
-		{"payoneer", 2, editTwo, true},
-		{"ab", 1, editSwap, false},
+		{"ebya", "ebay", true},     // swap
+		{"ebbay", "ebay", true},    // doubled
+		{"ebays", "ebay", true},    // added, not a word
+		{"wiser", "wise", false},   // added, a word
+		{"wbay", "ebay", true},     // neighbouring key
+		{"ebpy", "ebay", false},    // not a typo squatters make
+		{"wide", "wise", false},    // neighbouring key, but a word
+		{"eby", "ebay", false},     // missing: a 3-letter acronym
+		{"wse", "wise", false},     // missing
+		{"amazom", "amazon", true}, // one letter changed
+		{"amazpon", "amazon", true},
+		{"amaozm", "amazon", false}, // two edits
+		{"payoneeer", "payoneer", true},
+		{"paoneerr", "payoneer", true}, // two edits, 8 letters
+		{"ba", "ab", false},
 	} {
-		if got := editAllowed([]rune(tc.label), tc.d, tc.kind); got != tc.want {
-			t.Errorf("editAllowed(%q, %d, %s) = %v", tc.label, tc.d, tc.kind, got)
+		p, l := []rune(tc.p), []rune(tc.label)
+		d := osa(p, l)
+		if got := a.editAllowed(p, l, d, editKind(p, l, d)); got != tc.want {
+			t.Errorf("editAllowed(%q, %q) = %v", tc.p, tc.label, got)
 		}
 	}
 }
 
-func TestFoldASCII(t *testing.T) {
+func TestFoldLabel(t *testing.T) {
 	for _, tc := range []struct {
 		in, want string
-		swaps    []string
+		swaps    []piece
 	}{
 		{"amazon", "amazon", nil},
-		{"amaz0n", "amazon", []string{`"0" in place of "o"`}},
-		{"arnaz0n", "amazon", []string{`"rn" in place of "m"`, `"0" in place of "o"`}},
-		{"transfervvise", "transferwise", []string{`"vv" in place of "w"`}},
-		{"paypa1", "paypal", []string{`"1" in place of "l"`}},
+		{"amaz0n", "amazon", []piece{{"0", "o"}}},
+		{"arnaz0n", "amazon", []piece{{"rn", "m"}, {"0", "o"}}},
+		{"transfervvise", "transferwise", []piece{{"vv", "w"}}},
+		{"paypa1", "paypal", []piece{{"1", "l"}}},
+		{"PayPal", "paypal", nil},
+		{"aṁazoꞑ", "amazon", []piece{{"ṁ", "m"}, {"ꞑ", "n"}}},
+		{"аmazon", "amazon", []piece{{"а", "a"}}}, // Cyrillic
+		{"ebαy", "ebay", []piece{{"α", "a"}}},     // Greek
+		{"ａｍａｚｏｎ", "amazon", nil},                 // full width (filled below)
+		{"ᴍ", "m", []piece{{"ᴍ", "m"}}},           // small capital
+		{"ɑmɑzon", "amazon", []piece{{"ɑ", "a"}, {"ɑ", "a"}}},
+		{"7emu", "temu", []piece{{"7", "t"}}},
+		{"e8ay", "ebay", []piece{{"8", "b"}}},
+		{"ama-zon", "ama-zon", nil},
+		{"straße", "strasse", []piece{{"ß", "ss"}}},
+		{"楽天", "楽天", nil},
+		{"", "", nil},
 	} {
-		f := foldASCII(tc.in)
-		if f.folded != tc.want || !reflect.DeepEqual(f.swaps, tc.swaps) {
-			t.Errorf("foldASCII(%q) = %q %q, want %q %q", tc.in, f.folded, f.swaps, tc.want, tc.swaps)
+		want := tc.swaps
+		if tc.in == "ａｍａｚｏｎ" {
+			want = nil
+			for _, r := range tc.in {
+				want = append(want, piece{string(r), string(r - 0xFF41 + 'a')})
+			}
+		}
+		f := foldLabel(tc.in)
+		if f.key != tc.want || !reflect.DeepEqual(f.swaps, want) {
+			t.Errorf("foldLabel(%q) = %q %q, want %q %q", tc.in, f.key, f.swaps, tc.want, want)
 		}
 	}
 }

@@ -69,12 +69,10 @@ func (a *Allowlist) namesToken(cased string) (token, bool) {
 			}
 		}
 	}
-	sk, fo := skeleton(w), ""
-	if isASCII(w) {
-		fo = foldASCII(w).folded
-	}
+	sk, fo := skeleton(w), foldLabel(w).key
+	lo := looseKey(fo)
 	for _, t := range a.tokens {
-		if w == t.text || sk == t.skel || fo != "" && fo == t.fold {
+		if w == t.text || sk == t.skel || fo == t.key || lo == looseKey(t.key) {
 			return t, true
 		}
 	}
