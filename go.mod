@@ -11,6 +11,7 @@ require (
 	github.com/charmbracelet/colorprofile v0.4.3
 	github.com/charmbracelet/x/ansi v0.11.9
 	github.com/creack/pty v1.1.24
+	github.com/emersion/go-msgauth v0.7.0
 	github.com/hashicorp/go-hclog v1.6.3
 	github.com/hashicorp/vault v1.21.2
 	github.com/hashicorp/vault-plugin-secrets-kv v0.25.0

@@ -21,11 +21,11 @@ type Allowlist struct {
 	// to anyone ("suffix: com.be" lines): treated as public suffixes, so
 	// that one name under them (amazon.com.be) is a registrable domain of
 	// its own and nothing else under them is trusted.
-	shared []string
-	entries []entry           // in file order
-	byLen   []entry           // longest domain first, for finding one inside a host
-	labels  []*labelInfo      // distinct second-level labels, in file order
-	tokens  []token           // brand names and labels, longest first
+	shared  []string
+	entries []entry      // in file order
+	byLen   []entry      // longest domain first, for finding one inside a host
+	labels  []*labelInfo // distinct second-level labels, in file order
+	tokens  []token      // brand names and labels, longest first
 
 	// Look-alike keys of the labels (see labelKeys), the first label
 	// with each key, and the tokens by their folded key.
