@@ -161,7 +161,14 @@ func (r *Repo) verifiedCredentials(ctx context.Context, store string) ([]records
 	if r.readOnly {
 		return out, nil
 	}
-	if err := r.writeListing(ctx, store, listing); err != nil && !errors.Is(err, vault.ErrDenied) {
+	// The listing is written again when it differs, or when it was last
+	// verified more than half its age ago (so that listings of many
+	// stores keep using it); a member's write is refused, and harmless.
+	same, verified, err := r.compareListing(ctx, store, listing)
+	if err == nil && (!same || r.now().Sub(verified) > ListingMaxAge/2) {
+		err = r.writeListing(ctx, store, listing)
+	}
+	if err != nil && !errors.Is(err, vault.ErrDenied) {
 		return nil, fmt.Errorf("%w (%v)", ErrIndexStale, err)
 	}
 	return out, nil

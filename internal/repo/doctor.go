@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -236,23 +235,8 @@ func (r *Repo) doctorStore(ctx context.Context, store string, rep *DoctorReport)
 // listingIs reports whether a store's listing is complete and holds
 // exactly want.
 func (r *Repo) listingIs(ctx context.Context, store string, want map[string]map[string]string) (bool, error) {
-	got := map[string]map[string]string{}
-	for i := 0; i < ListingShards; i++ {
-		sh, err := r.readListingShard(ctx, listingShard(store, i))
-		if err != nil || !sh.complete {
-			return false, err
-		}
-		maps.Copy(got, sh.entries)
-	}
-	if len(got) != len(want) {
-		return false, nil
-	}
-	for k, w := range want {
-		if !maps.Equal(got[k], w) {
-			return false, nil
-		}
-	}
-	return true, nil
+	same, _, err := r.compareListing(ctx, store, want)
+	return same, err
 }
 
 // doctorOffboardings finishes every offboarding a run left unfinished:

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -288,4 +289,37 @@ func listingEntry(meta map[string]string, deleted bool) map[string]string {
 	}
 	out[deletedKey] = "yes"
 	return out
+}
+
+// compareListing reports whether a store's listing is complete and holds
+// exactly want, and when its least recently verified shard was verified.
+func (r *Repo) compareListing(ctx context.Context, store string, want map[string]map[string]string) (same bool, verified time.Time, err error) {
+	shards := make([]listingShardRec, ListingShards)
+	err = inParallel(ListingShards, reads, func(i int) error {
+		var err error
+		shards[i], err = r.readListingShard(ctx, listingShard(store, i))
+		return err
+	})
+	if err != nil {
+		return false, time.Time{}, err
+	}
+	got := map[string]map[string]string{}
+	for i, sh := range shards {
+		if !sh.complete {
+			return false, time.Time{}, nil
+		}
+		if i == 0 || sh.verified.Before(verified) {
+			verified = sh.verified
+		}
+		maps.Copy(got, sh.entries)
+	}
+	if len(got) != len(want) {
+		return false, verified, nil
+	}
+	for k, w := range want {
+		if !maps.Equal(got[k], w) {
+			return false, verified, nil
+		}
+	}
+	return true, verified, nil
 }
