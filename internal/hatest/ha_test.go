@@ -163,7 +163,14 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	// middle (two nodes left: a new leader is elected): the reindex
 	// rides through, and a re-run changes nothing; every password is
 	// redacted by the index.
-	r = repo.New(c, l)
+	// (Through a node that is a standby now: the elections above may have
+	// made the first one active, and a client whose own node is sealed
+	// has nowhere to go: in production, its address is the balancer's.)
+	onStandby, err := vault.New(vault.Options{Address: standbyAddress(t, cluster), Token: cluster.RootToken, Timeout: vault.DefaultTimeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = repo.New(onStandby, l)
 	sealed = sealSoon(cluster, 100*time.Millisecond)
 	_, err = r.Reindex(ctx)
 	sealed(t)
@@ -245,6 +252,19 @@ func sealActive(cluster *vaultcore.TestCluster) error {
 		}
 	}
 	return errors.New("no active core")
+}
+
+// standbyAddress is the address of a core that is unsealed and a
+// standby now.
+func standbyAddress(t *testing.T, cluster *vaultcore.TestCluster) string {
+	t.Helper()
+	for _, core := range cluster.Cores {
+		if standby, _ := core.Core.Standby(); standby && !core.Core.Sealed() {
+			return core.Client.Address()
+		}
+	}
+	t.Fatal("no core is a standby")
+	return ""
 }
 
 // unsealAll unseals every sealed core and waits for an active one.
