@@ -17,7 +17,7 @@ import (
 	"github.com/sellervault/sellervault/policies"
 )
 
-// dkimLookupTimeout bounds one DNS lookup of a DKIM key.
+// dkimLookupTimeout bounds all the DNS lookups of DKIM keys for a message.
 const dkimLookupTimeout = 10 * time.Second
 
 func checkMailCommand(env *Env) *cli.Command {
@@ -43,7 +43,10 @@ func checkMailCommand(env *Env) *cli.Command {
 			}
 			opts := mailcheck.Options{Allowlist: list}
 			if !c.Bool("offline") {
-				opts.LookupTXT = lookupTXT(c.Context)
+				// one deadline for every key lookup of the message
+				ctx, cancel := context.WithTimeout(c.Context, dkimLookupTimeout)
+				defer cancel()
+				opts.LookupTXT = lookupTXT(ctx)
 			}
 			rep, err := mailcheck.Check(raw, opts)
 			if err != nil {
@@ -83,11 +86,10 @@ func readMessage(env *Env, path string) ([]byte, error) {
 	return raw, nil
 }
 
-// lookupTXT looks DKIM keys up in DNS, each lookup bounded in time.
+// lookupTXT looks DKIM keys up in DNS until ctx's deadline (one for all
+// the lookups of a message).
 func lookupTXT(ctx context.Context) func(string) ([]string, error) {
 	return func(name string) ([]string, error) {
-		ctx, cancel := context.WithTimeout(ctx, dkimLookupTimeout)
-		defer cancel()
 		return net.DefaultResolver.LookupTXT(ctx, name)
 	}
 }

@@ -167,15 +167,31 @@ func verifyDKIM(raw []byte, lookup func(string) ([]string, error)) []Signature {
 	return out
 }
 
-// site is a domain's registrable domain (amazon.co.uk for
-// sellercentral.amazon.co.uk), in lower-case ASCII; the domain itself
-// when it has none.
-func site(domain string) string {
+// pslSite is a domain's registrable domain by the Public Suffix List
+// (amazon.co.uk for sellercentral.amazon.co.uk), in lower-case ASCII;
+// the domain itself when it has none.
+func pslSite(domain string) string {
+	d := normalDomain(domain)
+	if reg, err := publicsuffix.EffectiveTLDPlusOne(d); err == nil {
+		return reg
+	}
+	return d
+}
+
+func normalDomain(domain string) string {
 	d := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(domain)), ".")
 	if a, err := idna.Lookup.ToASCII(d); err == nil {
 		d = a
 	}
-	if reg, err := publicsuffix.EffectiveTLDPlusOne(d); err == nil {
+	return d
+}
+
+// site is a domain's registrable domain as the allowlist sees it: under
+// a shared second-level domain (com.be), the name under it, so that
+// attacker.com.be is never the same site as amazon.com.be.
+func (c *checker) site(domain string) string {
+	d := normalDomain(domain)
+	if reg, err := c.list.Registrable(d); err == nil {
 		return reg
 	}
 	return d
@@ -183,6 +199,6 @@ func site(domain string) string {
 
 // aligned reports whether two domains have the same registrable domain
 // (DMARC's relaxed alignment).
-func aligned(a, b string) bool {
-	return a != "" && b != "" && site(a) == site(b)
+func (c *checker) aligned(a, b string) bool {
+	return a != "" && b != "" && c.site(a) == c.site(b)
 }

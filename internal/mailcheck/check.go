@@ -130,6 +130,7 @@ type checker struct {
 	findings   []string
 	flagged    map[string]bool      // the findings, to add each once
 	authentic  string               // why the message is known to come from the From domain, or ""
+	headerPass bool                 // the receiving server's record says pass, not trusted online
 	urls       map[string]urlResult // links checked, by origin
 	shown      map[string]urlResult // domains that links' texts show
 	senders    map[string]phish.Result
@@ -211,8 +212,8 @@ func (c *checker) compare(field, why, addr string, to *string) {
 	}
 	d := addrDomain(addr)
 	sameBrand := res.Verdict == phish.OK && c.from.Verdict == phish.OK && res.Brand == c.from.Brand
-	if d != "" && c.fromDomain != "" && !aligned(d, c.fromDomain) && !sameBrand {
-		c.flag("the %s address is at %s, not at %s like the From: %s", field, d, site(c.fromDomain), why)
+	if d != "" && c.fromDomain != "" && !c.aligned(d, c.fromDomain) && !sameBrand {
+		c.flag("the %s address is at %s, not at %s like the From: %s", field, d, c.site(c.fromDomain), why)
 	}
 }
 
@@ -279,20 +280,29 @@ func (c *checker) authenticate(h Header) {
 	if c.rep.DKIMChecked {
 		for _, s := range c.rep.Signatures {
 			switch {
-			case s.Result == "pass" && aligned(s.Domain, from) && c.authentic == "":
+			case s.Result == "pass" && c.aligned(s.Domain, from) && c.authentic == "":
 				c.authentic = fmt.Sprintf("a DKIM signature of %s verified here", s.Domain)
-			case s.Result == "fail" && aligned(s.Domain, from):
+			case s.Result == "fail" && c.aligned(s.Domain, from):
 				c.flag("the DKIM signature of %s does not verify (%s): the message was changed after it was signed, or forged", s.Domain, s.Detail)
 			}
 		}
 	}
+	// The receiving server's passes confirm the sender only offline:
+	// online, a pass needs a signature verified here, because a sender
+	// can write an Authentication-Results header themselves where the
+	// receiving server adds none. Its failures always count.
+	trustPass := !c.rep.DKIMChecked
 	switch a.DMARC {
 	case "pass":
-		if (a.dmarcFrom == "" || aligned(a.dmarcFrom, from)) && c.authentic == "" {
-			c.authentic = fmt.Sprintf("%s found DMARC pass for %s", server, site(from))
+		if (a.dmarcFrom == "" || c.aligned(a.dmarcFrom, from)) && c.authentic == "" {
+			if trustPass {
+				c.authentic = fmt.Sprintf("%s found DMARC pass for %s", server, c.site(from))
+			} else {
+				c.headerPass = true
+			}
 		}
 	case "fail":
-		c.flag("%s found that DMARC fails for %s: the From is forged", server, orElse(a.dmarcFrom, site(from)))
+		c.flag("%s found that DMARC fails for %s: the From is forged", server, orElse(a.dmarcFrom, c.site(from)))
 	}
 	if a.compauth == "fail" || a.compauth == "softfail" {
 		c.flag("%s found that composite authentication (compauth) fails: Microsoft judges the sender forged", server)
@@ -305,10 +315,12 @@ func (c *checker) authenticate(h Header) {
 	}
 	for _, d := range a.dkims {
 		switch {
-		case d.value == "pass" && aligned(d.domain, from) && c.authentic == "":
+		case d.value == "pass" && c.aligned(d.domain, from) && c.authentic == "" && trustPass:
 			c.authentic = fmt.Sprintf("%s found a DKIM signature of %s that passes", server, d.domain)
-		case d.value == "fail" && (d.domain == "" || aligned(d.domain, from)):
-			c.flag("%s found that the DKIM signature of %s fails", server, orElse(d.domain, site(from)))
+		case d.value == "pass" && c.aligned(d.domain, from):
+			c.headerPass = true
+		case d.value == "fail" && (d.domain == "" || c.aligned(d.domain, from)):
+			c.flag("%s found that the DKIM signature of %s fails", server, orElse(d.domain, c.site(from)))
 		}
 	}
 }
@@ -331,7 +343,11 @@ func (c *checker) verdict() {
 		r.Reasons = append(append([]string(nil), c.from.Reasons...), c.authentic)
 	case c.from.Verdict == phish.OK:
 		r.Verdict = phish.Unknown
-		r.Reasons = []string{fmt.Sprintf("nothing shows that the message really comes from %s: %s, and the receiving server recorded no pass (Authentication-Results)", site(c.fromDomain), c.dkimWord())}
+		why := "and the receiving server recorded no pass (Authentication-Results)"
+		if c.headerPass {
+			why = "and the Authentication-Results header's pass alone is not trusted: a sender can write that header where the receiving server adds none (--offline trusts it)"
+		}
+		r.Reasons = []string{fmt.Sprintf("nothing shows that the message really comes from %s: %s, %s", c.site(c.fromDomain), c.dkimWord(), why)}
 	default:
 		r.Verdict = phish.Unknown
 		r.Reasons = append([]string(nil), c.from.Reasons...)

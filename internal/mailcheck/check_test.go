@@ -228,3 +228,44 @@ func expectVerdict(t *testing.T, name, raw string, verdict phish.Verdict, reason
 		t.Errorf("%s: %s\n%s\nwant %s with %q", name, rep.Verdict, all, verdict, reason)
 	}
 }
+
+// TestReviewFindings: what an attacker's review of check mail found.
+func TestReviewFindings(t *testing.T) {
+	// A name under a shared second-level domain (com.be, a "suffix:"
+	// line) is its own site: a signature of attacker.com.be does not
+	// confirm a From at amazon.com.be, and a Reply-To there is flagged.
+	forged := sign(t, []byte("From: Amazon <seller-notification@amazon.com.be>\nReply-To: help@attacker.com.be\n"+
+		"To: a@shop.example\nSubject: s\nDate: Mon, 7 Dec 2026 10:00:00 +0000\nMessage-ID: <1@x>\n\nHello.\n"), "attacker.com.be")
+	rep, err := Check(forged, Options{Allowlist: allowlist(), LookupTXT: testLookup("attacker.com.be")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all := strings.Join(rep.Reasons, "\n"); rep.Verdict != phish.Suspicious || !strings.Contains(all, "attacker.com.be, not at amazon.com.be") {
+		t.Errorf("a look-alike signer under com.be: %s\n%s", rep.Verdict, all)
+	}
+	// Online, an Authentication-Results pass with no signature verified
+	// here is not trusted (the sender may have written it); offline it is.
+	raw := []byte("Authentication-Results: mx.google.com; dmarc=pass header.from=amazon.com\n" +
+		"From: Amazon <seller-notification@amazon.com>\nSubject: s\n\nHello.\n")
+	rep, err = Check(raw, Options{Allowlist: allowlist(), LookupTXT: testLookup("amazon.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all := strings.Join(rep.Reasons, "\n"); rep.Verdict != phish.Unknown || !strings.Contains(all, "not trusted") {
+		t.Errorf("online, a header pass alone: %s\n%s", rep.Verdict, all)
+	}
+	if rep, err := Check(raw, Options{Allowlist: allowlist()}); err != nil || rep.Verdict != phish.OK {
+		t.Errorf("offline, a header pass: %+v, %v", rep, err)
+	}
+	// A header field folded over many lines is read in linear time and
+	// refused past its bound, with an error that names the field.
+	var long strings.Builder
+	long.WriteString("From: a@shop.example\nX-Filler: x\n")
+	for long.Len() < 300<<10 {
+		long.WriteString(" folded\n")
+	}
+	long.WriteString("Subject: s\n\nbody\n")
+	if _, err := Check([]byte(long.String()), Options{Allowlist: allowlist()}); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "X-Filler field is longer") {
+		t.Errorf("a 300 KiB folded field: %v", err)
+	}
+}

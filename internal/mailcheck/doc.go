@@ -102,8 +102,12 @@
 //
 // ok: no reason, the From's domain is allowlisted (phish says ok), and
 // something confirms that the message comes from it: a DKIM signature of
-// that domain verified here, or the receiving server's DMARC pass or
-// DKIM pass for it. Reasons say which.
+// that domain verified here; or, offline only (no key lookups), the
+// receiving server's DMARC pass or DKIM pass for it. Online, the
+// receiving server's pass alone is not enough: a sender can write that
+// header where the receiving server adds none. Reasons say which.
+// Domains are compared by the allowlist's registrable domain, so two
+// names under a shared second-level domain (com.be) are two sites.
 //
 // unknown: no reason, but the sender is not allowlisted, or nothing
 // confirms an allowlisted From (no signature verified, the receiving
@@ -119,8 +123,8 @@
 // The check reads what the message says; it does not fetch links or open
 // attachments. The receiving server's header is trusted when it is the
 // topmost: a server that adds none leaves the topmost to the sender, so
-// without DKIM verification (offline) a forged pass can pass; verify
-// online where possible. Legacy Office files (.doc, .xls) can carry
+// offline (without DKIM verification) a forged pass can pass; online, a
+// pass must be a signature verified here. Legacy Office files (.doc, .xls) can carry
 // macros without a sign in their name and are not flagged; neither are
 // password-protected archives' contents, which cannot be read. The
 // request phrases are a short list: a phisher who words a request

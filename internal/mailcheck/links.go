@@ -113,7 +113,7 @@ func (c *checker) linkText(text, href string, target phish.Result) {
 		return
 	}
 	if shown := domainIn(text); shown != "" {
-		if aligned(shown, host) {
+		if c.aligned(shown, host) {
 			return
 		}
 		r, seen := c.shown[shown]
@@ -206,7 +206,7 @@ func domainIn(text string) string {
 		if !strings.Contains(w, ".") || strings.Contains(w, "..") {
 			continue
 		}
-		reg := site(w)
+		reg := pslSite(w)
 		if reg == "" || !strings.Contains(reg, ".") {
 			continue
 		}

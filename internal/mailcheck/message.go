@@ -141,6 +141,14 @@ func Parse(raw []byte) (*Message, error) {
 // ("" for the message's own, "part 1.2" for a part's).
 func readHeader(b []byte, where string) (Header, []byte, error) {
 	var h Header
+	// The last field's value, built line by line (appending to a string
+	// would copy it at every folded line: quadratic in a long field).
+	var value []byte
+	flush := func() {
+		if len(h) > 0 {
+			h[len(h)-1].Value = string(value)
+		}
+	}
 	for line := 1; len(b) > 0; line++ {
 		end := bytes.IndexByte(b, '\n')
 		var l []byte
@@ -153,6 +161,7 @@ func readHeader(b []byte, where string) (Header, []byte, error) {
 		l = bytes.TrimSuffix(l, []byte("\r"))
 		b = rest
 		if len(l) == 0 {
+			flush()
 			return trimValues(h), b, nil
 		}
 		if bytes.IndexByte(l, 0) >= 0 {
@@ -162,7 +171,10 @@ func readHeader(b []byte, where string) (Header, []byte, error) {
 			if len(h) == 0 {
 				return nil, nil, malformed(where, "line %d of the header starts with a space, before any field; is this a saved mail message (.eml)?", line)
 			}
-			h[len(h)-1].Value += string(l)
+			if len(value)+len(l) > maxFieldBytes {
+				return nil, nil, malformed(where, "line %d of the header: the %s field is longer than %d KiB", line, h[len(h)-1].Name, maxFieldBytes>>10)
+			}
+			value = append(value, l...)
 			continue
 		}
 		colon := bytes.IndexByte(l, ':')
@@ -173,10 +185,16 @@ func readHeader(b []byte, where string) (Header, []byte, error) {
 		if len(h) == maxFields {
 			return nil, nil, malformed(where, "the header has more than %d fields", maxFields)
 		}
-		h = append(h, Field{Name: string(name), Value: string(l[colon+1:])})
+		flush()
+		h = append(h, Field{Name: string(name)})
+		value = append(value[:0:0], l[colon+1:]...)
 	}
+	flush()
 	return trimValues(h), nil, nil
 }
+
+// maxFieldBytes bounds one header field, folded lines included.
+const maxFieldBytes = 256 << 10
 
 func trimValues(h Header) Header {
 	for i := range h {

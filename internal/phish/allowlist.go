@@ -335,6 +335,14 @@ func (a *Allowlist) publicSuffix(d string) (suffix string, icann bool) {
 	return publicsuffix.PublicSuffix(d)
 }
 
+// Registrable is host's registrable domain as the allowlist sees it: the
+// Public Suffix List's, except under a shared second-level domain of a
+// "suffix:" line, where it is the name under that domain (amazon.com.be,
+// not com.be). Anything that compares domains for a check (alignment of
+// a mail's senders and signatures) must use it, so that two names under
+// a shared domain are never taken for one site.
+func (a *Allowlist) Registrable(host string) (string, error) { return a.registrable(host) }
+
 // registrable is d's registrable domain: the label before its suffix
 // (publicSuffix) and the suffix.
 func (a *Allowlist) registrable(d string) (string, error) {

@@ -191,8 +191,11 @@ func (r *Repo) readThrough(ctx context.Context, store, name string, meta map[str
 	} else if err != nil {
 		return nil, err
 	}
-	_, fixed := records.MirrorDiff(meta, records.Stamp(c.Encode().Metadata, version))
-	if r.readOnly {
+	enc := c.Encode()
+	_, fixed := records.MirrorDiff(meta, records.Stamp(enc.Metadata, version))
+	if r.readOnly || enc.Check() != nil {
+		// (data written around sellervault that sellervault would not
+		// write, a field too long: shown, not written; doctor reports it)
 		return fixed, nil
 	}
 	err = r.c.KVSetCustomMetadata(ctx, r.mount, records.CredPath(store, name), fixed)

@@ -121,6 +121,10 @@ func (f *failover) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ctx := req.Context()
 	wait := failoverWait
+	deadline, ok := ctx.Deadline()
+	if !ok { // (the api client always sets one: its timeout)
+		deadline = time.Now().Add(DefaultTimeout)
+	}
 	for attempt := 0; ; attempt++ {
 		try := req.Clone(ctx)
 		if attempt > 0 && getBody != nil {
@@ -155,10 +159,6 @@ func (f *failover) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 		resp.Body.Close()
-		deadline, ok := ctx.Deadline()
-		if !ok {
-			deadline = time.Now().Add(DefaultTimeout)
-		}
 		if time.Until(deadline) < wait {
 			return nil, down
 		}
