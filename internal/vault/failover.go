@@ -192,23 +192,36 @@ func (f *failover) leaderSealed(req *http.Request, resp *http.Response) bool {
 	if !bytes.Contains(peek(resp), []byte("Vault is sealed")) {
 		return false
 	}
-	ctx, cancel := context.WithTimeout(req.Context(), failoverProbe)
-	defer cancel()
-	health, err := http.NewRequestWithContext(ctx, http.MethodGet, req.URL.Scheme+"://"+req.URL.Host+"/v1/sys/health", nil)
+	status, err := f.health(req.Context(), req.URL.Scheme, req.URL.Host)
 	if err != nil {
 		return false
 	}
-	hr, err := f.base.RoundTrip(health)
-	if err != nil {
-		return false
-	}
-	io.Copy(io.Discard, io.LimitReader(hr.Body, 1<<16))
-	hr.Body.Close()
-	switch hr.StatusCode {
+	switch status {
 	case http.StatusOK, http.StatusTooManyRequests, 473: // active, standby, performance standby
 		return true
 	}
 	return false
+}
+
+// health asks the node at host for its own sys/health (within
+// failoverProbe, without a token) and returns the status it answers.
+func (f *failover) health(ctx context.Context, scheme, host string) (int, error) {
+	if scheme == "" {
+		scheme = "https"
+	}
+	ctx, cancel := context.WithTimeout(ctx, failoverProbe)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, scheme+"://"+host+"/v1/sys/health", nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := f.base.RoundTrip(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }
 
 // probeActive checks, within failoverProbe, that the node at host is
@@ -218,26 +231,15 @@ func (f *failover) leaderSealed(req *http.Request, resp *http.Response) bool {
 // (the active node's 200, or a proxy's refusal of the health route)
 // lets the redirect go on.
 func (f *failover) probeActive(ctx context.Context, scheme, host string) error {
-	if scheme == "" {
-		scheme = "https"
-	}
-	ctx, cancel := context.WithTimeout(ctx, failoverProbe)
-	defer cancel()
-	health, err := http.NewRequestWithContext(ctx, http.MethodGet, scheme+"://"+host+"/v1/sys/health", nil)
+	status, err := f.health(ctx, scheme, host)
 	if err != nil {
 		return err
 	}
-	resp, err := f.base.RoundTrip(health)
-	if err != nil {
-		return err
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
-	resp.Body.Close()
-	switch resp.StatusCode {
+	switch status {
 	case http.StatusServiceUnavailable:
 		return errors.New("it is sealed")
 	case http.StatusTooManyRequests, 472, 473: // standby, DR secondary, performance standby
-		return fmt.Errorf("it is not the active node (health %d)", resp.StatusCode)
+		return fmt.Errorf("it is not the active node (health %d)", status)
 	}
 	return nil
 }
