@@ -164,9 +164,9 @@ func (r *Repo) verifiedCredentials(ctx context.Context, store string) ([]records
 	// The listing is written again when it differs, or when it was last
 	// verified more than half its age ago (so that listings of many
 	// stores keep using it); a member's write is refused, and harmless.
-	same, verified, err := r.compareListing(ctx, store, listing)
-	if err == nil && (!same || r.now().Sub(verified) > ListingMaxAge/2) {
-		err = r.writeListing(ctx, store, listing)
+	st, err := r.compareListing(ctx, store, listing)
+	if err == nil && (!st.same || r.now().Sub(st.verified) > ListingMaxAge/2) {
+		err = r.writeListing(ctx, store, listing, st.versions)
 	}
 	if err != nil && !errors.Is(err, vault.ErrDenied) {
 		return nil, fmt.Errorf("%w (%v)", ErrIndexStale, err)
@@ -179,24 +179,11 @@ func (r *Repo) verifiedCredentials(ctx context.Context, store string) ([]records
 // may (a manager; ErrDenied otherwise is not an error) and this is not a
 // dry run.
 func (r *Repo) readThrough(ctx context.Context, store, name string, meta map[string]string) (map[string]string, error) {
-	c, version, err := r.GetCredential(ctx, store, name)
-	if err != nil {
-		return nil, err
-	}
-	// Contact IDs are a manager's to compute; a member's read-through
-	// keeps those the metadata has.
-	if err := r.withCredentialRefs(ctx, &c); errors.Is(err, vault.ErrDenied) {
-		old := records.CredentialFromMetadata(meta)
-		c.RecoveryEmailRef, c.RecoveryPhoneRef = old.RecoveryEmailRef, old.RecoveryPhoneRef
-	} else if err != nil {
-		return nil, err
-	}
-	enc := c.Encode()
-	_, fixed := records.MirrorDiff(meta, records.Stamp(enc.Metadata, version))
-	if r.readOnly || enc.Check() != nil {
-		// (data written around sellervault that sellervault would not
-		// write, a field too long: shown, not written; doctor reports it)
-		return fixed, nil
+	_, fixed, writable, err := r.mirrorDiff(ctx, store, name, meta)
+	if err != nil || r.readOnly || !writable {
+		// (not writable: data written around sellervault that it would
+		// not write, a field too long: shown, not written)
+		return fixed, err
 	}
 	err = r.c.KVSetCustomMetadata(ctx, r.mount, records.CredPath(store, name), fixed)
 	if err != nil && !errors.Is(err, vault.ErrDenied) {

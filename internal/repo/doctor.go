@@ -198,7 +198,7 @@ func (r *Repo) doctorStore(ctx context.Context, store string, rep *DoctorReport)
 			return nil
 		}
 		var err error
-		found[i].differ, found[i].fixed, err = r.mirrorDiff(ctx, store, e.key, e.meta.CustomMetadata)
+		found[i].differ, found[i].fixed, _, err = r.mirrorDiff(ctx, store, e.key, e.meta.CustomMetadata)
 		return err
 	})
 	if err != nil {
@@ -221,22 +221,15 @@ func (r *Repo) doctorStore(ctx context.Context, store string, rep *DoctorReport)
 		}
 		listing[e.key] = listingEntry(meta, e.meta.Deleted())
 	}
-	same, err := r.listingIs(ctx, store, listing)
-	if err != nil || same {
+	st, err := r.compareListing(ctx, store, listing)
+	if err != nil || st.same {
 		return err
 	}
 	rep.Listings = append(rep.Listings, store)
 	if rep.DryRun {
 		return nil
 	}
-	return r.writeListing(ctx, store, listing)
-}
-
-// listingIs reports whether a store's listing is complete and holds
-// exactly want.
-func (r *Repo) listingIs(ctx context.Context, store string, want map[string]map[string]string) (bool, error) {
-	same, _, err := r.compareListing(ctx, store, want)
-	return same, err
+	return r.writeListing(ctx, store, listing, st.versions)
 }
 
 // doctorOffboardings finishes every offboarding a run left unfinished:
@@ -281,17 +274,24 @@ func (r *Repo) doctorOffboardings(ctx context.Context, rep *DoctorReport, now fu
 }
 
 // mirrorDiff compares a live credential's custom metadata with the mirror
-// of its data (records.MirrorDiff).
-func (r *Repo) mirrorDiff(ctx context.Context, store, name string, meta map[string]string) ([]string, map[string]string, error) {
+// of its data (records.MirrorDiff), stamped with the version read. A
+// caller who may not compute contact IDs (a member) keeps those the
+// metadata has. writable is false when the data holds what sellervault
+// would not write (a field too long: written around it).
+func (r *Repo) mirrorDiff(ctx context.Context, store, name string, meta map[string]string) (differ []string, fixed map[string]string, writable bool, err error) {
 	c, version, err := r.GetCredential(ctx, store, name)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	if err := r.withCredentialRefs(ctx, &c); err != nil {
-		return nil, nil, err
+	if err := r.withCredentialRefs(ctx, &c); errors.Is(err, vault.ErrDenied) {
+		old := records.CredentialFromMetadata(meta)
+		c.RecoveryEmailRef, c.RecoveryPhoneRef = old.RecoveryEmailRef, old.RecoveryPhoneRef
+	} else if err != nil {
+		return nil, nil, false, err
 	}
-	differ, fixed := records.MirrorDiff(meta, records.Stamp(c.Encode().Metadata, version))
-	return differ, fixed, nil
+	enc := c.Encode()
+	differ, fixed = records.MirrorDiff(meta, records.Stamp(enc.Metadata, version))
+	return differ, fixed, enc.Check() == nil, nil
 }
 
 // RepairMirror writes a live credential's metadata, and its listing
@@ -304,7 +304,7 @@ func (r *Repo) RepairMirror(ctx context.Context, store, name string) ([]string, 
 	if err != nil || meta.Deleted() {
 		return nil, err
 	}
-	differ, fixed, err := r.mirrorDiff(ctx, store, name, meta.CustomMetadata)
+	differ, fixed, _, err := r.mirrorDiff(ctx, store, name, meta.CustomMetadata)
 	if err != nil || len(differ) == 0 {
 		return nil, err
 	}

@@ -111,7 +111,7 @@ func (r *Repo) relist(ctx context.Context, path string, meta map[string]string) 
 			return fmt.Errorf("%w (%v)", ErrIndexStale, err)
 		}
 		sh.entries[name] = meta
-		_, err = r.c.KVPut(ctx, r.mount, shard, sh.data(), sh.version)
+		err = r.putListingShard(ctx, shard, sh, sh.version)
 		if errors.Is(err, vault.ErrConflict) && attempt < 10 {
 			continue
 		}
@@ -120,6 +120,12 @@ func (r *Repo) relist(ctx context.Context, path string, meta map[string]string) 
 		}
 		return nil
 	}
+}
+
+// putListingShard writes a shard over version (check-and-set).
+func (r *Repo) putListingShard(ctx context.Context, path string, sh listingShardRec, version int) error {
+	_, err := r.c.KVPut(ctx, r.mount, path, sh.data(), version)
+	return err
 }
 
 // listingShardRec is one shard as read.
@@ -235,8 +241,10 @@ func (r *Repo) listedCredentials(ctx context.Context, store string, maxAge time.
 
 // writeListing replaces a store's whole listing, marked complete and
 // verified now: a rebuild from every credential's metadata, each checked
-// against its version (none for a new store).
-func (r *Repo) writeListing(ctx context.Context, store string, creds map[string]map[string]string) error {
+// against its version (none for a new store). versions are the shards'
+// current versions when the caller has just read them (compareListing),
+// or nil: then each is read first.
+func (r *Repo) writeListing(ctx context.Context, store string, creds map[string]map[string]string, versions []int) error {
 	now := r.now()
 	shards := make([]listingShardRec, ListingShards)
 	for i := range shards {
@@ -247,12 +255,14 @@ func (r *Repo) writeListing(ctx context.Context, store string, creds map[string]
 	}
 	return inParallel(ListingShards, reads, func(i int) error {
 		path := listingShard(store, i)
-		old, err := r.readListingShard(ctx, path)
-		if err != nil {
-			return err
+		if versions == nil {
+			old, err := r.readListingShard(ctx, path)
+			if err != nil {
+				return err
+			}
+			return r.putListingShard(ctx, path, shards[i], old.version)
 		}
-		_, err = r.c.KVPut(ctx, r.mount, path, shards[i].data(), old.version)
-		return err
+		return r.putListingShard(ctx, path, shards[i], versions[i])
 	})
 }
 
@@ -291,35 +301,41 @@ func listingEntry(meta map[string]string, deleted bool) map[string]string {
 	return out
 }
 
-// compareListing reports whether a store's listing is complete and holds
-// exactly want, and when its least recently verified shard was verified.
-func (r *Repo) compareListing(ctx context.Context, store string, want map[string]map[string]string) (same bool, verified time.Time, err error) {
+// listingState is a store's listing compared with what it should hold.
+type listingState struct {
+	same     bool      // complete, and holds exactly what it should
+	verified time.Time // when its least recently verified shard was
+	versions []int     // each shard's version (0: none), for writeListing
+}
+
+// compareListing compares a store's listing with want.
+func (r *Repo) compareListing(ctx context.Context, store string, want map[string]map[string]string) (listingState, error) {
 	shards := make([]listingShardRec, ListingShards)
-	err = inParallel(ListingShards, reads, func(i int) error {
+	err := inParallel(ListingShards, reads, func(i int) error {
 		var err error
 		shards[i], err = r.readListingShard(ctx, listingShard(store, i))
 		return err
 	})
 	if err != nil {
-		return false, time.Time{}, err
+		return listingState{}, err
 	}
+	st := listingState{versions: make([]int, ListingShards)}
 	got := map[string]map[string]string{}
+	complete := true
 	for i, sh := range shards {
-		if !sh.complete {
-			return false, time.Time{}, nil
-		}
-		if i == 0 || sh.verified.Before(verified) {
-			verified = sh.verified
+		st.versions[i] = sh.version
+		complete = complete && sh.complete
+		if i == 0 || sh.verified.Before(st.verified) {
+			st.verified = sh.verified
 		}
 		maps.Copy(got, sh.entries)
 	}
-	if len(got) != len(want) {
-		return false, verified, nil
-	}
+	st.same = complete && len(got) == len(want)
 	for k, w := range want {
-		if !maps.Equal(got[k], w) {
-			return false, verified, nil
+		if !st.same {
+			break
 		}
+		st.same = maps.Equal(got[k], w)
 	}
-	return true, verified, nil
+	return st, nil
 }

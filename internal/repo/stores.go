@@ -25,7 +25,7 @@ func (r *Repo) AddStore(ctx context.Context, s records.Store) error {
 	if err := r.create(ctx, "store "+s.Name, records.StorePath(s.Name), s.Encode()); err != nil {
 		return err
 	}
-	if err := r.writeListing(ctx, s.Name, nil); err != nil { // no credential yet
+	if err := r.writeListing(ctx, s.Name, nil, nil); err != nil { // no credential yet
 		return fmt.Errorf("saved, but %w (%v)", ErrIndexStale, err)
 	}
 	return setup.EnsureStoreAccess(ctx, r.c, r.layout, s.Name)
