@@ -2,6 +2,7 @@ package mailcheck
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -96,8 +97,9 @@ type entry struct {
 }
 
 // askIndex holds every phrase of askTable and negations by its first
-// token, so that a text is read with one map lookup a word.
-var askIndex = func() map[string][]entry {
+// token, so that a text is read with one map lookup a word. It and the
+// tables below are built on first use, not at every start of the CLI.
+var askIndex = sync.OnceValue(func() map[string][]entry {
 	idx := map[string][]entry{}
 	add := func(row, role int, list string) {
 		for _, p := range strings.Split(list, ",") {
@@ -120,13 +122,13 @@ var askIndex = func() map[string][]entry {
 	add(-1, negation, negations)
 	add(-1, condition, conditions)
 	return idx
-}()
+})
 
 // askStarts has, for each word that starts a verb, thing or alone of a
 // row, bit row*3+role set: most words start none, and are passed over.
-var askStarts = func() map[string]uint32 {
+var askStarts = sync.OnceValue(func() map[string]uint32 {
 	m := map[string]uint32{}
-	for first, entries := range askIndex {
+	for first, entries := range askIndex() {
 		for _, e := range entries {
 			if e.role <= alone {
 				m[first] |= 1 << (e.row*3 + e.role)
@@ -142,7 +144,7 @@ var askStarts = func() map[string]uint32 {
 		}
 	}
 	return m
-}()
+})
 
 // matchAt returns the length in tokens of the longest phrase of a role
 // (and row, unless -1) at toks[i:] in one sentence, or 0. A thing's last
@@ -153,7 +155,7 @@ func matchAt(toks []token, i, row, role int) int {
 	}
 	best := 0
 	try := func(first string, plural bool) {
-		for _, e := range askIndex[first] {
+		for _, e := range askIndex()[first] {
 			if e.role != role || (row >= 0 && e.row != row) || len(e.p) <= best || i+len(e.p) > len(toks) || toks[i+len(e.p)-1].sentence != toks[i].sentence {
 				continue
 			}
@@ -181,9 +183,9 @@ func matchAt(toks []token, i, row, role int) int {
 // Sentences are read one at a time: no request spans two.
 func findRequests(text string) []Request {
 	found := make([]*Request, len(askTable))
-	sentences(text, askWords, func(toks []token) {
+	sentences(text, askWords(), func(toks []token) {
 		for i := range toks {
-			starts := askStarts[toks[i].text]
+			starts := askStarts()[toks[i].text]
 			if starts == 0 {
 				continue
 			}
@@ -334,9 +336,9 @@ func tokenize(text string) []token {
 
 // askWords are the words of askTable and of the rules around it; other
 // words of a text are read as "", which matches nothing.
-var askWords = func() map[string]bool {
+var askWords = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{"to": true, "your": true, "把": true, "将": true}
-	for _, entries := range askIndex {
+	for _, entries := range askIndex() {
 		for _, e := range entries {
 			for _, w := range e.p {
 				m[w], m[w+"s"] = true, true
@@ -354,7 +356,7 @@ var askWords = func() map[string]bool {
 		}
 	}
 	return m
-}()
+})
 
 // sentences splits text into tokens and calls fn with those of each
 // sentence, numbered in token.sentence; the slice is reused. A sentence
