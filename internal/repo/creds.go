@@ -163,12 +163,14 @@ func (r *Repo) verifiedCredentials(ctx context.Context, store string) ([]records
 	}
 	// The listing is written again when it differs, or when it was last
 	// verified more than half its age ago (so that listings of many
-	// stores keep using it); a member's write is refused, and harmless.
+	// stores keep using it); a member's write is refused, and harmless,
+	// and so is losing a race with a writer who relisted a credential
+	// meanwhile (the next listing verifies again).
 	st, err := r.compareListing(ctx, store, listing)
 	if err == nil && (!st.same || r.now().Sub(st.verified) > ListingMaxAge/2) {
 		err = r.writeListing(ctx, store, listing, st.versions)
 	}
-	if err != nil && !errors.Is(err, vault.ErrDenied) {
+	if err != nil && !errors.Is(err, vault.ErrDenied) && !errors.Is(err, vault.ErrConflict) {
 		return nil, fmt.Errorf("%w (%v)", ErrIndexStale, err)
 	}
 	return out, nil

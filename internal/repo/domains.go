@@ -34,7 +34,7 @@ func (r *Repo) TeamDomains(ctx context.Context) ([]string, error) {
 // addTeamDomains records more mail domains (keeping those recorded), or,
 // with replace, exactly these.
 func (r *Repo) addTeamDomains(ctx context.Context, domains []string, replace bool) error {
-	for attempt := 0; ; attempt++ {
+	return retryOnConflict(ctx, func() error {
 		version, current := 0, ""
 		rec, err := r.c.KVGet(ctx, r.mount, TeamDomainsPath)
 		switch {
@@ -63,11 +63,8 @@ func (r *Repo) addTeamDomains(ctx context.Context, domains []string, replace boo
 			return nil
 		}
 		_, err = r.c.KVPut(ctx, r.mount, TeamDomainsPath, map[string]interface{}{"domains": next}, version)
-		if errors.Is(err, vault.ErrConflict) && attempt < 10 {
-			continue
-		}
 		return err
-	}
+	})
 }
 
 // domainOf is an address's domain.

@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"maps"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -105,21 +106,18 @@ func (r *Repo) relist(ctx context.Context, path string, meta map[string]string) 
 		return nil
 	}
 	shard := listingShardOf(store, name)
-	for attempt := 0; ; attempt++ {
+	err := retryOnConflict(ctx, func() error {
 		sh, err := r.readListingShard(ctx, shard)
 		if err != nil {
-			return fmt.Errorf("%w (%v)", ErrIndexStale, err)
+			return err
 		}
 		sh.entries[name] = meta
-		err = r.putListingShard(ctx, shard, sh, sh.version)
-		if errors.Is(err, vault.ErrConflict) && attempt < 10 {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("%w (%v)", ErrIndexStale, err)
-		}
-		return nil
+		return r.putListingShard(ctx, shard, sh, sh.version)
+	})
+	if err != nil {
+		return fmt.Errorf("%w (%v)", ErrIndexStale, err)
 	}
+	return nil
 }
 
 // putListingShard writes a shard over version (check-and-set).
@@ -308,7 +306,11 @@ type listingState struct {
 	versions []int     // each shard's version (0: none), for writeListing
 }
 
-// compareListing compares a store's listing with want.
+// compareListing compares a store's listing with want. Where the listing
+// holds an entry for a later version of a credential than want does (a
+// writer relisted it after the caller read the metadata), the
+// credential's metadata is read again and, when it mirrors its data,
+// replaces want's entry: writing want afterwards loses no one's change.
 func (r *Repo) compareListing(ctx context.Context, store string, want map[string]map[string]string) (listingState, error) {
 	shards := make([]listingShardRec, ListingShards)
 	err := inParallel(ListingShards, reads, func(i int) error {
@@ -330,6 +332,17 @@ func (r *Repo) compareListing(ctx context.Context, store string, want map[string
 		}
 		maps.Copy(got, sh.entries)
 	}
+	for k, g := range got {
+		if w, ok := want[k]; !ok || !newerEntry(g, w) {
+			continue
+		}
+		// Relisted by a writer since the caller read its metadata (or
+		// the listing is wrong): the metadata as it is now decides.
+		m, err := r.c.KVMetadata(ctx, r.mount, records.CredPath(store, k))
+		if err == nil && records.Fresh(m.CustomMetadata, m.CurrentVersion) {
+			want[k] = listingEntry(m.CustomMetadata, m.Deleted())
+		}
+	}
 	st.same = complete && len(got) == len(want)
 	for k, w := range want {
 		if !st.same {
@@ -338,4 +351,16 @@ func (r *Repo) compareListing(ctx context.Context, store string, want map[string
 		st.same = maps.Equal(got[k], w)
 	}
 	return st, nil
+}
+
+// newerEntry reports whether listing entry a is for a later state of its
+// credential than b: stamped with a later data version, or the same one
+// and deleted since.
+func newerEntry(a, b map[string]string) bool {
+	va, _ := strconv.Atoi(a[records.MirrorsKey])
+	vb, _ := strconv.Atoi(b[records.MirrorsKey])
+	if va != vb {
+		return va > vb
+	}
+	return a[deletedKey] == "yes" && b[deletedKey] != "yes"
 }

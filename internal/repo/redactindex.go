@@ -190,7 +190,7 @@ func (r *Repo) indexRecord(ctx context.Context, path string, values []records.Se
 // hashes a few more candidates, never misses one.
 func (r *Repo) replaceInShard(ctx context.Context, audience, recordPath string, entries []indexEntry) error {
 	path := shardPath(audience, shardOf(recordPath))
-	for attempt := 0; ; attempt++ {
+	return retryOnConflict(ctx, func() error {
 		version, current, filter := 0, "", ""
 		rec, err := r.c.KVGet(ctx, r.mount, path)
 		switch {
@@ -220,11 +220,8 @@ func (r *Repo) replaceInShard(ctx context.Context, audience, recordPath string, 
 			return nil
 		}
 		_, err = r.c.KVPut(ctx, r.mount, path, map[string]interface{}{"entries": next, "filter": nextFilter}, version)
-		if errors.Is(err, vault.ErrConflict) && attempt < 10 {
-			continue
-		}
 		return err
-	}
+	})
 }
 
 // joinSorted sorts lines, drops duplicates and joins them.

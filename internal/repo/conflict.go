@@ -1,0 +1,37 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/cenkalti/backoff/v4"
+
+	"github.com/sellervault/sellervault/internal/vault"
+)
+
+// conflictRetries bounds how often a read-modify-write of a shared record
+// (a listing shard, an index shard, the team's domains) is tried again
+// after another writer got there first. Twenty members writing the same
+// shard at once each land within it (TestConcurrentEditsWithRetry).
+const conflictRetries = 40
+
+// retryOnConflict runs step (which reads a record and writes it with
+// check-and-set) again while it fails with vault.ErrConflict, after a
+// short randomised pause that grows, so that writers racing for one
+// record spread out instead of colliding in lockstep. Any other error,
+// or a cancelled ctx, ends it at once.
+func retryOnConflict(ctx context.Context, step func() error) error {
+	b := backoff.NewExponentialBackOff()
+	b.InitialInterval = 2 * time.Millisecond
+	b.MaxInterval = 100 * time.Millisecond
+	b.MaxElapsedTime = 0 // bounded by conflictRetries
+	policy := backoff.WithContext(backoff.WithMaxRetries(b, conflictRetries), ctx)
+	return backoff.Retry(func() error {
+		err := step()
+		if err != nil && !errors.Is(err, vault.ErrConflict) {
+			return backoff.Permanent(err)
+		}
+		return err
+	}, policy)
+}
