@@ -62,13 +62,13 @@ func newTeam(t *testing.T) *team {
 		if _, err := setup.EnsurePerson(ctx, root, l, p, password, time.Now()); err != nil {
 			t.Fatalf("person %s: %v", p.Name, err)
 		}
-		token, err := root.UserpassLogin(ctx, vault.UserpassMount, p.Name, password)
+		token, err := root.Userpass().Login(ctx, vault.UserpassMount, p.Name, password)
 		if err != nil {
 			t.Fatalf("login %s: %v", p.Name, err)
 		}
 		tm.tokens[p.Role] = tm.client(t, token)
 	}
-	token, err := root.AppRoleLogin(ctx, vault.AppRoleMount, l.ReminderRole())
+	token, err := root.AppRoles().Login(ctx, vault.AppRoleMount, l.ReminderRole())
 	if err != nil {
 		t.Fatalf("reminder login: %v", err)
 	}
@@ -219,7 +219,7 @@ func TestPolicyTable(t *testing.T) {
 	}
 	allowed, denied := 0, 0
 	for _, tc := range cases {
-		caps, err := tm.tokens[tc.role].CapabilitiesSelf(context.Background(), tc.path)
+		caps, err := tm.tokens[tc.role].Tokens().CapabilitiesSelf(context.Background(), tc.path)
 		if err != nil {
 			t.Fatalf("%s on %s: %v", tc.role, tc.path, err)
 		}
@@ -259,9 +259,9 @@ func TestPolicyRequests(t *testing.T) {
 		c := tm.tokens[tc.role]
 		var err error
 		if tc.data {
-			_, err = c.KVGet(ctx, "sellervault", tc.path)
+			_, err = c.KV().Get(ctx, "sellervault", tc.path)
 		} else {
-			_, err = c.KVMetadata(ctx, "sellervault", tc.path)
+			_, err = c.KV().Metadata(ctx, "sellervault", tc.path)
 		}
 		if gotDenied := errors.Is(err, vault.ErrDenied); gotDenied != tc.denied {
 			t.Errorf("%s reading %s (data=%v): %v, want denied=%v", tc.role, tc.path, tc.data, err, tc.denied)
@@ -271,7 +271,7 @@ func TestPolicyRequests(t *testing.T) {
 		}
 	}
 	// Staff may not write a record, even one in their own store.
-	_, err := tm.tokens["staff"].KVPut(ctx, "sellervault", "stores/acme-us/creds/x", map[string]interface{}{"a": "b"}, 0)
+	_, err := tm.tokens["staff"].KV().Put(ctx, "sellervault", "stores/acme-us/creds/x", map[string]interface{}{"a": "b"}, 0)
 	if !errors.Is(err, vault.ErrDenied) {
 		t.Fatalf("staff write: %v, want denied", err)
 	}
@@ -336,18 +336,18 @@ func TestTOTPNeverGivesSeeds(t *testing.T) {
 	ctx := context.Background()
 	const seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	for _, key := range []string{"acme-us.seller-central", "acme-de.seller-central"} {
-		if err := tm.root.TOTPImport(ctx, "sellervault-totp", key, seed, vault.TOTPKey{Issuer: "Amazon", Account: "ops", Period: 30, Algorithm: "SHA1", Digits: 6}); err != nil {
+		if err := tm.root.TOTP().Import(ctx, "sellervault-totp", key, seed, vault.TOTPKey{Issuer: "Amazon", Account: "ops", Period: 30, Algorithm: "SHA1", Digits: 6}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	staff := tm.tokens["staff"]
-	if code, err := staff.TOTPCode(ctx, "sellervault-totp", "acme-us.seller-central"); err != nil || len(code) != 6 {
+	if code, err := staff.TOTP().Code(ctx, "sellervault-totp", "acme-us.seller-central"); err != nil || len(code) != 6 {
 		t.Fatalf("staff code for their store: %q, %v", code, err)
 	}
-	if _, err := staff.TOTPCode(ctx, "sellervault-totp", "acme-de.seller-central"); !errors.Is(err, vault.ErrDenied) {
+	if _, err := staff.TOTP().Code(ctx, "sellervault-totp", "acme-de.seller-central"); !errors.Is(err, vault.ErrDenied) {
 		t.Fatalf("staff code for another store: %v, want denied", err)
 	}
-	if _, err := staff.TOTPKeyInfo(ctx, "sellervault-totp", "acme-us.seller-central"); !errors.Is(err, vault.ErrDenied) {
+	if _, err := staff.TOTP().KeyInfo(ctx, "sellervault-totp", "acme-us.seller-central"); !errors.Is(err, vault.ErrDenied) {
 		t.Fatalf("staff reading a key: %v, want denied", err)
 	}
 	for _, role := range []string{"root", "manager", "finance", "staff", "reminder"} {
@@ -355,12 +355,12 @@ func TestTOTPNeverGivesSeeds(t *testing.T) {
 		if role != "root" {
 			c = tm.tokens[role]
 		}
-		info, err := c.TOTPKeyInfo(ctx, "sellervault-totp", "acme-us.seller-central")
+		info, err := c.TOTP().KeyInfo(ctx, "sellervault-totp", "acme-us.seller-central")
 		if err == nil && strings.Contains(fmt.Sprintf("%+v", *info), seed) {
 			t.Fatalf("%s read the seed back", role)
 		}
 		for _, path := range []string{"keys/acme-us.seller-central", "export/acme-us.seller-central", "keys/acme-us.seller-central/export"} {
-			caps, err := c.CapabilitiesSelf(ctx, "sellervault-totp/"+path)
+			caps, err := c.Tokens().CapabilitiesSelf(ctx, "sellervault-totp/"+path)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -57,12 +57,12 @@ func TestStartInitialisesAndLoadsDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.KVGet(ctx, "sellervault", vault.InitMarkerPath); err != nil {
+	if _, err := c.KV().Get(ctx, "sellervault", vault.InitMarkerPath); err != nil {
 		t.Fatalf("init marker: %v", err)
 	}
 	l, _ := vault.NewLayout("sellervault")
 	for _, store := range demo.Stores {
-		g, err := c.GroupByName(ctx, l.StoreGroup(store.Name))
+		g, err := c.Identity().GroupByName(ctx, l.StoreGroup(store.Name))
 		if err != nil {
 			t.Fatalf("store group %s: %v", store.Name, err)
 		}
@@ -74,7 +74,7 @@ func TestStartInitialisesAndLoadsDemo(t *testing.T) {
 	if err := demo.Load(ctx, c, l, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	g, err := c.GroupByName(ctx, l.RoleGroup("staff"))
+	g, err := c.Identity().GroupByName(ctx, l.RoleGroup("staff"))
 	if err != nil || len(g.MemberEntityIDs) != 2 {
 		t.Fatalf("staff group after a second load: %+v, %v", g, err)
 	}

@@ -26,7 +26,7 @@ func payoutFixture(t *testing.T, data map[string]interface{}) *canaryEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.KVPut(context.Background(), e.vars["SELLERVAULT_MOUNT"], "stores/acme-de/payout", data, 0); err != nil {
+	if _, err := c.KV().Put(context.Background(), e.vars["SELLERVAULT_MOUNT"], "stores/acme-de/payout", data, 0); err != nil {
 		t.Fatal(err)
 	}
 	return e

@@ -338,7 +338,7 @@ func cmdLoginAs(ts *testscript.TestScript, neg bool, args []string) {
 	password := hex.EncodeToString(b)
 	_, err = setup.EnsurePerson(ctx, root, layout, p, password, time.Now())
 	ts.Check(err)
-	token, err := root.UserpassLogin(ctx, vault.UserpassMount, p.Name, password)
+	token, err := root.Userpass().Login(ctx, vault.UserpassMount, p.Name, password)
 	ts.Check(err)
 	ts.Setenv("VAULT_TOKEN", token)
 }
@@ -371,7 +371,7 @@ func cmdSealedVault(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(func() { _ = srv.Close() })
 	c, err := vault.New(vault.Options{Address: srv.URL, Token: srv.RootToken})
 	ts.Check(err)
-	ts.Check(c.Seal(context.Background()))
+	ts.Check(c.Sys().Seal(context.Background()))
 	ts.Setenv("VAULT_ADDR", srv.URL)
 }
 

@@ -130,7 +130,7 @@ func TestHAProxyRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sc.Seal(ctx); err != nil {
+	if err := sc.Sys().Seal(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// Each dev Vault has a CA of its own: the proxy trusts all three (the

@@ -321,21 +321,21 @@ func TestNginxRule(t *testing.T) {
 	// Vault's audit log: what reached Vault, to show that refused
 	// requests never did.
 	auditLog := filepath.Join(t.TempDir(), "audit.log")
-	if err := direct.EnableFileAudit(ctx, "file", auditLog); err != nil {
+	if err := direct.Sys().EnableFileAudit(ctx, "file", auditLog); err != nil {
 		t.Fatal(err)
 	}
 
 	// A KV v2 mount with a team area and a record outside it, and a token
 	// whose policy grants a glob on the team area only: the door.
-	if err := direct.EnableSecretsEngine(ctx, "probe-kv", "kv", "", map[string]string{"version": "2"}); err != nil {
+	if err := direct.Sys().EnableSecretsEngine(ctx, "probe-kv", "kv", "", map[string]string{"version": "2"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, rec := range []string{"team/shared", "private"} {
-		if _, err := direct.KVPut(ctx, "probe-kv", rec, map[string]interface{}{"value": "v-" + rec}, 0); err != nil {
+		if _, err := direct.KV().Put(ctx, "probe-kv", rec, map[string]interface{}{"value": "v-" + rec}, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := direct.PutPolicy(ctx, "probe-glob", `
+	if err := direct.Sys().PutPolicy(ctx, "probe-glob", `
 path "auth/token/lookup-self" { capabilities = ["read"] }
 path "probe-kv/data/team/*" { capabilities = ["read"] }
 `); err != nil {
@@ -346,26 +346,26 @@ path "probe-kv/data/team/*" { capabilities = ["read"] }
 
 	t.Run("normal requests pass through", func(t *testing.T) {
 		for name, c := range map[string]*vault.Client{"root": proxied, "glob token": globProxied} {
-			info, err := c.LookupSelf(ctx)
+			info, err := c.Tokens().LookupSelf(ctx)
 			if err != nil {
 				t.Fatalf("%s: lookup-self through the proxy: %v", name, err)
 			}
 			if info.Accessor == "" {
 				t.Errorf("%s: lookup-self through the proxy gave no accessor", name)
 			}
-			rec, err := c.KVGet(ctx, "probe-kv", "team/shared")
+			rec, err := c.KV().Get(ctx, "probe-kv", "team/shared")
 			if err != nil || rec.Data["value"] != "v-team/shared" {
 				t.Fatalf("%s: KV read through the proxy: %v, %v", name, rec, err)
 			}
 		}
-		if _, err := proxied.KVPut(ctx, "probe-kv", "team/written", map[string]interface{}{"value": "w"}, 0); err != nil {
+		if _, err := proxied.KV().Put(ctx, "probe-kv", "team/written", map[string]interface{}{"value": "w"}, 0); err != nil {
 			t.Errorf("KV write through the proxy: %v", err)
 		}
-		if keys, err := proxied.KVList(ctx, "probe-kv", "team"); err != nil || len(keys) != 2 {
+		if keys, err := proxied.KV().List(ctx, "probe-kv", "team"); err != nil || len(keys) != 2 {
 			t.Errorf("KV list (?list=true) through the proxy: %v, %v", keys, err)
 		}
 		// a denial is Vault's own answer, passed through
-		if _, err := globProxied.KVGet(ctx, "probe-kv", "private"); !errors.Is(err, vault.ErrDenied) {
+		if _, err := globProxied.KV().Get(ctx, "probe-kv", "private"); !errors.Is(err, vault.ErrDenied) {
 			t.Errorf("a denied read through the proxy: %v, want permission denied", err)
 		}
 	})
@@ -431,13 +431,13 @@ path "probe-kv/data/team/*" { capabilities = ["read"] }
 
 	t.Run("posture probe", func(t *testing.T) {
 		for name, c := range map[string]*vault.Client{"root": direct, "glob token": globDirect} {
-			p, err := c.DotSegmentProbe(ctx)
+			p, err := c.Sys().DotSegmentProbe(ctx)
 			if err != nil || !p.Accepted || !p.FromVault {
 				t.Errorf("%s, directly against Vault: %+v, %v; want ACCEPTED", name, p, err)
 			}
 		}
 		for name, c := range map[string]*vault.Client{"root": proxied, "glob token": globProxied} {
-			p, err := c.DotSegmentProbe(ctx)
+			p, err := c.Sys().DotSegmentProbe(ctx)
 			if err != nil || p.Accepted || p.Status != 400 || p.FromVault {
 				t.Errorf("%s, through nginx: %+v, %v; want REFUSED with 400 by a server that is not Vault", name, p, err)
 			}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/sellervault/sellervault/internal/audit"
 	"github.com/sellervault/sellervault/internal/records"
-	"github.com/sellervault/sellervault/internal/repo"
 )
 
 // errFlagged: the audit report flags something (its own exit code, for
@@ -53,12 +52,12 @@ func auditCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			opts.Prefix = s.layout.Prefix
+			opts.Prefix = s.conn.Layout().Prefix
 			if !c.Bool("offline") {
 				if err := s.requireToken(); err != nil {
 					return err
 				}
-				people, err := repo.New(s.client, s.layout).AuditPeople(c.Context)
+				people, err := s.conn.Repo().AuditPeople(c.Context)
 				if err != nil {
 					return fmt.Errorf("reading the team's staff records and groups (a manager's login is needed; --offline works without): %w", err)
 				}

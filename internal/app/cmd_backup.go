@@ -15,9 +15,9 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/failure"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/secretin"
-	"github.com/sellervault/sellervault/internal/vault"
 )
 
 // passphraseFlags: a passphrase comes from a no-echo prompt, stdin or a
@@ -384,7 +384,7 @@ type deniedError struct{ err error }
 
 func (e deniedError) Error() string        { return e.err.Error() }
 func (e deniedError) Unwrap() error        { return e.err }
-func (e deniedError) Is(target error) bool { return target == vault.ErrDenied }
+func (e deniedError) Is(target error) bool { return target == failure.ErrDenied }
 
 // failWithHint reports an error with its own hint line, and returns it
 // for its exit code only.
@@ -469,7 +469,7 @@ func (s *session) reportPartial(p *repo.PartialRestoreError, rep *repo.RestoreRe
 	if len(p.Written) == 0 && p.DataOnly == "" {
 		env.say("hint: no record was written; fix the cause and restore again")
 	} else {
-		env.say("hint: the mounts hold part of the backup now; fix the cause, then empty them (`vault secrets disable %s`, and likewise %s and %s), run `sellervault init` and restore again", rep.Mount, s.layout.Proposals(), s.layout.Verifications())
+		env.say("hint: the mounts hold part of the backup now; fix the cause, then empty them (`vault secrets disable %s`, and likewise %s and %s), run `sellervault init` and restore again", rep.Mount, s.conn.Layout().Proposals(), s.conn.Layout().Verifications())
 	}
 	if s.format == "json" && rep != nil {
 		_ = env.writeJSON(restoreView{RestoreReport: rep, RedactIndex: "not restored"})

@@ -7,9 +7,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sellervault/sellervault/internal/failure"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
-	"github.com/sellervault/sellervault/internal/vault"
 )
 
 // credFieldFlags are the non-secret fields of a credential, for add and edit.
@@ -132,7 +132,7 @@ func credCommand(env *Env) *cli.Command {
 					fields := cred.Fields()
 					if c.Bool("pending") {
 						if cred.Pending == "" {
-							return fmt.Errorf("%s has no pending password: %w", cred.Address(), vault.ErrNotFound)
+							return fmt.Errorf("%s has no pending password: %w", cred.Address(), failure.ErrNotFound)
 						}
 						if err := c.Set("field", "pending-password"); err != nil {
 							return err

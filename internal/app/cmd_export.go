@@ -6,7 +6,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sellervault/sellervault/internal/export"
-	"github.com/sellervault/sellervault/internal/repo"
 )
 
 func exportCommand(env *Env) *cli.Command {
@@ -29,7 +28,7 @@ func exportCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			r := repo.New(s.client, s.layout)
+			r := s.conn.Repo()
 			r.VerifyEveryListing() // an export is acted on: every mirror checked
 			inv, err := r.Inventory(c.Context)
 			if err != nil {

@@ -11,11 +11,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/failure"
 	"github.com/sellervault/sellervault/internal/records"
-	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/staff"
-	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/policies"
 )
 
@@ -49,7 +48,7 @@ steps go to stderr), for them to run ` + "`sellervault login --wrapped`" + `.`,
 				return err
 			}
 			if c.Bool("print-admin-policy") {
-				text, err := policies.Bootstrap(s.layout.Prefix)
+				text, err := policies.Bootstrap(s.conn.Layout().Prefix)
 				if err != nil {
 					return err
 				}
@@ -72,8 +71,7 @@ steps go to stderr), for them to run ` + "`sellervault login --wrapped`" + `.`,
 			if err := s.requireToken(); err != nil {
 				return err
 			}
-			report, err := setup.Run(c.Context, s.client, setup.Options{
-				Layout:    s.layout,
+			report, err := s.conn.Init(c.Context, setup.Options{
 				AuditFile: c.String("audit-file"),
 				DryRun:    c.Bool("dry-run"),
 				Version:   version(),
@@ -81,7 +79,7 @@ steps go to stderr), for them to run ` + "`sellervault login --wrapped`" + `.`,
 				PayoutCoolingOff:   c.Duration("payout-cooling-off"),
 				RecoveryRecipients: recipients,
 				Reindex: func(ctx context.Context) error {
-					_, err := repo.New(s.client, s.layout).Reindex(ctx)
+					_, err := s.conn.Repo().Reindex(ctx)
 					return err
 				},
 			})
@@ -126,7 +124,7 @@ func (s *session) sayInitDone(report setup.Report) {
 	}
 	switch {
 	case changes == 0:
-		s.env.say("nothing to change: init has already run on %s", s.client.Address())
+		s.env.say("nothing to change: init has already run on %s", s.conn.Address())
 	case report.DryRun:
 		s.env.say("dry run: %d of %d steps would change Vault; nothing was changed", changes, len(report.Changes))
 	default:
@@ -138,13 +136,13 @@ func (s *session) sayInitDone(report setup.Report) {
 // their token alone on stdout; a member already there is left as they are
 // (a second run of the same command makes no new token).
 func (s *session) onboardFirstManager(ctx context.Context, name string, ttl time.Duration) (*firstManagerView, error) {
-	r := repo.New(s.client, s.layout)
+	r := s.conn.Repo()
 	m, _, err := r.GetMember(ctx, name)
 	switch {
 	case err == nil && m.Status == staff.StatusActive:
 		s.env.say("%s is already a member (%s, active): no new token; if they never logged in, offboard them and onboard them again", name, m.Role)
 		return &firstManagerView{Name: name}, nil
-	case err != nil && !errors.Is(err, vault.ErrNotFound):
+	case err != nil && !errors.Is(err, failure.ErrNotFound):
 		return nil, fmt.Errorf("first manager %s: %w", name, err)
 	}
 	token, err := r.Onboard(ctx, staff.Member{Name: name, Role: staff.RoleManager}, ttl, time.Now)

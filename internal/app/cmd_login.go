@@ -3,11 +3,10 @@ package app
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/connect"
 )
 
 // minPasswordLen is the shortest password a person may choose.
@@ -40,9 +39,9 @@ func loginCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			token, err := s.client.UserpassLogin(c.Context, vault.UserpassMount, user, password)
+			token, err := s.conn.Login(c.Context, user, password)
 			if err != nil {
-				return loginError(err)
+				return err
 			}
 			return s.storeToken(user, token)
 		},
@@ -57,52 +56,24 @@ func (s *session) loginWrapped(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	data, err := s.client.Unwrap(c.Context, strings.TrimSpace(wrapped))
-	if errors.Is(err, vault.ErrWrapUsed) {
+	user, token, err := s.conn.FirstLogin(c.Context, wrapped, func() (string, error) {
+		own, err := s.readSecret(c, "choose your password (at least 12 characters): ", true, false)
+		if err == nil && len([]rune(own)) < minPasswordLen {
+			err = usagef("the password is shorter than %d characters", minPasswordLen)
+		}
+		return own, err
+	})
+	if errors.Is(err, connect.ErrWrapUsed) {
 		return fmt.Errorf("%w: if you did not use this token before, someone else did: tell your manager now, the message that carried it may have been read", err)
 	}
 	if err != nil {
 		return err
 	}
-	user, _ := data["username"].(string)
-	initial, _ := data["password"].(string)
-	if user == "" || initial == "" {
-		return errors.New("the token does not hold a sellervault login")
-	}
-	first, err := s.client.UserpassLogin(c.Context, vault.UserpassMount, user, initial)
-	if err != nil {
-		return loginError(err)
-	}
-	own, err := s.readSecret(c, "choose your password (at least 12 characters): ", true, false)
-	if err != nil {
-		return err
-	}
-	if len([]rune(own)) < minPasswordLen {
-		return usagef("the password is shorter than %d characters", minPasswordLen)
-	}
-	as, err := s.client.WithToken(first)
-	if err != nil {
-		return err
-	}
-	if err := as.SetUserpassPassword(c.Context, vault.UserpassMount, user, own); err != nil {
-		return err
-	}
-	token, err := s.client.UserpassLogin(c.Context, vault.UserpassMount, user, own)
-	if err != nil {
-		return loginError(err)
-	}
 	return s.storeToken(user, token)
 }
 
-func loginError(err error) error {
-	if errors.Is(err, vault.ErrDenied) || errors.Is(err, vault.ErrBadRequest) {
-		return fmt.Errorf("login refused: wrong name or password, or the login is disabled: %w", vault.ErrDenied)
-	}
-	return err
-}
-
 func (s *session) storeToken(user, token string) error {
-	if err := vault.StoreToken("", token); err != nil {
+	if err := connect.SaveToken(token); err != nil {
 		return err
 	}
 	rememberUsername(user)

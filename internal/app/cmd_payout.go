@@ -70,7 +70,7 @@ func payoutCommand(env *Env) *cli.Command {
 						return fmt.Errorf("%s of %s %w", name, store, errPayoutMismatch)
 					}
 					env.say("%s of %s matches the golden copy", name, store)
-					if err := repo.New(s.client, s.layout).RecordPayoutVerification(c.Context, store, name, time.Now()); err != nil {
+					if err := s.conn.Repo().RecordPayoutVerification(c.Context, store, name, time.Now()); err != nil {
 						return fmt.Errorf("it matches, but the verification was not recorded: %w", err)
 					}
 					return nil

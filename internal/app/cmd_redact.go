@@ -44,7 +44,7 @@ func (e *Env) redactOptions(c *cli.Context) (redact.Options, error) {
 	if err := s.requireToken(); err != nil {
 		return redact.Options{}, err
 	}
-	o, err := repo.New(s.client, s.layout).RedactOptions(c.Context)
+	o, err := s.conn.Repo().RedactOptions(c.Context)
 	if err != nil {
 		return o, fmt.Errorf("%w (--patterns-only works without Vault)", err)
 	}

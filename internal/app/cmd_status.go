@@ -1,50 +1,14 @@
 package app
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/connect"
 )
-
-// statusReport is the JSON form of `sellervault status`; its keys are stable.
-type statusReport struct {
-	Address      string `json:"address"`
-	Namespace    string `json:"namespace"`
-	VaultVersion string `json:"vault_version"`
-	Sealed       bool   `json:"sealed"`
-	// Initialized is whether `sellervault init` has run: true, false, or
-	// null when the caller may not tell.
-	Initialized   *bool         `json:"initialized"`
-	InitializedAt string        `json:"initialized_at,omitempty"`
-	Mount         string        `json:"mount"`
-	Caller        *callerReport `json:"caller"`
-	// CallerNotChecked says why Caller is null: "not logged in" (no token,
-	// or "…: the token was refused"), "vault is sealed" (the token cannot
-	// be looked up until it is unsealed) or "the token could not be looked
-	// up".
-	CallerNotChecked string `json:"caller_not_checked,omitempty"`
-	// DotSegments is the posture probe (see posture.go): whether this
-	// server passes encoded dot-segments to Vault's ACL; null when it
-	// could not be checked, with the reason in DotSegmentsNotChecked.
-	DotSegments           *dotSegmentsReport `json:"dot_segments"`
-	DotSegmentsNotChecked string             `json:"dot_segments_not_checked,omitempty"`
-}
-
-type callerReport struct {
-	DisplayName      string   `json:"display_name"`
-	EntityID         string   `json:"entity_id"`
-	EntityName       string   `json:"entity_name"`
-	Policies         []string `json:"policies"`
-	IdentityPolicies []string `json:"identity_policies"`
-	TTLSeconds       int64    `json:"ttl_seconds"` // 0: never expires
-	TokenSource      string   `json:"token_source"`
-}
 
 func statusCommand(env *Env) *cli.Command {
 	return &cli.Command{
@@ -63,7 +27,7 @@ or sealed.`,
 			if err != nil {
 				return err
 			}
-			report, problem := s.status(c.Context)
+			report, problem := s.conn.Status(c.Context)
 			if report == nil {
 				return problem
 			}
@@ -75,57 +39,8 @@ or sealed.`,
 	}
 }
 
-// status gathers the report; problem is the error the exit code reflects.
-func (s *session) status(ctx context.Context) (*statusReport, error) {
-	server, err := s.client.ServerStatus(ctx)
-	if err != nil {
-		return nil, err
-	}
-	r := &statusReport{Address: s.client.Address(), Namespace: s.client.Namespace(),
-		VaultVersion: server.Version, Sealed: server.Sealed, Mount: s.layout.KV() + "/"}
-	if server.Sealed {
-		r.DotSegmentsNotChecked, r.CallerNotChecked = "vault is sealed", "vault is sealed"
-		return r, &vault.Error{Op: "status", Path: "sys/seal-status", Kind: vault.ErrSealed}
-	}
-	if !s.client.HasToken() {
-		r.DotSegmentsNotChecked, r.CallerNotChecked = "not logged in", "not logged in"
-		return r, errNotLoggedIn
-	}
-	token, err := s.client.LookupSelf(ctx)
-	if err != nil {
-		r.DotSegmentsNotChecked, r.CallerNotChecked = "the token could not be looked up", "the token could not be looked up"
-		if errors.Is(err, vault.ErrDenied) {
-			r.CallerNotChecked = "not logged in: the token was refused"
-			return r, fmt.Errorf("%w: the token was refused (invalid, expired or revoked)", errNotLoggedIn)
-		}
-		return r, err
-	}
-	// a warning: whatever it finds, the exit status stays the same
-	r.DotSegments, r.DotSegmentsNotChecked = s.probeDotSegments(ctx)
-	r.Caller = &callerReport{DisplayName: token.DisplayName, EntityID: token.EntityID,
-		Policies: token.Policies, IdentityPolicies: token.IdentityPolicies,
-		TTLSeconds: int64(token.TTL / time.Second), TokenSource: s.client.TokenSource}
-	if token.EntityID != "" {
-		r.Caller.EntityName, _ = s.client.EntityName(ctx, token.EntityID) // shown when allowed
-	}
-	marker, err := s.client.KVGet(ctx, s.layout.KV(), vault.InitMarkerPath)
-	switch {
-	case err == nil:
-		yes := true
-		r.Initialized = &yes
-		r.InitializedAt, _ = marker.Data["initialized_at"].(string)
-	case errors.Is(err, vault.ErrNotFound):
-		no := false
-		r.Initialized = &no
-	case errors.Is(err, vault.ErrDenied):
-		// this caller may not read the marker: leave it unknown
-	default:
-		return r, err
-	}
-	return r, nil
-}
-
-func (s *session) printStatus(r *statusReport) error {
+// printStatus renders the status report.
+func (s *session) printStatus(r *connect.Status) error {
 	if s.format == "json" {
 		return s.env.writeJSON(r)
 	}

@@ -118,7 +118,7 @@ func (e *Env) withRepo(action func(*cli.Context, *session, *repo.Repo) error) cl
 		if err := s.requireToken(); err != nil {
 			return err
 		}
-		r := repo.New(s.client, s.layout)
+		r := s.conn.Repo()
 		// A token near its end is renewed (up to its maximum), so a working
 		// day is not cut short; a token that cannot be looked up is left to
 		// the command, whose refusal then says why.

@@ -2,8 +2,6 @@ package app
 
 import (
 	"github.com/urfave/cli/v2"
-
-	"github.com/sellervault/sellervault/internal/repo"
 )
 
 // noCommand is what `sellervault` with no arguments does: the picker
@@ -22,7 +20,7 @@ func noCommand(c *cli.Context, env *Env) error {
 	if s.requireToken() != nil {
 		return cli.ShowAppHelp(c)
 	}
-	return s.openPicker(c, repo.New(s.client, s.layout), openClearAfter)
+	return s.openPicker(c, s.conn.Repo(), openClearAfter)
 }
 
 // commands is sellervault's command table.

@@ -8,9 +8,10 @@ import (
 	"text/tabwriter"
 
 	"github.com/sellervault/sellervault/internal/clipboard"
+	"github.com/sellervault/sellervault/internal/failure"
 	"github.com/sellervault/sellervault/internal/inputerr"
+	"github.com/sellervault/sellervault/internal/remind"
 	"github.com/sellervault/sellervault/internal/repo"
-	"github.com/sellervault/sellervault/internal/vault"
 )
 
 // Exit codes. They are part of sellervault's interface: scripts test them,
@@ -93,13 +94,13 @@ func exitCode(err error) int {
 		return ExitUsage
 	case errors.Is(err, errAborted), errors.Is(err, context.Canceled):
 		return ExitAborted
-	case errors.Is(err, vault.ErrDenied), errors.Is(err, errNotLoggedIn):
+	case errors.Is(err, failure.ErrDenied), errors.Is(err, errNotLoggedIn):
 		return ExitDenied
-	case errors.Is(err, vault.ErrNotFound):
+	case errors.Is(err, failure.ErrNotFound):
 		return ExitNotFound
-	case errors.Is(err, vault.ErrUnreachable), errors.Is(err, vault.ErrSealed):
+	case errors.Is(err, failure.ErrUnreachable), errors.Is(err, failure.ErrSealed):
 		return ExitUnreachable
-	case errors.Is(err, vault.ErrConflict):
+	case errors.Is(err, failure.ErrConflict):
 		return ExitConflict
 	case errors.Is(err, clipboard.ErrMismatch):
 		return ExitClipboard
@@ -107,7 +108,7 @@ func exitCode(err error) int {
 		return ExitMismatch
 	case errors.Is(err, errOverdue):
 		return ExitOverdue
-	case errors.Is(err, errUndelivered):
+	case errors.Is(err, remind.ErrUndelivered):
 		return ExitUndelivered
 	case errors.Is(err, errSuspicious):
 		return ExitSuspicious
@@ -144,15 +145,15 @@ func hint(err error, addr string) string {
 		return "log in with `sellervault login` or `vault login`, or set VAULT_TOKEN"
 	case errors.Is(err, repo.ErrNotMember):
 		return "`sellervault store list` shows the stores you may use"
-	case errors.Is(err, vault.ErrDenied):
+	case errors.Is(err, failure.ErrDenied):
 		return "your token may have expired or lack this permission: log in again, or ask a manager for access"
-	case errors.Is(err, vault.ErrSealed):
+	case errors.Is(err, failure.ErrSealed):
 		return "Vault at " + addr + " is sealed: an operator must unseal it"
-	case errors.Is(err, vault.ErrUnreachable):
+	case errors.Is(err, failure.ErrUnreachable):
 		return "check that Vault is running at " + addr + " (VAULT_ADDR or --address) and, for TLS, VAULT_CACERT"
 	case errors.Is(err, repo.ErrExists):
 		return "change it with `edit`, or choose another name"
-	case errors.Is(err, vault.ErrConflict):
+	case errors.Is(err, failure.ErrConflict):
 		return "someone changed the record since it was read: read it again and retry"
 	case errors.Is(err, clipboard.ErrMismatch):
 		return "something on this computer changed the clipboard: do not paste; check for malware, and compare what you paste with `--field NAME` output"

@@ -7,8 +7,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/records"
-	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/policies"
 )
 
@@ -37,7 +37,7 @@ func globalFlags(withEnv bool) []cli.Flag {
 		&cli.StringFlag{Name: flagAddress, Usage: "Vault address (overrides VAULT_ADDR)", Hidden: !withEnv},
 		&cli.StringFlag{Name: flagNamespace, Usage: "Vault namespace (overrides VAULT_NAMESPACE)", Hidden: !withEnv},
 		&cli.StringFlag{Name: flagMount, Value: policies.DefaultPrefix, Usage: "mount prefix of the team's records", EnvVars: env("SELLERVAULT_MOUNT"), Hidden: !withEnv},
-		&cli.DurationFlag{Name: flagTimeout, Value: vault.DefaultTimeout, Usage: "timeout of each Vault request", EnvVars: env("SELLERVAULT_TIMEOUT"), Hidden: !withEnv},
+		&cli.DurationFlag{Name: flagTimeout, Value: connect.DefaultTimeout, Usage: "timeout of each Vault request", EnvVars: env("SELLERVAULT_TIMEOUT"), Hidden: !withEnv},
 	}
 }
 
@@ -71,11 +71,10 @@ func flagGivenHere(ctx *cli.Context, name string) bool {
 type session struct {
 	env    *Env
 	format string
-	layout vault.Layout
-	client *vault.Client
+	conn   *connect.Conn
 }
 
-var errNotLoggedIn = errors.New("not logged in")
+var errNotLoggedIn = connect.ErrNotLoggedIn
 
 // outputFormat reads --format: table or json, or one of the command's
 // own extra formats.
@@ -93,29 +92,30 @@ func (e *Env) newSession(c *cli.Context, extraFormats ...string) (*session, erro
 	if err != nil {
 		return nil, err
 	}
-	layout, err := vault.NewLayout(orDefault(lookup(c, flagMount).String(flagMount), policies.DefaultPrefix))
-	if err != nil {
-		return nil, usageError{err}
-	}
 	timeout := lookup(c, flagTimeout).Duration(flagTimeout)
 	if timeout <= 0 || timeout > time.Hour {
 		return nil, usagef("--timeout %s: use a duration between 1s and 1h", timeout)
 	}
-	client, err := vault.New(vault.Options{
+	conn, err := connect.Open(connect.Options{
 		Address:   lookup(c, flagAddress).String(flagAddress),
 		Namespace: lookup(c, flagNamespace).String(flagNamespace),
 		Timeout:   timeout,
+		Mount:     orDefault(lookup(c, flagMount).String(flagMount), policies.DefaultPrefix),
 	})
+	var bad *connect.MountError
+	if errors.As(err, &bad) {
+		return nil, usageError{err}
+	}
 	if err != nil {
 		return nil, err
 	}
-	e.vaultAddr, e.client, e.layout = client.Address(), client, layout
-	return &session{env: e, format: format, layout: layout, client: client}, nil
+	e.vaultAddr, e.conn = conn.Address(), conn
+	return &session{env: e, format: format, conn: conn}, nil
 }
 
 // requireToken fails early, with a clear error, when there is no token.
 func (s *session) requireToken() error {
-	if !s.client.HasToken() {
+	if !s.conn.HasToken() {
 		return errNotLoggedIn
 	}
 	return nil

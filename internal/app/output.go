@@ -7,7 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/connect"
 )
 
 // Env is the process's world as Main sees it.
@@ -17,8 +17,7 @@ type Env struct {
 	Stderr io.Writer
 
 	vaultAddr string        // the address in use, for hints
-	client    *vault.Client // the client in use, to tell why a request was refused
-	layout    vault.Layout
+	conn      *connect.Conn // the connection in use, to tell why a request was refused
 }
 
 // say writes a message for people to stderr, prefixed "sellervault:".

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -21,11 +22,11 @@ func postureSession(t *testing.T, addr, token string, stderr *bytes.Buffer) *ses
 	}
 	t.Setenv("VAULT_MAX_RETRIES", "0")
 	t.Setenv("HOME", t.TempDir())
-	c, err := vault.New(vault.Options{Address: addr, Token: token})
+	c, err := connect.Open(connect.Options{Address: addr, Token: token, Mount: "sellervault"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &session{env: &Env{Stdout: &bytes.Buffer{}, Stderr: stderr}, format: "table", client: c}
+	return &session{env: &Env{Stdout: &bytes.Buffer{}, Stderr: stderr}, format: "table", conn: c}
 }
 
 // TestWarnDotSegments is what `sellervault init` prints: the warning and
@@ -90,7 +91,7 @@ func TestWarnDotSegmentsNotVault(t *testing.T) {
 
 func TestDotSegmentsLineRefusedByVault(t *testing.T) {
 	// a Vault release that refuses them itself (a 400 in Vault's JSON)
-	got := dotSegmentsLine(&dotSegmentsReport{Status: 400, fromVault: true}, "")
+	got := dotSegmentsLine(&connect.Posture{Status: 400, FromVault: true}, "")
 	if want := "refused: Vault itself refuses encoded dot-segments (%2e%2e) in paths (400); no glob grant can be stepped out of"; got != want {
 		t.Errorf("dotSegmentsLine = %q, want %q", got, want)
 	}

@@ -233,26 +233,26 @@ func (tm *team) addPeople(ctx context.Context) error {
 		tm.members[pp.role] = m
 	}
 	nobody := &member{role: roleNoRole, name: "nobody", password: randomHex(16)}
-	id, err := tm.root.EnsureEntity(ctx, nobody.name, map[string]string{"sellervault_role": "none"})
+	id, err := tm.root.Identity().EnsureEntity(ctx, nobody.name, map[string]string{"sellervault_role": "none"})
 	if err != nil {
 		return err
 	}
 	nobody.entityID = id
-	if err := tm.root.PutUserpassUser(ctx, vault.UserpassMount, nobody.name, nobody.password, setup.PersonTokenPolicies(tm.l)); err != nil {
+	if err := tm.root.Userpass().PutUser(ctx, vault.UserpassMount, nobody.name, nobody.password, setup.PersonTokenPolicies(tm.l)); err != nil {
 		return err
 	}
-	if err := tm.root.EnsureEntityAlias(ctx, id, nobody.name, tm.accessor); err != nil {
+	if err := tm.root.Identity().EnsureEntityAlias(ctx, id, nobody.name, tm.accessor); err != nil {
 		return err
 	}
 	tm.members[roleNoRole] = nobody
 	for _, m := range tm.members {
-		tok, err := tm.root.UserpassLogin(ctx, vault.UserpassMount, m.name, m.password)
+		tok, err := tm.root.Userpass().Login(ctx, vault.UserpassMount, m.name, m.password)
 		if err != nil {
 			return fmt.Errorf("login %s: %w", m.name, err)
 		}
 		m.token = tok
 	}
-	tok, err := tm.root.AppRoleLogin(ctx, vault.AppRoleMount, tm.l.ReminderRole())
+	tok, err := tm.root.AppRoles().Login(ctx, vault.AppRoleMount, tm.l.ReminderRole())
 	if err != nil {
 		return fmt.Errorf("reminder login: %w", err)
 	}
@@ -277,7 +277,7 @@ func (tm *team) addPeople(ctx context.Context) error {
 // its login, delete the login, revoke the wrapping tokens made from team
 // paths. The member's token, issued before, is kept for the attacks.
 func (tm *team) offboard(ctx context.Context, m *member) error {
-	if err := tm.root.DisableEntity(ctx, m.name); err != nil {
+	if err := tm.root.Identity().DisableEntity(ctx, m.name); err != nil {
 		return err
 	}
 	groups := []string{tm.l.RoleGroup("manager"), tm.l.RoleGroup("finance"), tm.l.RoleGroup("staff")}
@@ -285,14 +285,14 @@ func (tm *team) offboard(ctx context.Context, m *member) error {
 		groups = append(groups, tm.l.StoreGroup(s))
 	}
 	for _, g := range groups {
-		if _, err := tm.root.RemoveGroupMember(ctx, g, m.entityID); err != nil {
+		if _, err := tm.root.Identity().RemoveGroupMember(ctx, g, m.entityID); err != nil {
 			return err
 		}
 	}
-	if err := tm.root.RevokeLogins(ctx, vault.UserpassMount, m.name); err != nil {
+	if err := tm.root.Userpass().RevokeLogins(ctx, vault.UserpassMount, m.name); err != nil {
 		return err
 	}
-	if err := tm.root.DeleteUserpassUser(ctx, vault.UserpassMount, m.name); err != nil {
+	if err := tm.root.Userpass().DeleteUser(ctx, vault.UserpassMount, m.name); err != nil {
 		return err
 	}
 	return tm.revokeTeamWraps(ctx)

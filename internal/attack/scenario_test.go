@@ -374,7 +374,7 @@ func TestScenarioWrappedCopyOutlivesOffboarding(t *testing.T) {
 		t.Fatal(err)
 	}
 	leaver.entityID = id
-	if leaver.token, err = tm.root.UserpassLogin(ctx, vault.UserpassMount, leaver.name, leaver.password); err != nil {
+	if leaver.token, err = tm.root.Userpass().Login(ctx, vault.UserpassMount, leaver.name, leaver.password); err != nil {
 		t.Fatal(err)
 	}
 	payout := tm.recordAt(P, "stores/"+storeUS+"/payout")

@@ -164,7 +164,7 @@ func LoadWithLogins(ctx context.Context, c *vault.Client, l vault.Layout, now ti
 		if _, err := setup.EnsurePerson(ctx, c, l, p, password, now); err != nil {
 			return nil, fmt.Errorf("demo person %s: %w", m.Name, err)
 		}
-		if tokens[m.Name], err = c.UserpassLogin(ctx, vault.UserpassMount, m.Name, password); err != nil {
+		if tokens[m.Name], err = c.Userpass().Login(ctx, vault.UserpassMount, m.Name, password); err != nil {
 			return nil, fmt.Errorf("demo login %s: %w", m.Name, err)
 		}
 		if logins[m.Name], err = c.WithToken(tokens[m.Name]); err != nil {

@@ -130,7 +130,7 @@ func (r *Repo) Dump(ctx context.Context, opts DumpOptions) (*backup.Document, *D
 	}
 	var items []item
 	for _, m := range backup.Mounts {
-		paths, err := r.c.KVListAll(ctx, r.mountOf(m))
+		paths, err := r.c.KV().ListAll(ctx, r.mountOf(m))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -156,7 +156,7 @@ func (r *Repo) Dump(ctx context.Context, opts DumpOptions) (*backup.Document, *D
 			}
 		}
 	}
-	notes, err := r.c.KVListAll(ctx, r.layout.Reminders())
+	notes, err := r.c.KV().ListAll(ctx, r.layout.Reminders())
 	if err != nil && !errors.Is(err, vault.ErrDenied) {
 		return nil, nil, err
 	}
@@ -225,7 +225,7 @@ func (r *Repo) mountOf(m backup.Mount) string {
 // lastVerified read it); the mirror's keys are left out, and a restore
 // writes them again from the time.
 func (r *Repo) readForBackup(ctx context.Context, mount, path, doc string) (rec *backup.Record, deleted, noData bool, err error) {
-	meta, err := r.c.KVMetadata(ctx, mount, path)
+	meta, err := r.c.KV().Metadata(ctx, mount, path)
 	switch {
 	case errors.Is(err, vault.ErrNotFound):
 		return nil, true, false, nil // gone since it was listed
@@ -236,7 +236,7 @@ func (r *Repo) readForBackup(ctx context.Context, mount, path, doc string) (rec 
 	case meta.Deleted():
 		return nil, true, false, nil
 	}
-	kv, err := r.c.KVGetVersion(ctx, mount, path, meta.CurrentVersion)
+	kv, err := r.c.KV().GetVersion(ctx, mount, path, meta.CurrentVersion)
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil, true, false, nil // deleted since its metadata was read
 	}
@@ -294,7 +294,7 @@ func (r *Repo) totpForBackup(ctx context.Context, recs []backup.Record) ([]backu
 			continue
 		}
 		k := backup.TOTPKey{Credential: backup.CredentialAddress(rec.Path)}
-		info, err := r.c.TOTPKeyInfo(ctx, r.layout.TOTP(), ref)
+		info, err := r.c.TOTP().KeyInfo(ctx, r.layout.TOTP(), ref)
 		switch {
 		case err == nil:
 			k.Issuer, k.Account = clip(info.Issuer), clip(info.Account)
@@ -331,7 +331,7 @@ func (r *Repo) peopleForBackup(ctx context.Context, recs []backup.Record) ([]bac
 	}
 	byEntity := map[string]*backup.Person{}
 	for _, role := range setup.PersonRoles {
-		g, err := r.c.GroupByName(ctx, r.layout.RoleGroup(role))
+		g, err := r.c.Identity().GroupByName(ctx, r.layout.RoleGroup(role))
 		if errors.Is(err, vault.ErrNotFound) {
 			continue
 		}
@@ -339,7 +339,7 @@ func (r *Repo) peopleForBackup(ctx context.Context, recs []backup.Record) ([]bac
 			return nil, nil, err
 		}
 		for _, id := range g.MemberEntityIDs {
-			name, err := r.c.EntityName(ctx, id)
+			name, err := r.c.Identity().EntityName(ctx, id)
 			if errors.Is(err, vault.ErrNotFound) {
 				continue
 			}
@@ -355,7 +355,7 @@ func (r *Repo) peopleForBackup(ctx context.Context, recs []backup.Record) ([]bac
 	}
 	if len(byEntity) > 0 {
 		for _, s := range stores {
-			g, err := r.c.GroupByName(ctx, r.layout.StoreGroup(s))
+			g, err := r.c.Identity().GroupByName(ctx, r.layout.StoreGroup(s))
 			if errors.Is(err, vault.ErrNotFound) {
 				continue
 			}
@@ -542,7 +542,7 @@ func (r *Repo) Restore(ctx context.Context, doc *backup.Document, opts RestoreOp
 				return rep, &PartialRestoreError{Written: rep.Written, Failed: w.doc, Err: err}
 			}
 		}
-		version, err := r.c.KVPut(ctx, w.mount, w.path, w.data, w.cas)
+		version, err := r.c.KV().Put(ctx, w.mount, w.path, w.data, w.cas)
 		if err != nil {
 			return rep, &PartialRestoreError{Written: rep.Written, Failed: w.doc, Err: err}
 		}
@@ -551,7 +551,7 @@ func (r *Repo) Restore(ctx context.Context, doc *backup.Document, opts RestoreOp
 			if _, stamped := meta[records.MirrorsKey]; stamped {
 				meta = records.Stamp(meta, version) // the version this Vault gave
 			}
-			if err := r.c.KVSetCustomMetadata(ctx, w.mount, w.path, meta); err != nil {
+			if err := r.c.KV().SetCustomMetadata(ctx, w.mount, w.path, meta); err != nil {
 				return rep, &PartialRestoreError{Written: rep.Written, DataOnly: w.doc, Failed: w.doc, Err: err}
 			}
 		}
@@ -609,7 +609,7 @@ func (r *Repo) rekeyContact(ctx context.Context, kind string, w *write) error {
 // or prepared with an earlier layout (whose records are not where this
 // release backs them up from or restores them to).
 func (r *Repo) requireInit(ctx context.Context) error {
-	marker, err := r.c.KVGet(ctx, r.mount, vault.InitMarkerPath)
+	marker, err := r.c.KV().Get(ctx, r.mount, vault.InitMarkerPath)
 	if errors.Is(err, vault.ErrNotFound) {
 		return fmt.Errorf("mount %s: %w", r.mount, ErrNotInitialised)
 	}
@@ -639,7 +639,7 @@ func (r *Repo) checkEmpty(ctx context.Context) (int, error) {
 	var held []string
 	for _, m := range backup.Mounts {
 		mount := r.mountOf(m)
-		paths, err := r.c.KVListAll(ctx, mount)
+		paths, err := r.c.KV().ListAll(ctx, mount)
 		if err != nil {
 			return 0, err
 		}
@@ -665,7 +665,7 @@ func (r *Repo) checkEmpty(ctx context.Context) (int, error) {
 	if len(held) > 0 {
 		return 0, fmt.Errorf("%w; %s; nothing was written", ErrNotEmpty, strings.Join(held, "; "))
 	}
-	meta, err := r.c.KVMetadata(ctx, r.mount, setup.SettingsPath)
+	meta, err := r.c.KV().Metadata(ctx, r.mount, setup.SettingsPath)
 	switch {
 	case errors.Is(err, vault.ErrNotFound):
 		return 0, nil
@@ -714,7 +714,7 @@ func (r *Repo) planRestore(ctx context.Context, doc *backup.Document, rep *Resto
 			}
 			if ref := rec.TOTPRef(); ref != "" {
 				addr := backup.CredentialAddress(rec.Path)
-				_, err := r.c.TOTPKeyInfo(ctx, r.layout.TOTP(), ref)
+				_, err := r.c.TOTP().KeyInfo(ctx, r.layout.TOTP(), ref)
 				switch {
 				case err == nil:
 					rep.TOTPKept = append(rep.TOTPKept, addr)

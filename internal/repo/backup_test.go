@@ -51,20 +51,20 @@ func backupDemoTeam(t *testing.T) (*repo.Repo, *vault.Client, vault.Layout) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{"_meta/redact/00/abcdef", "exports/by-hand"} {
-		if _, err := c.KVPut(ctx, l.KV(), p, map[string]interface{}{"x": "y"}, 0); err != nil {
+		if _, err := c.KV().Put(ctx, l.KV(), p, map[string]interface{}{"x": "y"}, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Outside the requests of the proposals mount: not backed up.
-	if _, err := c.KVPut(ctx, l.Proposals(), "other/by-hand", map[string]interface{}{"x": "y"}, 0); err != nil {
+	if _, err := c.KV().Put(ctx, l.Proposals(), "other/by-hand", map[string]interface{}{"x": "y"}, 0); err != nil {
 		t.Fatal(err)
 	}
 	// What `sellervault init` leaves at a schema 1 place when it moves a
 	// record: a soft-deleted copy.
-	if _, err := c.KVPut(ctx, l.KV(), "proposals/payout/acme-de/20240101-000000-0a0b0c", map[string]interface{}{"x": "y"}, 0); err != nil {
+	if _, err := c.KV().Put(ctx, l.KV(), "proposals/payout/acme-de/20240101-000000-0a0b0c", map[string]interface{}{"x": "y"}, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.KVDelete(ctx, l.KV(), "proposals/payout/acme-de/20240101-000000-0a0b0c"); err != nil {
+	if err := c.KV().Delete(ctx, l.KV(), "proposals/payout/acme-de/20240101-000000-0a0b0c"); err != nil {
 		t.Fatal(err)
 	}
 	backupVerifications(t, c, l)
@@ -90,30 +90,30 @@ const (
 func backupVerifications(t *testing.T, c *vault.Client, l vault.Layout) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := c.KVPut(ctx, l.Verifications(), records.VerificationPath("acme-de"), map[string]interface{}{"field": "bic", "verified_by": "farid"}, 0); err != nil {
+	if _, err := c.KV().Put(ctx, l.Verifications(), records.VerificationPath("acme-de"), map[string]interface{}{"field": "bic", "verified_by": "farid"}, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.KVSetCustomMetadata(ctx, l.Verifications(), records.VerificationPath("acme-de"), map[string]string{
+	if err := c.KV().SetCustomMetadata(ctx, l.Verifications(), records.VerificationPath("acme-de"), map[string]string{
 		setup.MigratedFrom: l.KV() + "/verifications/payout/acme-de", setup.MigratedVersion: "1", setup.MigratedTime: backupMigratedTime,
 	}); err != nil {
 		t.Fatal(err)
 	}
-	payout, err := c.KVMetadata(ctx, l.KV(), "stores/acme-de/payout")
+	payout, err := c.KV().Metadata(ctx, l.KV(), "stores/acme-de/payout")
 	if err != nil {
 		t.Fatal(err)
 	}
 	flagged := backupCopyMeta(payout.CustomMetadata)
 	flagged["verify_due"] = backupVerifyDue
-	if err := c.KVSetCustomMetadata(ctx, l.KV(), "stores/acme-de/payout", flagged); err != nil {
+	if err := c.KV().SetCustomMetadata(ctx, l.KV(), "stores/acme-de/payout", flagged); err != nil {
 		t.Fatal(err)
 	}
 	for i, at := range []string{"2025-01-02T03:04:05Z", "2025-02-03T04:05:06Z"} {
 		data := map[string]interface{}{"field": "iban", "verified_by": "farid", "signed_at": at, "signature": "vault:v1:abc"}
-		if _, err := c.KVPut(ctx, l.Verifications(), records.VerificationPath("acme-us"), data, i); err != nil {
+		if _, err := c.KV().Put(ctx, l.Verifications(), records.VerificationPath("acme-us"), data, i); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := c.KVSetCustomMetadata(ctx, l.Verifications(), records.VerificationPath("acme-us"), map[string]string{
+	if err := c.KV().SetCustomMetadata(ctx, l.Verifications(), records.VerificationPath("acme-us"), map[string]string{
 		setup.MigratedFrom: l.KV() + "/verifications/payout/acme-us", setup.MigratedVersion: "1", setup.MigratedTime: "2024-01-01T00:00:00Z",
 	}); err != nil {
 		t.Fatal(err)
@@ -123,7 +123,7 @@ func backupVerifications(t *testing.T, c *vault.Client, l vault.Layout) {
 // backupVersionTime is Vault's time of the current version of a record.
 func backupVersionTime(t *testing.T, c *vault.Client, mount, path string) string {
 	t.Helper()
-	m, err := c.KVMetadata(context.Background(), mount, path)
+	m, err := c.KV().Metadata(context.Background(), mount, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func backupReadState(t *testing.T, c *vault.Client, l vault.Layout) backupKVStat
 	s := backupKVState{data: map[string]map[string]interface{}{}, meta: map[string]map[string]string{}}
 	for _, bm := range backup.Mounts {
 		mount := backupMountName(l, bm)
-		paths, err := c.KVListAll(ctx, mount)
+		paths, err := c.KV().ListAll(ctx, mount)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -228,7 +228,7 @@ func backupReadState(t *testing.T, c *vault.Client, l vault.Layout) backupKVStat
 			if !ok || (bm == backup.RecordsMount && backup.Classify(p) == backup.SkipMoved) {
 				key = mount + "/" + p
 			}
-			m, err := c.KVMetadata(ctx, mount, p)
+			m, err := c.KV().Metadata(ctx, mount, p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -236,7 +236,7 @@ func backupReadState(t *testing.T, c *vault.Client, l vault.Layout) backupKVStat
 				s.other = append(s.other, key)
 				continue
 			}
-			rec, err := c.KVGetVersion(ctx, mount, p, m.CurrentVersion)
+			rec, err := c.KV().GetVersion(ctx, mount, p, m.CurrentVersion)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -462,7 +462,7 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 		t.Error("init wrote no settings in the second Vault")
 	}
 	// The restored team works: the store groups exist, a credential reads.
-	if _, err := c2.GroupByName(ctx, l.StoreGroup("acme-us")); err != nil {
+	if _, err := c2.Identity().GroupByName(ctx, l.StoreGroup("acme-us")); err != nil {
 		t.Errorf("store group: %v", err)
 	}
 	cred, _, err := r2.GetCredential(ctx, "acme-us", "advertising")
@@ -550,7 +550,7 @@ func TestBackupRestoreKeepsAPresentTOTPKey(t *testing.T) {
 	if _, err := setup.Run(ctx, c, setup.Options{Layout: l2}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.TOTPImport(ctx, l2.TOTP(), "acme-us.seller-central", "JBSWY3DPEHPK3PXP",
+	if err := c.TOTP().Import(ctx, l2.TOTP(), "acme-us.seller-central", "JBSWY3DPEHPK3PXP",
 		vault.TOTPKey{Issuer: "Amazon", Account: "ops", Period: 30, Algorithm: "SHA1", Digits: 6}); err != nil {
 		t.Fatal(err)
 	}
@@ -705,10 +705,10 @@ func TestBackupRestoreRefusals(t *testing.T) {
 		{l2.Verifications(), "payout/acme-us", l2.Verifications() + " holds 1 record (payout/acme-us)"},
 		{l2.KV(), "stores/x", l2.KV() + " holds 1 record (stores/x)"},
 	} {
-		if _, err := c.KVPut(ctx, tt.mount, tt.path, map[string]interface{}{"a": "b"}, 0); err != nil {
+		if _, err := c.KV().Put(ctx, tt.mount, tt.path, map[string]interface{}{"a": "b"}, 0); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.KVDelete(ctx, tt.mount, tt.path); err != nil {
+		if err := c.KV().Delete(ctx, tt.mount, tt.path); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := r2.Restore(ctx, doc, repo.RestoreOptions{DryRun: true}); !errors.Is(err, repo.ErrNotEmpty) || !strings.Contains(err.Error(), tt.want) {
@@ -722,11 +722,11 @@ func TestBackupRestoreRefusals(t *testing.T) {
 	if _, err := setup.Run(ctx, c, setup.Options{Layout: l3}); err != nil {
 		t.Fatal(err)
 	}
-	marker, err := c.KVGet(ctx, l3.KV(), vault.InitMarkerPath)
+	marker, err := c.KV().Get(ctx, l3.KV(), vault.InitMarkerPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.KVPut(ctx, l3.KV(), vault.InitMarkerPath, map[string]interface{}{"initialized_at": "2025-01-01T00:00:00Z"}, marker.Version); err != nil {
+	if _, err := c.KV().Put(ctx, l3.KV(), vault.InitMarkerPath, map[string]interface{}{"initialized_at": "2025-01-01T00:00:00Z"}, marker.Version); err != nil {
 		t.Fatal(err)
 	}
 	r3 := repo.New(c, l3)

@@ -21,7 +21,7 @@ import (
 // one would stand beside it, and the move would not know which is newer.
 func (r *Repo) contactsReady(ctx context.Context) error {
 	r.layoutOnce.Do(func() {
-		marker, err := r.c.KVGet(ctx, r.mount, vault.InitMarkerPath)
+		marker, err := r.c.KV().Get(ctx, r.mount, vault.InitMarkerPath)
 		switch {
 		case errors.Is(err, vault.ErrNotFound):
 			r.layoutErr = fmt.Errorf("mount %s: %w", r.mount, ErrNotInitialised)
@@ -123,7 +123,7 @@ func (r *Repo) mailboxByID(ctx context.Context, id string) (records.Mailbox, int
 	if err := r.contactsReady(ctx); err != nil {
 		return records.Mailbox{}, 0, err
 	}
-	rec, err := r.c.KVGet(ctx, r.mount, records.MailboxPath(id))
+	rec, err := r.c.KV().Get(ctx, r.mount, records.MailboxPath(id))
 	if errors.Is(err, vault.ErrNotFound) {
 		return records.Mailbox{}, 0, errNoRecord
 	}
@@ -192,7 +192,7 @@ func (r *Repo) phoneByID(ctx context.Context, id string) (records.Phone, int, er
 	if err := r.contactsReady(ctx); err != nil {
 		return records.Phone{}, 0, err
 	}
-	rec, err := r.c.KVGet(ctx, r.mount, records.PhonePath(id))
+	rec, err := r.c.KV().Get(ctx, r.mount, records.PhonePath(id))
 	if errors.Is(err, vault.ErrNotFound) {
 		return records.Phone{}, 0, errNoRecord
 	}
@@ -227,7 +227,7 @@ func (r *Repo) ListPhones(ctx context.Context) ([]records.Phone, error) {
 // PersonActive tells whether a person's identity exists and is enabled;
 // known is false when the caller may not look (no warning then).
 func (r *Repo) PersonActive(ctx context.Context, name string) (active, known bool) {
-	disabled, err := r.c.EntityDisabled(ctx, name)
+	disabled, err := r.c.Identity().EntityDisabled(ctx, name)
 	switch {
 	case errors.Is(err, vault.ErrNotFound):
 		return false, true

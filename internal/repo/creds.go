@@ -27,7 +27,7 @@ func (r *Repo) AddCredential(ctx context.Context, c records.Credential) error {
 
 // GetCredential reads a credential and the version read, in one request.
 func (r *Repo) GetCredential(ctx context.Context, store, name string) (records.Credential, int, error) {
-	rec, err := r.c.KVGet(ctx, r.mount, records.CredPath(store, name))
+	rec, err := r.c.KV().Get(ctx, r.mount, records.CredPath(store, name))
 	if errors.Is(err, vault.ErrNotFound) {
 		return records.Credential{}, 0, fmt.Errorf("credential %s/%s: %w", store, name, errNoRecord)
 	}
@@ -187,7 +187,7 @@ func (r *Repo) readThrough(ctx context.Context, store, name string, meta map[str
 		// not write, a field too long: shown, not written)
 		return fixed, err
 	}
-	err = r.c.KVSetCustomMetadata(ctx, r.mount, records.CredPath(store, name), fixed)
+	err = r.c.KV().SetCustomMetadata(ctx, r.mount, records.CredPath(store, name), fixed)
 	if err != nil && !errors.Is(err, vault.ErrDenied) {
 		return nil, err
 	}
@@ -206,10 +206,10 @@ func (r *Repo) DeleteCredential(ctx context.Context, store, name string) error {
 		return err
 	}
 	path := records.CredPath(store, name)
-	if err := r.c.KVDelete(ctx, r.mount, path); err != nil {
+	if err := r.c.KV().Delete(ctx, r.mount, path); err != nil {
 		return err
 	}
-	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+	meta, err := r.c.KV().Metadata(ctx, r.mount, path)
 	if err == nil {
 		err = r.relist(ctx, path, listingEntry(meta.CustomMetadata, true))
 	}

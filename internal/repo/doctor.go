@@ -108,7 +108,7 @@ func (r *Repo) doctorIndexes(ctx context.Context, rep *DoctorReport) error {
 // credential neither marked due nor rotated since the start, the payout
 // record not flagged.
 func (r *Repo) doctorIncidents(ctx context.Context, rep *DoctorReport, now func() time.Time) error {
-	keys, err := r.c.KVList(ctx, r.mount, "incidents")
+	keys, err := r.c.KV().List(ctx, r.mount, "incidents")
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil
 	}
@@ -147,7 +147,7 @@ func (r *Repo) doctorIncidents(ctx context.Context, rep *DoctorReport, now func(
 // lockdownOpen lists what an open incident's lockdown has not done.
 func (r *Repo) lockdownOpen(ctx context.Context, in *Incident) ([]string, error) {
 	var open []string
-	group, err := r.c.GroupByName(ctx, r.layout.StoreGroup(in.Store))
+	group, err := r.c.Identity().GroupByName(ctx, r.layout.StoreGroup(in.Store))
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func (r *Repo) doctorStore(ctx context.Context, store string, rep *DoctorReport)
 			rep.Mirrors = append(rep.Mirrors, store+"/"+e.key+": "+strings.Join(found[i].differ, ", "))
 			meta = found[i].fixed
 			if !rep.DryRun {
-				if err := r.c.KVSetCustomMetadata(ctx, r.mount, records.CredPath(store, e.key), meta); err != nil {
+				if err := r.c.KV().SetCustomMetadata(ctx, r.mount, records.CredPath(store, e.key), meta); err != nil {
 					return err
 				}
 			}
@@ -236,7 +236,7 @@ func (r *Repo) doctorStore(ctx context.Context, store string, rep *DoctorReport)
 // its progress record has items pending, or its staff record is not yet
 // offboarded. It runs the offboarding again, to the successor it named.
 func (r *Repo) doctorOffboardings(ctx context.Context, rep *DoctorReport, now func() time.Time) error {
-	keys, err := r.c.KVList(ctx, r.mount, strings.TrimSuffix(backup.OffboardDir, "/"))
+	keys, err := r.c.KV().List(ctx, r.mount, strings.TrimSuffix(backup.OffboardDir, "/"))
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil
 	}
@@ -300,7 +300,7 @@ func (r *Repo) mirrorDiff(ctx context.Context, store, name string, meta map[stri
 // deleted credential is left alone.
 func (r *Repo) RepairMirror(ctx context.Context, store, name string) ([]string, error) {
 	path := records.CredPath(store, name)
-	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+	meta, err := r.c.KV().Metadata(ctx, r.mount, path)
 	if err != nil || meta.Deleted() {
 		return nil, err
 	}
@@ -308,7 +308,7 @@ func (r *Repo) RepairMirror(ctx context.Context, store, name string) ([]string, 
 	if err != nil || len(differ) == 0 {
 		return nil, err
 	}
-	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, fixed); err != nil {
+	if err := r.c.KV().SetCustomMetadata(ctx, r.mount, path, fixed); err != nil {
 		return nil, err
 	}
 	return differ, r.relist(ctx, path, fixed)

@@ -29,7 +29,7 @@ func TestDoctor(t *testing.T) {
 	// the owner of ads changed with Vault's API: data only
 	editAround(t, c, l, records.CredPath("acme-us", "ads"), "owner", "tom")
 	// seller-central's mirror lost (a write that stopped after the data)
-	if err := c.KVSetCustomMetadata(ctx, l.KV(), records.CredPath("acme-us", "seller-central"), map[string]string{}); err != nil {
+	if err := c.KV().SetCustomMetadata(ctx, l.KV(), records.CredPath("acme-us", "seller-central"), map[string]string{}); err != nil {
 		t.Fatal(err)
 	}
 	// an offboarding stopped at its third write
@@ -67,7 +67,7 @@ func TestDoctor(t *testing.T) {
 		t.Helper()
 		var out []string
 		for _, name := range []string{"ads", "seller-central"} {
-			meta, err := c.KVMetadata(ctx, l.KV(), records.CredPath("acme-us", name))
+			meta, err := c.KV().Metadata(ctx, l.KV(), records.CredPath("acme-us", name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +104,7 @@ func TestDoctor(t *testing.T) {
 		t.Fatalf("after doctor, cred list and rotation status show %s", got)
 	}
 	checkOffboarded(t, c, r, l, leaver, successor)
-	meta, err := c.KVMetadata(ctx, l.KV(), records.CredPath("acme-us", "seller-central"))
+	meta, err := c.KV().Metadata(ctx, l.KV(), records.CredPath("acme-us", "seller-central"))
 	if err != nil || meta.CustomMetadata["store"] != "acme-us" || meta.CustomMetadata["kind"] == "" {
 		t.Fatalf("the lost mirror was not written again: %v, %v", meta, err)
 	}
@@ -147,7 +147,7 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 	}
 	group := func() int {
 		t.Helper()
-		g, err := c.GroupByName(ctx, l.StoreGroup("acme-us"))
+		g, err := c.Identity().GroupByName(ctx, l.StoreGroup("acme-us"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,7 @@ const TeamDomainsPath = backup.DomainsPath
 // TeamDomains reads the team's mail domains; none when there is no
 // record yet or the caller may not read it.
 func (r *Repo) TeamDomains(ctx context.Context) ([]string, error) {
-	rec, err := r.c.KVGet(ctx, r.mount, TeamDomainsPath)
+	rec, err := r.c.KV().Get(ctx, r.mount, TeamDomainsPath)
 	if errors.Is(err, vault.ErrNotFound) || errors.Is(err, vault.ErrDenied) {
 		return nil, nil
 	}
@@ -36,7 +36,7 @@ func (r *Repo) TeamDomains(ctx context.Context) ([]string, error) {
 func (r *Repo) addTeamDomains(ctx context.Context, domains []string, replace bool) error {
 	return retryOnConflict(ctx, func() error {
 		version, current := 0, ""
-		rec, err := r.c.KVGet(ctx, r.mount, TeamDomainsPath)
+		rec, err := r.c.KV().Get(ctx, r.mount, TeamDomainsPath)
 		switch {
 		case err == nil:
 			version = rec.Version
@@ -62,7 +62,7 @@ func (r *Repo) addTeamDomains(ctx context.Context, domains []string, replace boo
 		if next == current {
 			return nil
 		}
-		_, err = r.c.KVPut(ctx, r.mount, TeamDomainsPath, map[string]interface{}{"domains": next}, version)
+		_, err = r.c.KV().Put(ctx, r.mount, TeamDomainsPath, map[string]interface{}{"domains": next}, version)
 		return err
 	})
 }

@@ -24,7 +24,7 @@ func escrowPath(store, name string) string { return escrow.Dir + store + "/" + n
 // --recovery-recipient`); none means seeds are not escrowed. A recipient
 // that does not parse is an error: escrow never silently stops.
 func (r *Repo) RecoveryRecipients(ctx context.Context) ([]age.Recipient, error) {
-	rec, err := r.c.KVGet(ctx, r.mount, setup.SettingsPath)
+	rec, err := r.c.KV().Get(ctx, r.mount, setup.SettingsPath)
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil, nil
 	}
@@ -62,14 +62,14 @@ func (r *Repo) escrowSeed(ctx context.Context, store, name string, key totp.Key,
 	}
 	path := escrowPath(store, name)
 	version := 0
-	switch meta, err := r.c.KVMetadata(ctx, r.mount, path); {
+	switch meta, err := r.c.KV().Metadata(ctx, r.mount, path); {
 	case err == nil:
 		version = meta.CurrentVersion
 	case !errors.Is(err, vault.ErrNotFound):
 		return err
 	}
 	data := map[string]interface{}{escrow.Field: sealed, "updated_by": who, "sealed_at": time.Now().UTC().Format(time.RFC3339)}
-	if _, err := r.c.KVPut(ctx, r.mount, path, data, version); err != nil {
+	if _, err := r.c.KV().Put(ctx, r.mount, path, data, version); err != nil {
 		return fmt.Errorf("escrow copy of the seed of %s/%s: %w", store, name, err)
 	}
 	return nil
@@ -77,7 +77,7 @@ func (r *Repo) escrowSeed(ctx context.Context, store, name string, key totp.Key,
 
 // dropEscrow soft-deletes a credential's escrow copy, if there is one.
 func (r *Repo) dropEscrow(ctx context.Context, store, name string) error {
-	err := r.c.KVDelete(ctx, r.mount, escrowPath(store, name))
+	err := r.c.KV().Delete(ctx, r.mount, escrowPath(store, name))
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil
 	}
@@ -88,15 +88,15 @@ func (r *Repo) dropEscrow(ctx context.Context, store, name string) error {
 // Vault's code matches it, as AddTOTP does.
 func (r *Repo) importSeed(ctx context.Context, ref string, key totp.Key) error {
 	params := vault.TOTPKey{Issuer: key.Issuer, Account: key.Account, Period: key.Period, Algorithm: key.Algorithm, Digits: key.Digits}
-	if err := r.c.TOTPImport(ctx, r.layout.TOTP(), ref, key.Secret, params); err != nil {
+	if err := r.c.TOTP().Import(ctx, r.layout.TOTP(), ref, key.Secret, params); err != nil {
 		return err
 	}
-	code, err := r.c.TOTPCode(ctx, r.layout.TOTP(), ref)
+	code, err := r.c.TOTP().Code(ctx, r.layout.TOTP(), ref)
 	if err == nil && !matchesNearby(key, code, time.Now()) {
 		err = ErrCodeMismatch
 	}
 	if err != nil {
-		_ = r.c.TOTPDelete(ctx, r.layout.TOTP(), ref)
+		_ = r.c.TOTP().Delete(ctx, r.layout.TOTP(), ref)
 	}
 	return err
 }

@@ -17,7 +17,7 @@ import (
 // plus a metadata read for each name of names that is there, a few at a
 // time, to tell deleted ones; a store without credentials has none.
 func (r *Repo) ExistingCredentials(ctx context.Context, store string, names []string) (map[string]bool, error) {
-	keys, err := r.c.KVList(ctx, r.mount, records.CredDir(store))
+	keys, err := r.c.KV().List(ctx, r.mount, records.CredDir(store))
 	if err != nil && !errors.Is(err, vault.ErrNotFound) {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func (r *Repo) ExistingCredentials(ctx context.Context, store string, names []st
 	out := make(map[string]bool, len(found))
 	deleted := make([]bool, len(found))
 	if err := inParallel(len(found), reads, func(i int) error {
-		meta, err := r.c.KVMetadata(ctx, r.mount, records.CredPath(store, found[i]))
+		meta, err := r.c.KV().Metadata(ctx, r.mount, records.CredPath(store, found[i]))
 		if err == nil {
 			deleted[i] = meta.Deleted()
 		}

@@ -59,7 +59,7 @@ func ImportID(addrs []string) string {
 // yet: an empty one) and numbers this run.
 func (r *Repo) LoadImportProgress(ctx context.Context, addrs []string) (*ImportProgress, error) {
 	p := &ImportProgress{id: ImportID(addrs), Run: 1, done: map[string]ImportDone{}}
-	rec, err := r.c.KVGet(ctx, r.mount, backup.ImportDir+p.id)
+	rec, err := r.c.KV().Get(ctx, r.mount, backup.ImportDir+p.id)
 	if errors.Is(err, vault.ErrNotFound) {
 		return p, nil
 	}
@@ -113,7 +113,7 @@ func (r *Repo) SaveImportProgress(ctx context.Context, p *ImportProgress) error 
 	if err != nil {
 		return err
 	}
-	v, err := r.c.KVPut(ctx, r.mount, backup.ImportDir+p.id, map[string]interface{}{"progress": string(raw)}, p.version)
+	v, err := r.c.KV().Put(ctx, r.mount, backup.ImportDir+p.id, map[string]interface{}{"progress": string(raw)}, p.version)
 	if err != nil {
 		return fmt.Errorf("record the import's progress: %w", err)
 	}

@@ -67,7 +67,7 @@ func incidentPath(store string) string { return "incidents/" + store }
 
 // GetIncident reads a store's last incident.
 func (r *Repo) GetIncident(ctx context.Context, store string) (*Incident, error) {
-	rec, err := r.c.KVGet(ctx, r.mount, incidentPath(store))
+	rec, err := r.c.KV().Get(ctx, r.mount, incidentPath(store))
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil, fmt.Errorf("%s: %w", store, errNoIncident)
 	}
@@ -92,12 +92,12 @@ func (r *Repo) putIncident(ctx context.Context, in *Incident) error {
 		"started_at": t(in.StartedAt), "started_by": in.StartedBy, "removed": strings.Join(in.Removed, ","),
 		"removed_names": strings.Join(in.RemovedWho, ","), "closed_at": t(in.ClosedAt), "closed_by": in.ClosedBy,
 		"force_reason": in.ForceReason}
-	v, err := r.c.KVPut(ctx, r.mount, incidentPath(in.Store), data, in.version)
+	v, err := r.c.KV().Put(ctx, r.mount, incidentPath(in.Store), data, in.version)
 	if err != nil {
 		return err
 	}
 	in.version = v
-	return r.c.KVSetCustomMetadata(ctx, r.mount, incidentPath(in.Store), map[string]string{
+	return r.c.KV().SetCustomMetadata(ctx, r.mount, incidentPath(in.Store), map[string]string{
 		"kind": "incident", "status": in.Status, "started_at": t(in.StartedAt)})
 }
 
@@ -128,7 +128,7 @@ func (r *Repo) StartIncident(ctx context.Context, store, reason string, now time
 		in.Status, in.Reason, in.StartedAt, in.StartedBy = IncidentOpen, reason, now.UTC().Truncate(time.Second), who
 	}
 	at := in.StartedAt
-	group, err := r.c.GroupByName(ctx, r.layout.StoreGroup(store))
+	group, err := r.c.Identity().GroupByName(ctx, r.layout.StoreGroup(store))
 	if err != nil {
 		return nil, reopened, err
 	}
@@ -136,7 +136,7 @@ func (r *Repo) StartIncident(ctx context.Context, store, reason string, now time
 		if records.Contains(in.Removed, id) {
 			continue
 		}
-		name, err := r.c.EntityName(ctx, id)
+		name, err := r.c.Identity().EntityName(ctx, id)
 		if err != nil {
 			name = id
 		}
@@ -147,7 +147,7 @@ func (r *Repo) StartIncident(ctx context.Context, store, reason string, now time
 	}
 	// Staff out at once: their policies come from the group, read at
 	// every request, so their tokens lose the store now.
-	if err := r.c.SetGroupMembers(ctx, r.layout.StoreGroup(store), []string{}); err != nil {
+	if err := r.c.Identity().SetGroupMembers(ctx, r.layout.StoreGroup(store), []string{}); err != nil {
 		return in, reopened, fmt.Errorf("incident recorded, but staff access was not removed (run it again): %w", err)
 	}
 	creds, err := r.verifiedCredentials(ctx, store)
@@ -169,7 +169,7 @@ func (r *Repo) StartIncident(ctx context.Context, store, reason string, now time
 // verification against the marketplace; a record flagged already keeps
 // its first flag (and flagged is false).
 func (r *Repo) flagPayout(ctx context.Context, store string, at time.Time, why string, dryRun bool) (flagged bool, err error) {
-	meta, err := r.c.KVMetadata(ctx, r.mount, payoutPath(store))
+	meta, err := r.c.KV().Metadata(ctx, r.mount, payoutPath(store))
 	if errors.Is(err, vault.ErrNotFound) {
 		return false, nil
 	}
@@ -181,7 +181,7 @@ func (r *Repo) flagPayout(ctx context.Context, store string, at time.Time, why s
 	}
 	meta.CustomMetadata["verify_due"] = at.Format(time.RFC3339)
 	meta.CustomMetadata["verify_reason"] = why
-	return true, r.c.KVSetCustomMetadata(ctx, r.mount, payoutPath(store), meta.CustomMetadata)
+	return true, r.c.KV().SetCustomMetadata(ctx, r.mount, payoutPath(store), meta.CustomMetadata)
 }
 
 // ErrLocked: a store under an open incident gets no new staff.
@@ -228,7 +228,7 @@ func (r *Repo) IncidentProgress(ctx context.Context, in *Incident) (*IncidentPro
 
 // OpenIncidents lists the open incidents with their progress.
 func (r *Repo) OpenIncidents(ctx context.Context) ([]*IncidentProgress, error) {
-	keys, err := r.c.KVList(ctx, r.mount, "incidents")
+	keys, err := r.c.KV().List(ctx, r.mount, "incidents")
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +277,7 @@ func (r *Repo) CloseIncident(ctx context.Context, store, forceReason string, now
 	}
 	// Staff back first: a failure here leaves the incident open, to be
 	// closed again.
-	group, err := r.c.GroupByName(ctx, r.layout.StoreGroup(store))
+	group, err := r.c.Identity().GroupByName(ctx, r.layout.StoreGroup(store))
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +287,7 @@ func (r *Repo) CloseIncident(ctx context.Context, store, forceReason string, now
 			members = append(members, id)
 		}
 	}
-	if err := r.c.SetGroupMembers(ctx, r.layout.StoreGroup(store), members); err != nil {
+	if err := r.c.Identity().SetGroupMembers(ctx, r.layout.StoreGroup(store), members); err != nil {
 		return nil, err
 	}
 	in.Status, in.ClosedAt, in.ClosedBy, in.ForceReason = IncidentClosed, now.UTC().Truncate(time.Second), who, ""

@@ -52,7 +52,7 @@ func (r *Repo) Inventory(ctx context.Context) (*records.Inventory, error) {
 func (r *Repo) payoutFacts(ctx context.Context, stores []records.Store) ([]records.PayoutFacts, error) {
 	var out []records.PayoutFacts
 	for _, s := range stores {
-		meta, err := r.c.KVMetadata(ctx, r.mount, payoutPath(s.Name))
+		meta, err := r.c.KV().Metadata(ctx, r.mount, payoutPath(s.Name))
 		if errors.Is(err, vault.ErrNotFound) || errors.Is(err, vault.ErrDenied) {
 			continue
 		}

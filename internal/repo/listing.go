@@ -122,7 +122,7 @@ func (r *Repo) relist(ctx context.Context, path string, meta map[string]string) 
 
 // putListingShard writes a shard over version (check-and-set).
 func (r *Repo) putListingShard(ctx context.Context, path string, sh listingShardRec, version int) error {
-	_, err := r.c.KVPut(ctx, r.mount, path, sh.data(), version)
+	_, err := r.c.KV().Put(ctx, r.mount, path, sh.data(), version)
 	return err
 }
 
@@ -138,7 +138,7 @@ type listingShardRec struct {
 // none).
 func (r *Repo) readListingShard(ctx context.Context, path string) (listingShardRec, error) {
 	sh := listingShardRec{entries: map[string]map[string]string{}}
-	rec, err := r.c.KVGet(ctx, r.mount, path)
+	rec, err := r.c.KV().Get(ctx, r.mount, path)
 	if errors.Is(err, vault.ErrNotFound) {
 		return sh, nil
 	}
@@ -182,7 +182,7 @@ func (r *Repo) listedCredentials(ctx context.Context, store string, maxAge time.
 	err = inParallel(ListingShards+1, reads, func(i int) error {
 		if i == ListingShards {
 			var err error
-			keys, err = r.c.KVList(ctx, r.mount, records.CredDir(store))
+			keys, err = r.c.KV().List(ctx, r.mount, records.CredDir(store))
 			if errors.Is(err, vault.ErrNotFound) {
 				err = nil
 			}
@@ -338,7 +338,7 @@ func (r *Repo) compareListing(ctx context.Context, store string, want map[string
 		}
 		// Relisted by a writer since the caller read its metadata (or
 		// the listing is wrong): the metadata as it is now decides.
-		m, err := r.c.KVMetadata(ctx, r.mount, records.CredPath(store, k))
+		m, err := r.c.KV().Metadata(ctx, r.mount, records.CredPath(store, k))
 		if err == nil && records.Fresh(m.CustomMetadata, m.CurrentVersion) {
 			want[k] = listingEntry(m.CustomMetadata, m.Deleted())
 		}

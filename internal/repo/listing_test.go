@@ -47,7 +47,7 @@ func TestListingsShowEditsAroundSellervault(t *testing.T) {
 	}
 	metaOwner := func() string {
 		t.Helper()
-		meta, err := c.KVMetadata(ctx, l.KV(), path)
+		meta, err := c.KV().Metadata(ctx, l.KV(), path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +112,7 @@ func TestListingsShowEditsAroundSellervault(t *testing.T) {
 			t.Fatalf("rotation status shows %s owned by %q", it.ID, it.Owner)
 		}
 	}
-	meta, err := c.KVMetadata(ctx, l.KV(), path)
+	meta, err := c.KV().Metadata(ctx, l.KV(), path)
 	if err != nil || !records.Fresh(meta.CustomMetadata, meta.CurrentVersion) {
 		t.Fatalf("the repaired mirror is not stamped with version %d: %v, %v", meta.CurrentVersion, meta.CustomMetadata, err)
 	}
@@ -128,12 +128,12 @@ func TestListingsShowEditsAroundSellervault(t *testing.T) {
 func editAround(t *testing.T, c *vault.Client, l vault.Layout, path, field, value string) {
 	t.Helper()
 	ctx := context.Background()
-	rec, err := c.KVGet(ctx, l.KV(), path)
+	rec, err := c.KV().Get(ctx, l.KV(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec.Data[field] = value
-	if _, err := c.KVPut(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
+	if _, err := c.KV().Put(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -141,7 +141,7 @@ func editAround(t *testing.T, c *vault.Client, l vault.Layout, path, field, valu
 // reminderRepo is a repository with the reminder job's AppRole token.
 func reminderRepo(t *testing.T, root *vault.Client, l vault.Layout) *repo.Repo {
 	t.Helper()
-	token, err := root.AppRoleLogin(context.Background(), vault.AppRoleMount, l.ReminderRole())
+	token, err := root.AppRoles().Login(context.Background(), vault.AppRoleMount, l.ReminderRole())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func BenchmarkMemberViews(b *testing.B) {
 	if _, err := setup.EnsurePerson(ctx, root, fx.layout, setup.Person{Name: name, Role: "staff", Stores: stores}, "a-long-bench-password", time.Now()); err != nil {
 		b.Fatal(err)
 	}
-	token, err := root.UserpassLogin(ctx, vault.UserpassMount, name, "a-long-bench-password")
+	token, err := root.Userpass().Login(ctx, vault.UserpassMount, name, "a-long-bench-password")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func BenchmarkMemberViews(b *testing.B) {
 	baseline := func(c *vault.Client) int {
 		live := 0
 		for _, s := range stores {
-			keys, err := c.KVList(ctx, fx.layout.KV(), records.CredDir(s))
+			keys, err := c.KV().List(ctx, fx.layout.KV(), records.CredDir(s))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -97,7 +97,7 @@ func BenchmarkMemberViews(b *testing.B) {
 				go func() {
 					defer wg.Done()
 					for k := range work {
-						meta, err := c.KVMetadata(ctx, fx.layout.KV(), records.CredDir(s)+"/"+k)
+						meta, err := c.KV().Metadata(ctx, fx.layout.KV(), records.CredDir(s)+"/"+k)
 						if err != nil {
 							b.Error(err)
 							continue

@@ -128,7 +128,7 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 		}
 		return nil
 	}
-	entityID, err := r.c.EntityID(ctx, name)
+	entityID, err := r.c.Identity().EntityID(ctx, name)
 	if err != nil && !errors.Is(err, vault.ErrNotFound) {
 		return nil, err
 	}
@@ -137,14 +137,14 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 		run   func(op offboardOp) ([]string, error)
 	}{
 		{"disable the identity", func(op offboardOp) ([]string, error) {
-			disabled, err := r.c.EntityDisabled(ctx, name)
+			disabled, err := r.c.Identity().EntityDisabled(ctx, name)
 			if errors.Is(err, vault.ErrNotFound) || disabled {
 				return nil, op.planned(nil)
 			}
 			if err != nil {
 				return nil, err
 			}
-			return r.offboardDo(op, []string{"entity " + name}, func() error { return r.c.DisableEntity(ctx, name) })
+			return r.offboardDo(op, []string{"entity " + name}, func() error { return r.c.Identity().DisableEntity(ctx, name) })
 		}},
 		{"remove group memberships", func(op offboardOp) ([]string, error) {
 			if entityID == "" {
@@ -156,7 +156,7 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 			}
 			var member []string
 			for _, g := range groups {
-				grp, err := r.c.GroupByName(ctx, g)
+				grp, err := r.c.Identity().GroupByName(ctx, g)
 				if errors.Is(err, vault.ErrNotFound) {
 					continue
 				}
@@ -178,7 +178,7 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 				return nil, err
 			}
 			for i, g := range member {
-				if _, err := r.c.RemoveGroupMember(ctx, g, entityID); err != nil {
+				if _, err := r.c.Identity().RemoveGroupMember(ctx, g, entityID); err != nil {
 					return items[:i], err
 				}
 			}
@@ -189,10 +189,10 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 				return nil, op.planned(nil)
 			}
 			return r.offboardDo(op, []string{"userpass login " + name, "tokens issued to " + name}, func() error {
-				if err := r.c.RevokeLogins(ctx, vault.UserpassMount, name); err != nil {
+				if err := r.c.Userpass().RevokeLogins(ctx, vault.UserpassMount, name); err != nil {
 					return err
 				}
-				return r.c.DeleteUserpassUser(ctx, vault.UserpassMount, name)
+				return r.c.Userpass().DeleteUser(ctx, vault.UserpassMount, name)
 			})
 		}},
 		{"revoke wrapped responses of team records", func(op offboardOp) ([]string, error) { return r.revokeWrappedCopies(ctx, op) }},
@@ -222,10 +222,10 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 				for k, v := range map[string]string{"offboarded_at": rep.At, "offboarded_by": who, "handed_to": to} {
 					data[k], meta[k] = v, v
 				}
-				if _, err := r.c.KVPut(ctx, r.mount, staff.Path(name), data, version); err != nil {
+				if _, err := r.c.KV().Put(ctx, r.mount, staff.Path(name), data, version); err != nil {
 					return err
 				}
-				return r.c.KVSetCustomMetadata(ctx, r.mount, staff.Path(name), meta)
+				return r.c.KV().SetCustomMetadata(ctx, r.mount, staff.Path(name), meta)
 			})
 		}},
 	}

@@ -30,7 +30,7 @@ func (op offboardOp) planned(items []string) error {
 // AppRole: a manager issues them, so a leaving manager may hold one.
 func (r *Repo) destroyReminderSecretIDs(ctx context.Context, op offboardOp) ([]string, error) {
 	role := r.layout.ReminderRole()
-	accessors, err := r.c.AppRoleSecretIDAccessors(ctx, vault.AppRoleMount, role)
+	accessors, err := r.c.AppRoles().SecretIDAccessors(ctx, vault.AppRoleMount, role)
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil, op.planned(nil)
 	}
@@ -48,7 +48,7 @@ func (r *Repo) destroyReminderSecretIDs(ctx context.Context, op offboardOp) ([]s
 		return nil, err
 	}
 	for i, a := range accessors {
-		if err := r.c.DestroyAppRoleSecretID(ctx, vault.AppRoleMount, role, a); err != nil {
+		if err := r.c.AppRoles().DestroySecretID(ctx, vault.AppRoleMount, role, a); err != nil {
 			return items[:i], err
 		}
 	}
@@ -76,13 +76,13 @@ func (r *Repo) revokeWrappedCopies(ctx context.Context, op offboardOp) ([]string
 	prefixes = append(prefixes, "sys/wrapping/unwrap", "sys/wrapping/rewrap")
 	// One lookup per token, a few at a time: Vault can list accessors
 	// but not filter them, and holds a token per login and job run.
-	accessors, err := r.c.TokenAccessors(ctx)
+	accessors, err := r.c.Tokens().Accessors(ctx)
 	if err != nil {
 		return nil, err
 	}
 	found := make([]*vault.WrappingToken, len(accessors))
 	if err := inParallel(len(accessors), reads, func(i int) (err error) {
-		found[i], err = r.c.WrappingTokenOf(ctx, accessors[i], prefixes)
+		found[i], err = r.c.Tokens().WrappingTokenOf(ctx, accessors[i], prefixes)
 		return err
 	}); err != nil {
 		return nil, err
@@ -102,7 +102,7 @@ func (r *Repo) revokeWrappedCopies(ctx context.Context, op offboardOp) ([]string
 		return nil, err
 	}
 	for i, t := range tokens {
-		if err := r.c.RevokeAccessor(ctx, t.Accessor); err != nil && !errors.Is(err, vault.ErrBadRequest) {
+		if err := r.c.Tokens().RevokeAccessor(ctx, t.Accessor); err != nil && !errors.Is(err, vault.ErrBadRequest) {
 			return items[:i], err
 		}
 	}

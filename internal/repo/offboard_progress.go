@@ -40,7 +40,7 @@ func offboardProgressPath(name string) string { return backup.OffboardDir + name
 // one when none has run.
 func (r *Repo) loadOffboardProgress(ctx context.Context, name string) (*offboardProgress, error) {
 	p := &offboardProgress{Done: map[string][]string{}, Pending: map[string][]string{}}
-	rec, err := r.c.KVGet(ctx, r.mount, offboardProgressPath(name))
+	rec, err := r.c.KV().Get(ctx, r.mount, offboardProgressPath(name))
 	if errors.Is(err, vault.ErrNotFound) {
 		return p, nil
 	}
@@ -124,7 +124,7 @@ func (r *Repo) saveOffboardProgress(ctx context.Context, name string, p *offboar
 	if err := json.Unmarshal(raw, &data); err != nil {
 		return err
 	}
-	v, err := r.c.KVPut(ctx, r.mount, offboardProgressPath(name), data, p.version)
+	v, err := r.c.KV().Put(ctx, r.mount, offboardProgressPath(name), data, p.version)
 	if err != nil {
 		return fmt.Errorf("record the offboarding's progress: %w", err)
 	}

@@ -64,12 +64,12 @@ func offboardFixture(t *testing.T, r *repo.Repo, leaver, successor string) {
 func checkOffboarded(t *testing.T, c *vault.Client, r *repo.Repo, l vault.Layout, leaver, successor string) {
 	t.Helper()
 	ctx := context.Background()
-	if disabled, err := c.EntityDisabled(ctx, leaver); err != nil || !disabled {
+	if disabled, err := c.Identity().EntityDisabled(ctx, leaver); err != nil || !disabled {
 		t.Errorf("entity disabled=%v err=%v", disabled, err)
 	}
-	id, _ := c.EntityID(ctx, leaver)
+	id, _ := c.Identity().EntityID(ctx, leaver)
 	for _, g := range []string{l.RoleGroup("staff"), l.StoreGroup("acme-us")} {
-		grp, err := c.GroupByName(ctx, g)
+		grp, err := c.Identity().GroupByName(ctx, g)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func checkOffboarded(t *testing.T, c *vault.Client, r *repo.Repo, l vault.Layout
 			}
 		}
 	}
-	if _, err := c.UserpassLogin(ctx, vault.UserpassMount, leaver, "anything"); err == nil {
+	if _, err := c.Userpass().Login(ctx, vault.UserpassMount, leaver, "anything"); err == nil {
 		t.Error("the login still works")
 	}
 	m, _, _ := r.GetMailbox(ctx, leaver+"@acme.example")
@@ -200,10 +200,10 @@ func TestOffboardRevokesWrappedReads(t *testing.T) {
 	leaver, successor := "wrap-leaver-"+l.Prefix, "wrap-succ-"+l.Prefix
 	offboardFixture(t, r, leaver, successor)
 	// The leaver's own login: a new password set by root, then a token.
-	if err := c.SetUserpassPassword(ctx, vault.UserpassMount, leaver, "leaver-password-long"); err != nil {
+	if err := c.Userpass().SetPassword(ctx, vault.UserpassMount, leaver, "leaver-password-long"); err != nil {
 		t.Fatal(err)
 	}
-	token, err := c.UserpassLogin(ctx, vault.UserpassMount, leaver, "leaver-password-long")
+	token, err := c.Userpass().Login(ctx, vault.UserpassMount, leaver, "leaver-password-long")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,10 +243,10 @@ func TestOffboardRevokesWrappedReads(t *testing.T) {
 	if !revoked {
 		t.Errorf("the report names no wrapped response revoked: %+v", rep.Steps)
 	}
-	if data, err := c.Unwrap(ctx, wrapped.WrapInfo.Token); err == nil {
+	if data, err := c.Tokens().Unwrap(ctx, wrapped.WrapInfo.Token); err == nil {
 		t.Fatalf("the leaver's wrapped read still unwraps after the offboarding: %d fields", len(data))
 	}
-	if _, err := c.Unwrap(ctx, pending); err != nil {
+	if _, err := c.Tokens().Unwrap(ctx, pending); err != nil {
 		t.Fatalf("a manager's pending onboarding token was revoked too: %v", err)
 	}
 }
@@ -262,21 +262,21 @@ func TestOffboardManagerEndsReminderSecretIDs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	roleID, err := c.AppRoleRoleID(ctx, vault.AppRoleMount, l.ReminderRole())
+	roleID, err := c.AppRoles().RoleID(ctx, vault.AppRoleMount, l.ReminderRole())
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, err := c.NewAppRoleSecretID(ctx, vault.AppRoleMount, l.ReminderRole(), vault.SecretIDOptions{})
+	kept, err := c.AppRoles().NewSecretID(ctx, vault.AppRoleMount, l.ReminderRole(), vault.SecretIDOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.AppRoleLoginWith(ctx, vault.AppRoleMount, roleID, kept.ID); err != nil {
+	if _, err := c.AppRoles().LoginWith(ctx, vault.AppRoleMount, roleID, kept.ID); err != nil {
 		t.Fatalf("the secret ID does not log in before the offboarding: %v", err)
 	}
 	if _, err := r.Offboard(ctx, leaver, successor, false, time.Now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.AppRoleLoginWith(ctx, vault.AppRoleMount, roleID, kept.ID); err == nil {
+	if _, err := c.AppRoles().LoginWith(ctx, vault.AppRoleMount, roleID, kept.ID); err == nil {
 		t.Fatal("a reminder secret ID issued before a manager left still logs in")
 	}
 }
@@ -297,12 +297,12 @@ func TestOffboardSeesEditsMadeAroundSellervault(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := records.CredPath("acme-de", "ads")
-	rec, err := c.KVGet(ctx, l.KV(), path)
+	rec, err := c.KV().Get(ctx, l.KV(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec.Data["owner"] = leaver
-	if _, err := c.KVPut(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
+	if _, err := c.KV().Put(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := r.Offboard(ctx, leaver, successor, false, time.Now)

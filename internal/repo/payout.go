@@ -76,7 +76,7 @@ type Payout struct {
 
 // GetPayout reads a store's payout record (finance and managers only).
 func (r *Repo) GetPayout(ctx context.Context, store string) (*Payout, error) {
-	rec, err := r.c.KVGet(ctx, r.mount, payoutPath(store))
+	rec, err := r.c.KV().Get(ctx, r.mount, payoutPath(store))
 	if errors.Is(err, vault.ErrNotFound) {
 		if serr := r.requireStore(ctx, store); serr != nil {
 			return nil, serr
@@ -164,7 +164,7 @@ func (r *Repo) ProposePayout(ctx context.Context, store string, rec payout.Recor
 	req.requesterID, req.signature, req.Signed = entity, signature, true
 	data := encodePayout(rec, map[string]interface{}{"kind": "payout-request", "requested_by": who,
 		"requested_by_entity": entity, "base_version": strconv.Itoa(base), "signature": signature})
-	if _, err := r.c.KVPut(ctx, r.layout.Proposals(), records.ProposalPath(store, req.ID), data, 0); err != nil {
+	if _, err := r.c.KV().Put(ctx, r.layout.Proposals(), records.ProposalPath(store, req.ID), data, 0); err != nil {
 		return nil, err
 	}
 	return req, nil
@@ -182,7 +182,7 @@ func newRequestID(at time.Time) string {
 // layout, when its original was), the requester from the signature, and
 // the change from the records.
 func (r *Repo) loadRequest(ctx context.Context, store, id string) (*Request, error) {
-	meta, err := r.c.KVMetadata(ctx, r.layout.Proposals(), records.ProposalPath(store, id))
+	meta, err := r.c.KV().Metadata(ctx, r.layout.Proposals(), records.ProposalPath(store, id))
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +195,7 @@ func (r *Repo) requestFrom(ctx context.Context, store, id string, meta *vault.KV
 	if meta.CurrentVersion != 1 || len(meta.Versions) != 1 {
 		return nil, fmt.Errorf("payout change %s was modified after it was proposed (%d versions): it cannot be approved; propose it again and look into who changed it", id, meta.CurrentVersion)
 	}
-	rec, err := r.c.KVGetVersion(ctx, mount, path, 1)
+	rec, err := r.c.KV().GetVersion(ctx, mount, path, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +239,7 @@ func (r *Repo) requestFrom(ctx context.Context, store, id string, meta *vault.KV
 		return nil, err
 	}
 	q.Diff = payout.Diff(q.Base, q.Record)
-	dec, err := r.c.KVGet(ctx, r.mount, records.DecisionPath(store, id))
+	dec, err := r.c.KV().Get(ctx, r.mount, records.DecisionPath(store, id))
 	switch {
 	case err == nil:
 		d := func(k string) string { s, _ := dec.Data[k].(string); return s }
@@ -256,7 +256,7 @@ func (r *Repo) payoutVersion(ctx context.Context, store string, version int) (pa
 	if version == 0 {
 		return payout.Record{}, nil
 	}
-	rec, err := r.c.KVGetVersion(ctx, r.mount, payoutPath(store), version)
+	rec, err := r.c.KV().GetVersion(ctx, r.mount, payoutPath(store), version)
 	if errors.Is(err, vault.ErrNotFound) {
 		return payout.Record{}, fmt.Errorf("payout change: version %d of the payout record of %s %w", version, store, errNoRecord)
 	}
@@ -273,7 +273,7 @@ func (r *Repo) personName(ctx context.Context, entity, claimed string, signed bo
 	if !signed || !entityIDPattern.MatchString(entity) {
 		return claimed + " (unproven)"
 	}
-	if name, err := r.c.EntityName(ctx, entity); err == nil && name != "" {
+	if name, err := r.c.Identity().EntityName(ctx, entity); err == nil && name != "" {
 		return name
 	}
 	return claimed
@@ -285,7 +285,7 @@ func (r *Repo) PayoutRequests(ctx context.Context, store string) ([]*Request, er
 	mount := r.layout.Proposals()
 	stores := []string{store}
 	if store == "" {
-		keys, err := r.c.KVList(ctx, mount, records.ProposalDir)
+		keys, err := r.c.KV().List(ctx, mount, records.ProposalDir)
 		if err != nil {
 			return nil, err
 		}
@@ -298,7 +298,7 @@ func (r *Repo) PayoutRequests(ctx context.Context, store string) ([]*Request, er
 	}
 	var out []*Request
 	for _, s := range stores {
-		ids, err := r.c.KVList(ctx, mount, records.ProposalDir+"/"+s)
+		ids, err := r.c.KV().List(ctx, mount, records.ProposalDir+"/"+s)
 		if err != nil {
 			return nil, err
 		}
@@ -331,7 +331,7 @@ func (r *Repo) FindRequest(ctx context.Context, id string) (*Request, error) {
 	if !requestIDPattern.MatchString(id) {
 		return nil, fmt.Errorf("payout change %q: an ID looks like 20260101-120000-a1b2c3", id)
 	}
-	keys, err := r.c.KVList(ctx, r.layout.Proposals(), records.ProposalDir)
+	keys, err := r.c.KV().List(ctx, r.layout.Proposals(), records.ProposalDir)
 	if err != nil {
 		return nil, err
 	}
@@ -339,7 +339,7 @@ func (r *Repo) FindRequest(ctx context.Context, id string) (*Request, error) {
 	var meta *vault.KVMeta
 	for _, k := range keys {
 		store := strings.TrimSuffix(k, "/")
-		if m, err := r.c.KVMetadata(ctx, r.layout.Proposals(), records.ProposalPath(store, id)); err == nil {
+		if m, err := r.c.KV().Metadata(ctx, r.layout.Proposals(), records.ProposalPath(store, id)); err == nil {
 			found, meta = append(found, store), m
 		}
 	}
@@ -358,7 +358,7 @@ var requestIDPattern = regexp.MustCompile(`^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$`)
 
 // CoolingOff reads the team's payout cooling-off period.
 func (r *Repo) CoolingOff(ctx context.Context) (time.Duration, error) {
-	rec, err := r.c.KVGet(ctx, r.mount, setup.SettingsPath)
+	rec, err := r.c.KV().Get(ctx, r.mount, setup.SettingsPath)
 	if errors.Is(err, vault.ErrNotFound) {
 		return setup.DefaultCoolingOff, nil
 	}
@@ -414,7 +414,7 @@ func (r *Repo) ApproveRequest(ctx context.Context, q *Request, confirm string, n
 	data := encodePayout(q.Record, map[string]interface{}{"kind": "payout", "approved_by": who,
 		"approved_at": q.DecidedAt, "requested_by": q.RequestedBy, "requested_by_entity": q.requesterID,
 		"request_id": q.ID, "updated_at": q.DecidedAt})
-	if _, err := r.c.KVPut(ctx, r.mount, payoutPath(q.Store), data, q.BaseVersion); err != nil {
+	if _, err := r.c.KV().Put(ctx, r.mount, payoutPath(q.Store), data, q.BaseVersion); err != nil {
 		// An answer lost on the way may hide a write that happened.
 		if p, gerr := r.GetPayout(ctx, q.Store); gerr == nil && p.RequestID == q.ID {
 			return q, nil
@@ -428,7 +428,7 @@ func (r *Repo) ApproveRequest(ctx context.Context, q *Request, confirm string, n
 	}
 	meta := nonEmpty(map[string]string{"kind": "payout", "scheme": q.Record.Scheme(), "country": q.Record.Country,
 		"currency": q.Record.Currency, "provider": q.Record.Provider, "approved_by": who, "approved_at": q.DecidedAt})
-	if err := r.c.KVSetCustomMetadata(ctx, r.mount, payoutPath(q.Store), meta); err != nil {
+	if err := r.c.KV().SetCustomMetadata(ctx, r.mount, payoutPath(q.Store), meta); err != nil {
 		return q, fmt.Errorf("approved and applied, but the listing metadata was not updated: %w", err)
 	}
 	if err := r.indexRecord(ctx, payoutPath(q.Store), payoutSensitive(q.Record)); err != nil {
@@ -495,7 +495,7 @@ func (r *Repo) RejectPayout(ctx context.Context, id, reason string, now func() t
 // decide writes the request's decision record over version (0: it must
 // not exist yet, so a request is decided once).
 func (r *Repo) decide(ctx context.Context, q *Request, version int) error {
-	_, err := r.c.KVPut(ctx, r.mount, records.DecisionPath(q.Store, q.ID), map[string]interface{}{
+	_, err := r.c.KV().Put(ctx, r.mount, records.DecisionPath(q.Store, q.ID), map[string]interface{}{
 		"kind": "payout-decision", "status": q.Status, "decided_by": q.DecidedBy, "decided_at": q.DecidedAt, "reason": q.Reason,
 	}, version)
 	if errors.Is(err, vault.ErrConflict) {
@@ -519,7 +519,7 @@ func nonEmpty(m map[string]string) map[string]string {
 func (r *Repo) SetCoolingOff(ctx context.Context, d time.Duration) error {
 	version := 0
 	data := map[string]interface{}{}
-	rec, err := r.c.KVGet(ctx, r.mount, setup.SettingsPath)
+	rec, err := r.c.KV().Get(ctx, r.mount, setup.SettingsPath)
 	switch {
 	case err == nil:
 		version, data = rec.Version, rec.Data // other settings are kept
@@ -527,7 +527,7 @@ func (r *Repo) SetCoolingOff(ctx context.Context, d time.Duration) error {
 		return err
 	}
 	data["payout_cooling_off"] = d.String()
-	_, err = r.c.KVPut(ctx, r.mount, setup.SettingsPath, data, version)
+	_, err = r.c.KV().Put(ctx, r.mount, setup.SettingsPath, data, version)
 	return err
 }
 
@@ -552,12 +552,12 @@ func (r *Repo) RecordPayoutVerification(ctx context.Context, store, field string
 		return err
 	}
 	version := 0
-	if rec, err := r.c.KVGet(ctx, mount, path); err == nil {
+	if rec, err := r.c.KV().Get(ctx, mount, path); err == nil {
 		version = rec.Version
 	} else if !errors.Is(err, vault.ErrNotFound) {
 		return err
 	}
-	_, err = r.c.KVPut(ctx, mount, path, map[string]interface{}{"field": field, "verified_by": who,
+	_, err = r.c.KV().Put(ctx, mount, path, map[string]interface{}{"field": field, "verified_by": who,
 		"verified_by_entity": entity, "signed_at": at, "signature": signature}, version)
 	return err
 }
@@ -567,7 +567,7 @@ func (r *Repo) RecordPayoutVerification(ctx context.Context, store, field string
 // record moved by `init` from the old layout, the time of the original
 // version it names); zero when never.
 func (r *Repo) lastVerified(ctx context.Context, store string) (time.Time, error) {
-	meta, err := r.c.KVMetadata(ctx, r.layout.Verifications(), records.VerificationPath(store))
+	meta, err := r.c.KV().Metadata(ctx, r.layout.Verifications(), records.VerificationPath(store))
 	if errors.Is(err, vault.ErrNotFound) || errors.Is(err, vault.ErrDenied) {
 		return time.Time{}, nil
 	}

@@ -31,7 +31,7 @@ func member(t *testing.T, root *vault.Client, l vault.Layout, role string, store
 	if _, err := setup.EnsurePerson(ctx, root, l, setup.Person{Name: name, Role: role, Stores: stores}, password, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	token, err := root.UserpassLogin(ctx, vault.UserpassMount, name, password)
+	token, err := root.Userpass().Login(ctx, vault.UserpassMount, name, password)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestApproveRefusesModifiedRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	tampered := map[string]interface{}{"holder": "Mallory", "iban": "GB29NWBK60161331926819", "currency": "GBP"}
-	if _, err := c.KVPut(ctx, l.Proposals(), records.ProposalPath("acme-us", q.ID), tampered, 1); err != nil {
+	if _, err := c.KV().Put(ctx, l.Proposals(), records.ProposalPath("acme-us", q.ID), tampered, 1); err != nil {
 		t.Fatal(err)
 	}
 	if _, err = manager.ApprovePayout(ctx, q.ID, "6819", later); err == nil {
@@ -135,7 +135,7 @@ func TestApprovalShowsTheRealChange(t *testing.T) {
 		"account": swapped.Account, "account_type": swapped.AccountType, "bank": swapped.Bank, "currency": swapped.Currency,
 		"country": swapped.Country, "base_version": "1", "requested_by": "userpass-someone-else",
 		"diff": "bank: JPMorgan Chase → JPMorgan Chase Bank NA"}
-	if _, err := financeClient.KVPut(ctx, l.Proposals(), records.ProposalPath("acme-us", id), data, 0); err != nil {
+	if _, err := financeClient.KV().Put(ctx, l.Proposals(), records.ProposalPath("acme-us", id), data, 0); err != nil {
 		t.Fatal(err)
 	}
 	got, err := manager.FindRequest(ctx, id)
@@ -190,7 +190,7 @@ func TestVerificationTimeIsVaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := time.Now().Add(-time.Second)
-	if _, err := financeClient.KVPut(ctx, l.Verifications(), records.VerificationPath("acme-us"),
+	if _, err := financeClient.KV().Put(ctx, l.Verifications(), records.VerificationPath("acme-us"),
 		map[string]interface{}{"verified_at": "2099-01-01T00:00:00Z", "verified_by": "userpass-the-manager"}, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func signAs(t *testing.T, c *vault.Client, l vault.Layout, key, store, id string
 	fields := []string{"sellervault/v1", "payout-request", store, id, "0", rec.Holder, rec.IBAN, rec.BIC, rec.Routing,
 		rec.Account, rec.AccountType, rec.Bank, rec.Country, rec.Currency, rec.Provider}
 	msg, _ := json.Marshal(fields)
-	sig, err := c.TransitSign(context.Background(), l.Transit(), key, string(msg))
+	sig, err := c.Transit().Sign(context.Background(), l.Transit(), key, string(msg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,17 +251,17 @@ func TestRequesterCannotBeForged(t *testing.T) {
 	manager, managerClient := member(t, c, l, "manager")
 	finance, financeClient := member(t, c, l, "finance")
 	rec := validRecord(t, payout.Record{Holder: "Mallory", IBAN: "GB29NWBK60161331926819", Currency: "GBP"})
-	self, err := managerClient.LookupSelf(ctx)
+	self, err := managerClient.Tokens().LookupSelf(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := managerClient.CreateTransitKey(ctx, l.Transit(), l.PersonKey(self.EntityID)); err != nil {
+	if err := managerClient.Transit().CreateKey(ctx, l.Transit(), l.PersonKey(self.EntityID)); err != nil {
 		t.Fatal(err)
 	}
 	id := "20260101-000000-aaaaaa"
 	sig := signAs(t, managerClient, l, l.PersonKey(self.EntityID), "acme-us", id, rec)
 	data := requestData(rec, self.EntityID+"/sha2-256", "userpass-someone-in-finance", sig)
-	if _, err := managerClient.KVPut(ctx, l.Proposals(), records.ProposalPath("acme-us", id), data, 0); err != nil {
+	if _, err := managerClient.KV().Put(ctx, l.Proposals(), records.ProposalPath("acme-us", id), data, 0); err != nil {
 		t.Fatal(err)
 	}
 	q, err := manager.FindRequest(ctx, id)
@@ -283,12 +283,12 @@ func TestRequesterCannotBeForged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fin, err := financeClient.LookupSelf(ctx)
+	fin, err := financeClient.Tokens().LookupSelf(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	twinSig := signAs(t, financeClient, l, l.PersonKey(fin.EntityID), "acme-de", real.ID, rec)
-	if _, err := financeClient.KVPut(ctx, l.Proposals(), records.ProposalPath("acme-de", real.ID), requestData(rec, fin.EntityID, "x", twinSig), 0); err != nil {
+	if _, err := financeClient.KV().Put(ctx, l.Proposals(), records.ProposalPath("acme-de", real.ID), requestData(rec, fin.EntityID, "x", twinSig), 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := manager.FindRequest(ctx, real.ID); !errors.Is(err, vault.ErrConflict) {

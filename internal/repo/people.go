@@ -37,7 +37,7 @@ func (r *Repo) AuditPeople(ctx context.Context) ([]audit.Person, error) {
 		people[i] = p
 	}
 	if err := inParallel(len(people), reads, func(i int) error {
-		ent, err := r.c.EntityByName(ctx, people[i].Name)
+		ent, err := r.c.Identity().EntityByName(ctx, people[i].Name)
 		switch {
 		case errors.Is(err, vault.ErrNotFound):
 		case err != nil:
@@ -59,7 +59,7 @@ func (r *Repo) AuditPeople(ctx context.Context) ([]audit.Person, error) {
 // groupOnlyPeople finds the members of the team's role and store groups
 // who have no staff record.
 func (r *Repo) groupOnlyPeople(ctx context.Context, known []audit.Person) ([]audit.Person, error) {
-	keys, err := r.c.KVList(ctx, r.mount, records.StoreDir())
+	keys, err := r.c.KV().List(ctx, r.mount, records.StoreDir())
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (r *Repo) groupOnlyPeople(ctx context.Context, known []audit.Person) ([]aud
 	}
 	// members are a group's entity IDs; a group that is not there has none.
 	members := func(name string) ([]string, error) {
-		g, err := r.c.GroupByName(ctx, name)
+		g, err := r.c.Identity().GroupByName(ctx, name)
 		if errors.Is(err, vault.ErrNotFound) {
 			return nil, nil
 		}
@@ -124,7 +124,7 @@ func (r *Repo) groupOnlyPeople(ctx context.Context, known []audit.Person) ([]aud
 	}
 	out := make([]audit.Person, len(ids))
 	if err := inParallel(len(ids), reads, func(i int) error {
-		ent, err := r.c.EntityByID(ctx, ids[i])
+		ent, err := r.c.Identity().EntityByID(ctx, ids[i])
 		switch {
 		case errors.Is(err, vault.ErrNotFound): // a member ID whose entity is gone
 		case err != nil:

@@ -158,7 +158,7 @@ func (r *Repo) hmacEntries(ctx context.Context, audience string, byPath map[stri
 	}
 	for start := 0; start < len(forms); start += hmacBatch {
 		end := min(start+hmacBatch, len(forms))
-		hmacs, err := r.c.TransitHMACAt(ctx, r.layout.Transit(), r.layout.RedactKey(audience), setup.RedactKeyVersion, forms[start:end])
+		hmacs, err := r.c.Transit().HMACAt(ctx, r.layout.Transit(), r.layout.RedactKey(audience), setup.RedactKeyVersion, forms[start:end])
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +192,7 @@ func (r *Repo) replaceInShard(ctx context.Context, audience, recordPath string, 
 	path := shardPath(audience, shardOf(recordPath))
 	return retryOnConflict(ctx, func() error {
 		version, current, filter := 0, "", ""
-		rec, err := r.c.KVGet(ctx, r.mount, path)
+		rec, err := r.c.KV().Get(ctx, r.mount, path)
 		switch {
 		case err == nil:
 			version = rec.Version
@@ -219,7 +219,7 @@ func (r *Repo) replaceInShard(ctx context.Context, audience, recordPath string, 
 		if next == current && nextFilter == filter {
 			return nil
 		}
-		_, err = r.c.KVPut(ctx, r.mount, path, map[string]interface{}{"entries": next, "filter": nextFilter}, version)
+		_, err = r.c.KV().Put(ctx, r.mount, path, map[string]interface{}{"entries": next, "filter": nextFilter}, version)
 		return err
 	})
 }
@@ -282,7 +282,7 @@ func (r *Repo) RedactAudiences(ctx context.Context) ([]redact.Audience, error) {
 	}
 	shards := make([][2]string, len(names)*AudienceShards) // entries, filter
 	if err := inParallel(len(shards), 2*reads, func(i int) error {
-		rec, err := r.c.KVGet(ctx, r.mount, shardPath(names[i/AudienceShards], i%AudienceShards))
+		rec, err := r.c.KV().Get(ctx, r.mount, shardPath(names[i/AudienceShards], i%AudienceShards))
 		if errors.Is(err, vault.ErrNotFound) {
 			return nil
 		}
@@ -339,7 +339,7 @@ type transitHasher struct {
 }
 
 func (h transitHasher) HMAC(ctx context.Context, values []string) ([]string, error) {
-	return h.r.c.TransitHMACAt(ctx, h.r.layout.Transit(), h.key, setup.RedactKeyVersion, values)
+	return h.r.c.Transit().HMACAt(ctx, h.r.layout.Transit(), h.key, setup.RedactKeyVersion, values)
 }
 
 // ReindexReport says what a rebuild of the index found.
@@ -404,7 +404,7 @@ func (r *Repo) expectedIndex(ctx context.Context) ([]audienceIndex, error) {
 		}
 		byAudience[a][path] = v
 	}
-	old, err := r.c.KVList(ctx, r.mount, RedactDir)
+	old, err := r.c.KV().List(ctx, r.mount, RedactDir)
 	if err != nil && !errors.Is(err, vault.ErrNotFound) {
 		return nil, err
 	}
@@ -453,7 +453,7 @@ func (r *Repo) writeAudience(ctx context.Context, audience string, entries []ind
 	return inParallel(AudienceShards, reads, func(i int) error {
 		path := shardPath(audience, i)
 		version := 0
-		rec, err := r.c.KVGet(ctx, r.mount, path)
+		rec, err := r.c.KV().Get(ctx, r.mount, path)
 		switch {
 		case err == nil:
 			version = rec.Version
@@ -468,7 +468,7 @@ func (r *Repo) writeAudience(ctx context.Context, audience string, entries []ind
 		if data == nil {
 			data = map[string]interface{}{"entries": "", "filter": ""}
 		}
-		_, err = r.c.KVPut(ctx, r.mount, path, data, version)
+		_, err = r.c.KV().Put(ctx, r.mount, path, data, version)
 		return err
 	})
 }
@@ -480,7 +480,7 @@ func (r *Repo) audienceLags(ctx context.Context, audience string, entries []inde
 	shards := audienceShardData(entries)
 	lags := make([]bool, AudienceShards)
 	err := inParallel(AudienceShards, reads, func(i int) error {
-		rec, err := r.c.KVGet(ctx, r.mount, shardPath(audience, i))
+		rec, err := r.c.KV().Get(ctx, r.mount, shardPath(audience, i))
 		if errors.Is(err, vault.ErrNotFound) {
 			lags[i] = shards[i] != nil
 			return nil

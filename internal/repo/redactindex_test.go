@@ -100,7 +100,7 @@ func TestRedactDemoTeamRoundTrip(t *testing.T) {
 	if _, err := setup.EnsurePerson(ctx, c, l, setup.Person{Name: "red-olga", Role: "staff", Stores: []string{"acme-us"}}, "pw-red-olga-1", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	token, err := c.UserpassLogin(ctx, vault.UserpassMount, "red-olga", "pw-red-olga-1")
+	token, err := c.Userpass().Login(ctx, vault.UserpassMount, "red-olga", "pw-red-olga-1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func reminderPath(channel, person string) string {
 // ReminderNote reads what channel last sent person; never sent is the
 // zero Note.
 func (r *Repo) ReminderNote(ctx context.Context, channel, person string) (rotation.Note, error) {
-	meta, err := r.c.KVMetadata(ctx, r.layout.Reminders(), reminderPath(channel, person))
+	meta, err := r.c.KV().Metadata(ctx, r.layout.Reminders(), reminderPath(channel, person))
 	if errors.Is(err, vault.ErrNotFound) {
 		return rotation.Note{}, nil
 	}
@@ -41,7 +41,7 @@ func (r *Repo) ReminderNote(ctx context.Context, channel, person string) (rotati
 
 // SetReminderNote records that channel reminded person.
 func (r *Repo) SetReminderNote(ctx context.Context, channel, person string, n rotation.Note) error {
-	return r.c.KVSetCustomMetadata(ctx, r.layout.Reminders(), reminderPath(channel, person), map[string]string{
+	return r.c.KV().SetCustomMetadata(ctx, r.layout.Reminders(), reminderPath(channel, person), map[string]string{
 		"sent_at": n.SentAt.UTC().Format(time.RFC3339), "digest": n.Digest,
 	})
 }

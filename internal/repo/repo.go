@@ -103,7 +103,7 @@ func (r *Repo) writer(ctx context.Context) (string, error) {
 // lookup-self per repository.
 func (r *Repo) identity(ctx context.Context) (id, name string, err error) {
 	r.whoOnce.Do(func() {
-		r.self, r.whoErr = r.c.LookupSelf(ctx)
+		r.self, r.whoErr = r.c.Tokens().LookupSelf(ctx)
 		if r.whoErr == nil {
 			r.who = r.self.DisplayName
 		}
@@ -119,7 +119,7 @@ func (r *Repo) create(ctx context.Context, what, path string, enc records.Encode
 	if err := enc.Check(); err != nil {
 		return err
 	}
-	version, err := r.c.KVPut(ctx, r.mount, path, enc.Data, 0)
+	version, err := r.c.KV().Put(ctx, r.mount, path, enc.Data, 0)
 	if err != nil {
 		if errors.Is(err, vault.ErrConflict) {
 			return r.existsError(ctx, what, path)
@@ -127,7 +127,7 @@ func (r *Repo) create(ctx context.Context, what, path string, enc records.Encode
 		return err
 	}
 	meta := records.Stamp(enc.Metadata, version)
-	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, meta); err != nil {
+	if err := r.c.KV().SetCustomMetadata(ctx, r.mount, path, meta); err != nil {
 		return err
 	}
 	if err := r.relist(ctx, path, meta); err != nil {
@@ -143,7 +143,7 @@ func (r *Repo) create(ctx context.Context, what, path string, enc records.Encode
 }
 
 func (r *Repo) existsError(ctx context.Context, what, path string) error {
-	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+	meta, err := r.c.KV().Metadata(ctx, r.mount, path)
 	if err == nil && meta.Deleted() {
 		return fmt.Errorf("%s %w, deleted: undelete it or choose another name", what, ErrExists)
 	}
@@ -168,12 +168,12 @@ func (r *Repo) updateValuesKept(ctx context.Context, path string, enc records.En
 	if err := enc.Check(); err != nil {
 		return err
 	}
-	written, err := r.c.KVPut(ctx, r.mount, path, enc.Data, version)
+	written, err := r.c.KV().Put(ctx, r.mount, path, enc.Data, version)
 	if err != nil {
 		return err
 	}
 	meta := records.Stamp(enc.Metadata, written)
-	if err := r.c.KVSetCustomMetadata(ctx, r.mount, path, meta); err != nil {
+	if err := r.c.KV().SetCustomMetadata(ctx, r.mount, path, meta); err != nil {
 		return err
 	}
 	if err := r.relist(ctx, path, meta); err != nil {
@@ -206,7 +206,7 @@ func (r *Repo) listMeta(ctx context.Context, dir string) ([]entry, error) {
 
 // listMetaAll is listMeta with the deleted records, sorted by key.
 func (r *Repo) listMetaAll(ctx context.Context, dir string) ([]entry, error) {
-	keys, err := r.c.KVList(ctx, r.mount, dir)
+	keys, err := r.c.KV().List(ctx, r.mount, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +218,7 @@ func (r *Repo) listMetaAll(ctx context.Context, dir string) ([]entry, error) {
 	}
 	entries := make([]entry, len(names))
 	if err := inParallel(len(names), reads, func(i int) error {
-		meta, err := r.c.KVMetadata(ctx, r.mount, dir+"/"+names[i])
+		meta, err := r.c.KV().Metadata(ctx, r.mount, dir+"/"+names[i])
 		entries[i] = entry{key: names[i], meta: meta}
 		return err
 	}); err != nil {
@@ -241,7 +241,7 @@ type Version struct {
 // history lists a record's versions with who wrote each, reading each
 // live version (values are not returned).
 func (r *Repo) history(ctx context.Context, path string) ([]Version, error) {
-	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+	meta, err := r.c.KV().Metadata(ctx, r.mount, path)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +250,7 @@ func (r *Repo) history(ctx context.Context, path string) ([]Version, error) {
 		h := Version{Version: v.Version, Created: v.CreatedTime, Deleted: v.DeletionTime,
 			Destroyed: v.Destroyed, Current: v.Version == meta.CurrentVersion}
 		if v.DeletionTime == "" && !v.Destroyed {
-			rec, err := r.c.KVGetVersion(ctx, r.mount, path, v.Version)
+			rec, err := r.c.KV().GetVersion(ctx, r.mount, path, v.Version)
 			if err != nil && !errors.Is(err, vault.ErrNotFound) {
 				return nil, err
 			}
@@ -265,14 +265,14 @@ func (r *Repo) history(ctx context.Context, path string) ([]Version, error) {
 
 // undelete restores the newest deleted version of a record.
 func (r *Repo) undelete(ctx context.Context, what, path string) error {
-	meta, err := r.c.KVMetadata(ctx, r.mount, path)
+	meta, err := r.c.KV().Metadata(ctx, r.mount, path)
 	if err != nil {
 		return err
 	}
 	if !meta.Deleted() {
 		return fmt.Errorf("%s is not deleted", what)
 	}
-	if err := r.c.KVUndelete(ctx, r.mount, path, meta.CurrentVersion); err != nil {
+	if err := r.c.KV().Undelete(ctx, r.mount, path, meta.CurrentVersion); err != nil {
 		return err
 	}
 	if err := r.relist(ctx, path, meta.CustomMetadata); err != nil {

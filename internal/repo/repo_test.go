@@ -332,7 +332,7 @@ func TestCredentialListing(t *testing.T) {
 		t.Fatalf("after writes: %s", got)
 	}
 	// The listing alone answers: its shards say so.
-	shard, err := c.KVGet(ctx, l.KV(), "_meta/listing/acme-us/00")
+	shard, err := c.KV().Get(ctx, l.KV(), "_meta/listing/acme-us/00")
 	if err != nil || shard.Data["complete"] != "yes" {
 		t.Fatalf("listing shard: %v, %v", shard, err)
 	}
@@ -345,10 +345,10 @@ func TestCredentialListing(t *testing.T) {
 	// Added around sellervault (Vault's CLI, an older release): the
 	// listing no longer matches Vault's names and is not used.
 	enc := records.Credential{Store: "acme-us", Name: "d", Owner: "olga"}.Encode()
-	if _, err := c.KVPut(ctx, l.KV(), records.CredPath("acme-us", "d"), enc.Data, 0); err != nil {
+	if _, err := c.KV().Put(ctx, l.KV(), records.CredPath("acme-us", "d"), enc.Data, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.KVSetCustomMetadata(ctx, l.KV(), records.CredPath("acme-us", "d"), enc.Metadata); err != nil {
+	if err := c.KV().SetCustomMetadata(ctx, l.KV(), records.CredPath("acme-us", "d"), enc.Metadata); err != nil {
 		t.Fatal(err)
 	}
 	if n := requests(); n < many {
@@ -357,7 +357,7 @@ func TestCredentialListing(t *testing.T) {
 	if got := names(); got != "a:maria,b:tom,c:maria,d:olga" {
 		t.Fatalf("with a credential written around the listing: %s", got)
 	}
-	if err := c.KVDestroyAll(ctx, l.KV(), records.CredPath("acme-us", "a")); err != nil {
+	if err := c.KV().DestroyAll(ctx, l.KV(), records.CredPath("acme-us", "a")); err != nil {
 		t.Fatal(err)
 	}
 	if got := names(); got != "b:tom,c:maria,d:olga" {

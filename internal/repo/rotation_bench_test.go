@@ -246,7 +246,7 @@ func processCPU() time.Duration {
 func sequentialMetadata(ctx context.Context, c *vault.Client, mount string) (int, error) {
 	live := 0
 	readDir := func(dir string) ([]string, error) {
-		keys, err := c.KVList(ctx, mount, dir)
+		keys, err := c.KV().List(ctx, mount, dir)
 		if err != nil {
 			return nil, err
 		}
@@ -255,7 +255,7 @@ func sequentialMetadata(ctx context.Context, c *vault.Client, mount string) (int
 			if strings.HasSuffix(k, "/") {
 				continue
 			}
-			meta, err := c.KVMetadata(ctx, mount, dir+"/"+k)
+			meta, err := c.KV().Metadata(ctx, mount, dir+"/"+k)
 			if err != nil {
 				return nil, err
 			}
@@ -284,7 +284,7 @@ func sequentialMetadata(ctx context.Context, c *vault.Client, mount string) (int
 		live += len(names)
 	}
 	for _, s := range stores {
-		_, err := c.KVMetadata(ctx, mount, records.StorePath(s)+"/payout")
+		_, err := c.KV().Metadata(ctx, mount, records.StorePath(s)+"/payout")
 		if errors.Is(err, vault.ErrNotFound) {
 			continue
 		}
@@ -293,7 +293,7 @@ func sequentialMetadata(ctx context.Context, c *vault.Client, mount string) (int
 		}
 		live++
 		// and the last verification, recorded beside the payout record
-		if _, err := c.KVMetadata(ctx, mount, "verifications/payout/"+s); err != nil && !errors.Is(err, vault.ErrNotFound) {
+		if _, err := c.KV().Metadata(ctx, mount, "verifications/payout/"+s); err != nil && !errors.Is(err, vault.ErrNotFound) {
 			return 0, err
 		}
 	}
@@ -349,10 +349,10 @@ func rotationFixture(b *testing.B, srv *devvault.Server, n int) *rotFixture {
 			continue
 		}
 		path := records.StorePath(s) + "/payout"
-		if _, err := c.KVPut(ctx, l.KV(), path, map[string]interface{}{"iban": "DE89370400440532013000"}, 0); err != nil {
+		if _, err := c.KV().Put(ctx, l.KV(), path, map[string]interface{}{"iban": "DE89370400440532013000"}, 0); err != nil {
 			b.Fatal(err)
 		}
-		if err := c.KVSetCustomMetadata(ctx, l.KV(), path, map[string]string{
+		if err := c.KV().SetCustomMetadata(ctx, l.KV(), path, map[string]string{
 			"approved_at": now.AddDate(0, 0, -400).Format(time.RFC3339),
 			"verify_due":  now.AddDate(0, 0, -i).Format(time.RFC3339),
 		}); err != nil {
@@ -360,10 +360,10 @@ func rotationFixture(b *testing.B, srv *devvault.Server, n int) *rotFixture {
 		}
 		if i%4 == 0 { // verified since, on half of them
 			path := "verifications/payout/" + s
-			if _, err := c.KVPut(ctx, l.KV(), path, map[string]interface{}{"by": "finance"}, 0); err != nil {
+			if _, err := c.KV().Put(ctx, l.KV(), path, map[string]interface{}{"by": "finance"}, 0); err != nil {
 				b.Fatal(err)
 			}
-			if err := c.KVSetCustomMetadata(ctx, l.KV(), path, map[string]string{
+			if err := c.KV().SetCustomMetadata(ctx, l.KV(), path, map[string]string{
 				"verified_at": now.Format(time.RFC3339),
 			}); err != nil {
 				b.Fatal(err)
@@ -391,12 +391,12 @@ func rotationFixture(b *testing.B, srv *devvault.Server, n int) *rotFixture {
 				}
 				enc := cred.Encode()
 				path := records.CredPath(cred.Store, cred.Name)
-				_, err := c.KVPut(ctx, l.KV(), path, enc.Data, 0)
+				_, err := c.KV().Put(ctx, l.KV(), path, enc.Data, 0)
 				if err == nil {
-					err = c.KVSetCustomMetadata(ctx, l.KV(), path, enc.Metadata)
+					err = c.KV().SetCustomMetadata(ctx, l.KV(), path, enc.Metadata)
 				}
 				if err == nil && i >= n {
-					err = c.KVDelete(ctx, l.KV(), path)
+					err = c.KV().Delete(ctx, l.KV(), path)
 				}
 				if err != nil {
 					failed.CompareAndSwap(nil, &err)

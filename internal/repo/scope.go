@@ -72,7 +72,7 @@ func (r *Repo) scopeStores(ctx context.Context) ([]records.Store, error) {
 	}
 	out := make([]records.Store, 0, len(s.Stores))
 	for _, name := range s.Stores {
-		meta, err := r.c.KVMetadata(ctx, r.mount, records.StorePath(name))
+		meta, err := r.c.KV().Metadata(ctx, r.mount, records.StorePath(name))
 		switch {
 		case errors.Is(err, vault.ErrNotFound):
 			continue // a group left behind by a removed store
@@ -130,7 +130,7 @@ func (r *Repo) RenewIfNear(ctx context.Context, within, increment time.Duration)
 	if r.self.TTL == 0 || r.self.TTL > within || !r.self.Renewable {
 		return r.self.TTL, false, nil
 	}
-	ttl, err := r.c.RenewSelf(ctx, increment)
+	ttl, err := r.c.Tokens().RenewSelf(ctx, increment)
 	if err != nil {
 		return r.self.TTL, false, err
 	}

@@ -40,18 +40,18 @@ func (r *Repo) sign(ctx context.Context, purpose string, fields ...string) (enti
 		return "", "", kindError{"this needs a person's login (an identity entity) to sign it; a root or service token has none", vault.ErrDenied}
 	}
 	mount, key := r.layout.Transit(), r.layout.PersonKey(entity)
-	ok, err := r.c.TransitKeyExists(ctx, mount, key)
+	ok, err := r.c.Transit().KeyExists(ctx, mount, key)
 	if err != nil {
 		return "", "", err
 	}
 	if !ok {
-		if err := r.c.CreateTransitKey(ctx, mount, key); err != nil {
-			if again, _ := r.c.TransitKeyExists(ctx, mount, key); !again {
+		if err := r.c.Transit().CreateKey(ctx, mount, key); err != nil {
+			if again, _ := r.c.Transit().KeyExists(ctx, mount, key); !again {
 				return "", "", err
 			}
 		}
 	}
-	signature, err = r.c.TransitSign(ctx, mount, key, signedMessage(purpose, fields))
+	signature, err = r.c.Transit().Sign(ctx, mount, key, signedMessage(purpose, fields))
 	return entity, signature, err
 }
 
@@ -68,7 +68,7 @@ func (r *Repo) signedBy(ctx context.Context, entity, signature, purpose string, 
 	if !entityIDPattern.MatchString(entity) || signature == "" {
 		return false, nil
 	}
-	ok, err := r.c.TransitVerify(ctx, r.layout.Transit(), r.layout.PersonKey(entity), signedMessage(purpose, fields), signature)
+	ok, err := r.c.Transit().Verify(ctx, r.layout.Transit(), r.layout.PersonKey(entity), signedMessage(purpose, fields), signature)
 	if errors.Is(err, vault.ErrNotFound) || errors.Is(err, vault.ErrBadRequest) {
 		return false, nil
 	}

@@ -59,10 +59,10 @@ func (r *Repo) Onboard(ctx context.Context, m staff.Member, wrapTTL time.Duratio
 	}
 	m.Status, m.OnboardedAt, m.OnboardedBy = staff.StatusActive, now().UTC().Truncate(time.Second), who
 	data, meta := m.Encode()
-	if _, err := r.c.KVPut(ctx, r.mount, staff.Path(m.Name), data, version); err != nil {
+	if _, err := r.c.KV().Put(ctx, r.mount, staff.Path(m.Name), data, version); err != nil {
 		return "", err
 	}
-	if err := r.c.KVSetCustomMetadata(ctx, r.mount, staff.Path(m.Name), meta); err != nil {
+	if err := r.c.KV().SetCustomMetadata(ctx, r.mount, staff.Path(m.Name), meta); err != nil {
 		return "", err
 	}
 	if mailbox != nil && mailbox.Assignee != m.Name {
@@ -77,7 +77,7 @@ func (r *Repo) Onboard(ctx context.Context, m staff.Member, wrapTTL time.Duratio
 			return "", err
 		}
 	}
-	return r.c.Wrap(ctx, map[string]interface{}{"username": m.Name, "password": password}, wrapTTL)
+	return r.c.Tokens().Wrap(ctx, map[string]interface{}{"username": m.Name, "password": password}, wrapTTL)
 }
 
 func initialPassword() (string, error) {
@@ -130,7 +130,7 @@ func assignable(kind, id string, personal bool, assignee, name string) error {
 
 // GetMember reads a staff record and its version.
 func (r *Repo) GetMember(ctx context.Context, name string) (staff.Member, int, error) {
-	rec, err := r.c.KVGet(ctx, r.mount, staff.Path(name))
+	rec, err := r.c.KV().Get(ctx, r.mount, staff.Path(name))
 	if errors.Is(err, vault.ErrNotFound) {
 		return staff.Member{}, 0, fmt.Errorf("team member %s: %w", name, errNoRecord)
 	}
@@ -212,7 +212,7 @@ func (r *Repo) SetAccess(ctx context.Context, name, role string, stores []string
 	if dryRun || len(change.Add)+len(change.Remove) == 0 {
 		return change, nil
 	}
-	id, err := r.c.EntityID(ctx, name)
+	id, err := r.c.Identity().EntityID(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -223,19 +223,19 @@ func (r *Repo) SetAccess(ctx context.Context, name, role string, stores []string
 	}
 	// Removals first: a failure half-way leaves less access, never more.
 	for _, g := range change.Remove {
-		if _, err := r.c.RemoveGroupMember(ctx, g, id); err != nil && !errors.Is(err, vault.ErrNotFound) {
+		if _, err := r.c.Identity().RemoveGroupMember(ctx, g, id); err != nil && !errors.Is(err, vault.ErrNotFound) {
 			return nil, err
 		}
 	}
 	for _, g := range change.Add {
-		if err := r.c.AddGroupMember(ctx, g, id); err != nil {
+		if err := r.c.Identity().AddGroupMember(ctx, g, id); err != nil {
 			return nil, err
 		}
 	}
 	m.Role, m.Stores = role, stores
 	data, meta := m.Encode()
-	if _, err := r.c.KVPut(ctx, r.mount, staff.Path(name), data, version); err != nil {
+	if _, err := r.c.KV().Put(ctx, r.mount, staff.Path(name), data, version); err != nil {
 		return nil, err
 	}
-	return change, r.c.KVSetCustomMetadata(ctx, r.mount, staff.Path(name), meta)
+	return change, r.c.KV().SetCustomMetadata(ctx, r.mount, staff.Path(name), meta)
 }

@@ -33,7 +33,7 @@ func (r *Repo) AddStore(ctx context.Context, s records.Store) error {
 
 // GetStore reads a store record.
 func (r *Repo) GetStore(ctx context.Context, name string) (records.Store, error) {
-	rec, err := r.c.KVGet(ctx, r.mount, records.StorePath(name))
+	rec, err := r.c.KV().Get(ctx, r.mount, records.StorePath(name))
 	if errors.Is(err, vault.ErrNotFound) {
 		return records.Store{}, fmt.Errorf("store %s: %w", name, ErrNoStore)
 	}
@@ -45,7 +45,7 @@ func (r *Repo) GetStore(ctx context.Context, name string) (records.Store, error)
 
 // requireStore checks that a store exists, from its metadata.
 func (r *Repo) requireStore(ctx context.Context, name string) error {
-	meta, err := r.c.KVMetadata(ctx, r.mount, records.StorePath(name))
+	meta, err := r.c.KV().Metadata(ctx, r.mount, records.StorePath(name))
 	if errors.Is(err, vault.ErrNotFound) || (err == nil && meta.Deleted()) {
 		return fmt.Errorf("store %s: %w", name, ErrNoStore)
 	}
@@ -85,7 +85,7 @@ func (r *Repo) RemoveStore(ctx context.Context, name string) error {
 	if len(creds) > 0 {
 		return fmt.Errorf("store %s still has %d credentials: remove them first (`sellervault cred rm`)", name, len(creds))
 	}
-	if err := r.c.KVDelete(ctx, r.mount, records.StorePath(name)); err != nil {
+	if err := r.c.KV().Delete(ctx, r.mount, records.StorePath(name)); err != nil {
 		return err
 	}
 	return setup.RemoveStoreAccess(ctx, r.c, r.layout, name)

@@ -33,7 +33,7 @@ func (r *Repo) AddTOTP(ctx context.Context, store, name string, key totp.Key, re
 	}
 	keyName := records.TOTPKeyName(store, name)
 	if !replace {
-		_, err := r.c.TOTPKeyInfo(ctx, r.layout.TOTP(), keyName)
+		_, err := r.c.TOTP().KeyInfo(ctx, r.layout.TOTP(), keyName)
 		switch {
 		case err == nil:
 			return "", fmt.Errorf("totp key of %s %w (use --replace to import a new seed)", cred.Address(), ErrExists)
@@ -48,10 +48,10 @@ func (r *Repo) AddTOTP(ctx context.Context, store, name string, key totp.Key, re
 	if replace {
 		checkName = keyName + ".staged"
 	}
-	if err := r.c.TOTPImport(ctx, r.layout.TOTP(), checkName, key.Secret, params); err != nil {
+	if err := r.c.TOTP().Import(ctx, r.layout.TOTP(), checkName, key.Secret, params); err != nil {
 		return "", err
 	}
-	code, err := r.c.TOTPCode(ctx, r.layout.TOTP(), checkName)
+	code, err := r.c.TOTP().Code(ctx, r.layout.TOTP(), checkName)
 	if err == nil && !matchesNearby(key, code, now()) {
 		err = ErrCodeMismatch
 	}
@@ -59,14 +59,14 @@ func (r *Repo) AddTOTP(ctx context.Context, store, name string, key totp.Key, re
 		err = r.escrowSeed(ctx, store, name, key, recipients)
 	}
 	if err != nil {
-		_ = r.c.TOTPDelete(ctx, r.layout.TOTP(), checkName)
+		_ = r.c.TOTP().Delete(ctx, r.layout.TOTP(), checkName)
 		return "", err
 	}
 	if replace {
-		if err := r.c.TOTPImport(ctx, r.layout.TOTP(), keyName, key.Secret, params); err != nil {
+		if err := r.c.TOTP().Import(ctx, r.layout.TOTP(), keyName, key.Secret, params); err != nil {
 			return "", err
 		}
-		_ = r.c.TOTPDelete(ctx, r.layout.TOTP(), checkName)
+		_ = r.c.TOTP().Delete(ctx, r.layout.TOTP(), checkName)
 	}
 	cred.TOTPKey, cred.TOTPPeriod = keyName, key.Period
 	if err := r.UpdateCredential(ctx, cred, version); err != nil {
@@ -97,7 +97,7 @@ func (r *Repo) TOTPCode(ctx context.Context, store, name string) (code string, p
 	if cred.TOTPKey == "" {
 		return "", 0, fmt.Errorf("%s has no totp key: add one with `sellervault totp add %s`: %w", cred.Address(), cred.Address(), vault.ErrNotFound)
 	}
-	code, err = r.c.TOTPCode(ctx, r.layout.TOTP(), cred.TOTPKey)
+	code, err = r.c.TOTP().Code(ctx, r.layout.TOTP(), cred.TOTPKey)
 	if errors.Is(err, vault.ErrNotFound) {
 		err = fmt.Errorf("the totp key of %s is gone from Vault: %w", cred.Address(), vault.ErrNotFound)
 	}
@@ -127,13 +127,13 @@ func (r *Repo) ListTOTP(ctx context.Context) ([]TOTPEntry, error) {
 	if !scope.All {
 		return r.memberTOTP(ctx)
 	}
-	names, err := r.c.TOTPKeys(ctx, r.layout.TOTP())
+	names, err := r.c.TOTP().Keys(ctx, r.layout.TOTP())
 	if err != nil {
 		return nil, err
 	}
 	out := make([]TOTPEntry, 0, len(names))
 	for _, n := range names {
-		info, err := r.c.TOTPKeyInfo(ctx, r.layout.TOTP(), n)
+		info, err := r.c.TOTP().KeyInfo(ctx, r.layout.TOTP(), n)
 		if err != nil {
 			return nil, err
 		}
@@ -163,13 +163,13 @@ func (r *Repo) memberTOTP(ctx context.Context) ([]TOTPEntry, error) {
 // RemoveTOTP deletes a credential's TOTP key and unlinks it.
 func (r *Repo) RemoveTOTP(ctx context.Context, store, name string) error {
 	keyName := records.TOTPKeyName(store, name)
-	if _, err := r.c.TOTPKeyInfo(ctx, r.layout.TOTP(), keyName); err != nil {
+	if _, err := r.c.TOTP().KeyInfo(ctx, r.layout.TOTP(), keyName); err != nil {
 		if errors.Is(err, vault.ErrNotFound) {
 			return fmt.Errorf("totp key of %s/%s: %w", store, name, errNoRecord)
 		}
 		return err
 	}
-	if err := r.c.TOTPDelete(ctx, r.layout.TOTP(), keyName); err != nil {
+	if err := r.c.TOTP().Delete(ctx, r.layout.TOTP(), keyName); err != nil {
 		return err
 	}
 	if err := r.dropEscrow(ctx, store, name); err != nil {

@@ -37,7 +37,7 @@ func TestVaultCodeEqualsLocalCode(t *testing.T) {
 		matched := false
 		for attempt := 0; attempt < 3 && !matched; attempt++ {
 			before := time.Now()
-			code, err := c.TOTPCode(ctx, l.TOTP(), records.TOTPKeyName("acme-us", name))
+			code, err := c.TOTP().Code(ctx, l.TOTP(), records.TOTPKeyName("acme-us", name))
 			after := time.Now()
 			if err != nil {
 				t.Fatal(err)
@@ -68,7 +68,7 @@ func TestAddTOTPOnUnknownCredentialWritesNothing(t *testing.T) {
 	if _, err := r.AddTOTP(ctx, "acme-us", "nothing", key, false, time.Now); !errors.Is(err, vault.ErrNotFound) {
 		t.Fatalf("AddTOTP on a missing credential: %v", err)
 	}
-	keys, err := c.TOTPKeys(ctx, l.TOTP())
+	keys, err := c.TOTP().Keys(ctx, l.TOTP())
 	if err != nil || len(keys) != 0 {
 		t.Fatalf("keys after a refused add: %v, %v", keys, err)
 	}
@@ -87,7 +87,7 @@ func TestAddTOTPRemovesKeyOnMismatch(t *testing.T) {
 	if _, err := r.AddTOTP(ctx, "acme-us", "sc", key, false, skewed); !errors.Is(err, repo.ErrCodeMismatch) {
 		t.Fatalf("got %v, want a code mismatch", err)
 	}
-	if keys, _ := c.TOTPKeys(ctx, l.TOTP()); len(keys) != 0 {
+	if keys, _ := c.TOTP().Keys(ctx, l.TOTP()); len(keys) != 0 {
 		t.Fatalf("key left behind: %v", keys)
 	}
 	cred, _, _ := r.GetCredential(ctx, "acme-us", "sc")
@@ -121,7 +121,7 @@ func TestReplaceKeepsWorkingKeyOnFailure(t *testing.T) {
 			t.Fatalf("the key changed: vault %s, good seed %s", code, local)
 		}
 	}
-	if keys, _ := c.TOTPKeys(ctx, l.TOTP()); len(keys) != 1 {
+	if keys, _ := c.TOTP().Keys(ctx, l.TOTP()); len(keys) != 1 {
 		t.Fatalf("keys after a failed replace: %v", keys)
 	}
 }

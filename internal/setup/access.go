@@ -33,7 +33,7 @@ func (r *runner) storePolicies() step {
 				if err != nil {
 					return "", err
 				}
-				got, err := r.c.Policy(ctx, r.l.StorePolicy(store))
+				got, err := r.c.Sys().Policy(ctx, r.l.StorePolicy(store))
 				if err != nil && !errors.Is(err, vault.ErrNotFound) {
 					return "", err
 				}
@@ -41,7 +41,7 @@ func (r *runner) storePolicies() step {
 					stale = append(stale, store)
 					continue
 				}
-				if ok, err := r.c.TransitKeyExists(ctx, r.l.Transit(), r.l.RedactKey(vault.StoreAudience(store))); err != nil || !ok {
+				if ok, err := r.c.Transit().KeyExists(ctx, r.l.Transit(), r.l.RedactKey(vault.StoreAudience(store))); err != nil || !ok {
 					if err != nil {
 						return "", err
 					}
@@ -67,7 +67,7 @@ func (r *runner) storePolicies() step {
 // storeNames lists the stores of the records mount (store records, live
 // or deleted: a deleted store's policy is kept until it is removed).
 func storeNames(ctx context.Context, c *vault.Client, l vault.Layout) ([]string, error) {
-	keys, err := c.KVList(ctx, l.KV(), records.StoreDir())
+	keys, err := c.KV().List(ctx, l.KV(), records.StoreDir())
 	if err != nil && !errors.Is(err, vault.ErrNotFound) {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func (r *runner) userpassLogins() step {
 				return "", err
 			}
 			for _, name := range names {
-				u, err := r.c.UserpassLoginSettings(ctx, vault.UserpassMount, name)
+				u, err := r.c.Userpass().LoginSettings(ctx, vault.UserpassMount, name)
 				if errors.Is(err, vault.ErrNotFound) {
 					continue // no userpass login (OIDC, say)
 				}
@@ -130,7 +130,7 @@ func (r *runner) userpassLogins() step {
 		},
 		apply: func(ctx context.Context) error {
 			for _, name := range stale {
-				if err := r.c.SetUserpassTokenPolicies(ctx, vault.UserpassMount, name, want); err != nil {
+				if err := r.c.Userpass().SetTokenPolicies(ctx, vault.UserpassMount, name, want); err != nil {
 					return fmt.Errorf("login %s: %w", name, err)
 				}
 			}
@@ -145,7 +145,7 @@ func teamPeople(ctx context.Context, c *vault.Client, l vault.Layout) ([]string,
 	seen := map[string]bool{}
 	var names []string
 	for _, role := range PersonRoles {
-		g, err := c.GroupByName(ctx, l.RoleGroup(role))
+		g, err := c.Identity().GroupByName(ctx, l.RoleGroup(role))
 		if errors.Is(err, vault.ErrNotFound) {
 			continue
 		}
@@ -153,7 +153,7 @@ func teamPeople(ctx context.Context, c *vault.Client, l vault.Layout) ([]string,
 			return nil, err
 		}
 		for _, id := range g.MemberEntityIDs {
-			name, err := c.EntityName(ctx, id)
+			name, err := c.Identity().EntityName(ctx, id)
 			if errors.Is(err, vault.ErrNotFound) {
 				continue
 			}

@@ -46,7 +46,7 @@ func ContactIDs(ctx context.Context, c *vault.Client, l vault.Layout, kind strin
 			inputs = append(inputs, records.ContactIDInput(kind, v))
 		}
 	}
-	macs, err := c.TransitHMACAt(ctx, l.Transit(), l.RedactKey(vault.AudienceContacts), RedactKeyVersion, inputs)
+	macs, err := c.Transit().HMACAt(ctx, l.Transit(), l.RedactKey(vault.AudienceContacts), RedactKeyVersion, inputs)
 	if err != nil {
 		return nil, fmt.Errorf("the ID of a %s record: %w", kind, err)
 	}
@@ -132,7 +132,7 @@ func (r *runner) credentialListings() step {
 					return "", err
 				}
 				for _, name := range names {
-					meta, err := r.c.KVMetadata(ctx, r.l.KV(), records.CredPath(store, name))
+					meta, err := r.c.KV().Metadata(ctx, r.l.KV(), records.CredPath(store, name))
 					if err != nil {
 						return "", err
 					}
@@ -174,7 +174,7 @@ func listingStale(meta map[string]string) bool {
 // metadata mirrors (so that a deleted credential is done too).
 func (r *runner) relist(ctx context.Context, store, name string) error {
 	path := records.CredPath(store, name)
-	meta, err := r.c.KVMetadata(ctx, r.l.KV(), path)
+	meta, err := r.c.KV().Metadata(ctx, r.l.KV(), path)
 	if err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ func (r *runner) relist(ctx context.Context, store, name string) error {
 			want[f.key] = records.MaskPhone(v)
 		}
 	}
-	return r.c.KVSetCustomMetadata(ctx, r.l.KV(), path, want)
+	return r.c.KV().SetCustomMetadata(ctx, r.l.KV(), path, want)
 }
 
 // redactionIndexes builds every audience's index (Options.Reindex), then
@@ -221,7 +221,7 @@ func (r *runner) redactionIndexes() step {
 			}
 			legacy = keys
 			if _, mounted := r.mounts[r.l.Transit()+"/"]; mounted {
-				legacyKey, err = r.c.TransitKeyExists(ctx, r.l.Transit(), r.l.LegacyRedactKey())
+				legacyKey, err = r.c.Transit().KeyExists(ctx, r.l.Transit(), r.l.LegacyRedactKey())
 				switch {
 				case errors.Is(err, vault.ErrDenied):
 					legacyKey = false // a manager's re-run: the admin's upgrade deleted it
@@ -244,12 +244,12 @@ func (r *runner) redactionIndexes() step {
 				}
 			}
 			for _, k := range legacy {
-				if err := r.c.KVDestroyAll(ctx, r.l.KV(), RedactDir+"/"+k); err != nil {
+				if err := r.c.KV().DestroyAll(ctx, r.l.KV(), RedactDir+"/"+k); err != nil {
 					return err
 				}
 			}
 			if legacyKey {
-				return r.c.DeleteTransitKey(ctx, r.l.Transit(), r.l.LegacyRedactKey())
+				return r.c.Transit().DeleteKey(ctx, r.l.Transit(), r.l.LegacyRedactKey())
 			}
 			return nil
 		},
@@ -275,7 +275,7 @@ func (r *runner) staffListings() step {
 				return "", err
 			}
 			for _, name := range names {
-				meta, err := r.c.KVMetadata(ctx, r.l.KV(), staff.Path(name))
+				meta, err := r.c.KV().Metadata(ctx, r.l.KV(), staff.Path(name))
 				if err != nil {
 					return "", err
 				}
@@ -290,11 +290,11 @@ func (r *runner) staffListings() step {
 		},
 		apply: func(ctx context.Context) error {
 			for _, name := range stale {
-				meta, err := r.c.KVMetadata(ctx, r.l.KV(), staff.Path(name))
+				meta, err := r.c.KV().Metadata(ctx, r.l.KV(), staff.Path(name))
 				if err != nil {
 					return err
 				}
-				if err := r.c.KVSetCustomMetadata(ctx, r.l.KV(), staff.Path(name), staff.MaskMetadata(meta.CustomMetadata)); err != nil {
+				if err := r.c.KV().SetCustomMetadata(ctx, r.l.KV(), staff.Path(name), staff.MaskMetadata(meta.CustomMetadata)); err != nil {
 					return fmt.Errorf("staff record %s: %w", name, err)
 				}
 			}

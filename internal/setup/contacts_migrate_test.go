@@ -53,19 +53,19 @@ func seedSchema2(t *testing.T, c *vault.Client, l vault.Layout) {
 	}
 	put := func(path string, data map[string]interface{}, cas int, custom map[string]string) {
 		t.Helper()
-		_, err := c.KVPut(ctx, l.KV(), path, data, cas)
+		_, err := c.KV().Put(ctx, l.KV(), path, data, cas)
 		must(err)
 		if custom != nil {
-			must(c.KVSetCustomMetadata(ctx, l.KV(), path, custom))
+			must(c.KV().SetCustomMetadata(ctx, l.KV(), path, custom))
 		}
 	}
 	box := "contacts/email/" + s2Mailbox
 	put(box, s2Versions[0], 0, nil)
 	put(box, s2Versions[1], 1, map[string]string{"kind": "mailbox", "address": s2Mailbox, "assignee": "olga", "owned_by": "company", "recovery_phone": s2Phone})
-	must(c.KVDeleteVersions(ctx, l.KV(), box, 1))
+	must(c.KV().DeleteVersions(ctx, l.KV(), box, 1))
 	gone := "contacts/email/" + s2Gone
 	put(gone, map[string]interface{}{"kind": "mailbox", "address": s2Gone, "password": "CANARY-gone-pw"}, 0, map[string]string{"kind": "mailbox", "address": s2Gone})
-	must(c.KVDelete(ctx, l.KV(), gone))
+	must(c.KV().Delete(ctx, l.KV(), gone))
 	put("contacts/phone/14155550100", map[string]interface{}{"kind": "phone", "number": s2Phone, "pin": "1234", "assignee": "olga", "owned_by": "company"},
 		0, map[string]string{"kind": "phone", "number": s2Phone, "assignee": "olga"})
 	cred := records.CredPath("acme-us", "seller-central")
@@ -77,17 +77,17 @@ func seedSchema2(t *testing.T, c *vault.Client, l vault.Layout) {
 	old := records.CredPath("acme-us", "old-login")
 	put(old, map[string]interface{}{"kind": "credential", "password": "x"}, 0,
 		map[string]string{"kind": "credential", "recovery_email": "private.jane@example.org", "recovery_phone": "+447700900123"})
-	must(c.KVDelete(ctx, l.KV(), old))
+	must(c.KV().Delete(ctx, l.KV(), old))
 	put("staff/olga", map[string]interface{}{"kind": "staff", "email": s2Mailbox, "phone": s2Phone}, 0,
 		map[string]string{"kind": "staff", "role": "ops", "email": s2Mailbox, "phone": s2Phone})
 	// The shared index of schema 2: REF KIND LENGTH SHAPE HMAC.
 	put(setup.RedactDir+"/00", map[string]interface{}{"entries": "0123456789abcdef password 12 15 vault:v1:x"}, 0, nil)
 	put(setup.RedactDir+"/3f", map[string]interface{}{"entries": "fedcba9876543210 phone 12 4 vault:v1:y"}, 0, nil)
-	must(c.CreateTransitKey(ctx, l.Transit(), l.LegacyRedactKey()))
-	marker, err := c.KVGet(ctx, l.KV(), vault.InitMarkerPath)
+	must(c.Transit().CreateKey(ctx, l.Transit(), l.LegacyRedactKey()))
+	marker, err := c.KV().Get(ctx, l.KV(), vault.InitMarkerPath)
 	must(err)
 	marker.Data["schema"] = 2
-	_, err = c.KVPut(ctx, l.KV(), vault.InitMarkerPath, marker.Data, marker.Version)
+	_, err = c.KV().Put(ctx, l.KV(), vault.InitMarkerPath, marker.Data, marker.Version)
 	must(err)
 }
 
@@ -115,12 +115,12 @@ func checkSchema3(t *testing.T, c *vault.Client, l vault.Layout) {
 	// The old paths are gone, with their history and metadata.
 	for _, old := range []string{"contacts/email/" + s2Mailbox, "contacts/email/" + s2Gone, "contacts/phone/14155550100",
 		setup.RedactDir + "/00", setup.RedactDir + "/3f"} {
-		if _, err := c.KVMetadata(ctx, l.KV(), old); !errors.Is(err, vault.ErrNotFound) {
+		if _, err := c.KV().Metadata(ctx, l.KV(), old); !errors.Is(err, vault.ErrNotFound) {
 			t.Errorf("%s is still there (%v)", old, err)
 		}
 	}
 	for _, dir := range []string{records.MailboxDir, records.PhoneDir} {
-		keys, err := c.KVList(ctx, l.KV(), dir)
+		keys, err := c.KV().List(ctx, l.KV(), dir)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,38 +130,38 @@ func checkSchema3(t *testing.T, c *vault.Client, l vault.Layout) {
 			}
 		}
 	}
-	if ok, err := c.TransitKeyExists(ctx, l.Transit(), l.LegacyRedactKey()); ok || err != nil {
+	if ok, err := c.Transit().KeyExists(ctx, l.Transit(), l.LegacyRedactKey()); ok || err != nil {
 		t.Errorf("the shared redaction key of schema 2 is still there (%v)", err)
 	}
 	// Every version of the mailbox, the deleted one deleted again.
-	meta, err := c.KVMetadata(ctx, l.KV(), records.MailboxPath(box))
+	meta, err := c.KV().Metadata(ctx, l.KV(), records.MailboxPath(box))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if meta.CurrentVersion != 2 || meta.Versions[0].DeletionTime == "" || meta.Versions[1].DeletionTime != "" {
 		t.Fatalf("mailbox versions: %+v", meta.Versions)
 	}
-	latest, err := c.KVGetVersion(ctx, l.KV(), records.MailboxPath(box), 2)
+	latest, err := c.KV().GetVersion(ctx, l.KV(), records.MailboxPath(box), 2)
 	if err != nil || !reflect.DeepEqual(latest.Data, s2Versions[1]) {
 		t.Errorf("mailbox version 2: %v, %v", latest, err)
 	}
-	if err := c.KVUndelete(ctx, l.KV(), records.MailboxPath(box), 1); err != nil {
+	if err := c.KV().Undelete(ctx, l.KV(), records.MailboxPath(box), 1); err != nil {
 		t.Fatal(err)
 	}
-	first, err := c.KVGetVersion(ctx, l.KV(), records.MailboxPath(box), 1)
+	first, err := c.KV().GetVersion(ctx, l.KV(), records.MailboxPath(box), 1)
 	if err != nil || !reflect.DeepEqual(first.Data, s2Versions[0]) {
 		t.Errorf("mailbox version 1: %v, %v", first, err)
 	}
-	if err := c.KVDeleteVersions(ctx, l.KV(), records.MailboxPath(box), 1); err != nil {
+	if err := c.KV().DeleteVersions(ctx, l.KV(), records.MailboxPath(box), 1); err != nil {
 		t.Fatal(err)
 	}
-	if m, err := c.KVMetadata(ctx, l.KV(), records.MailboxPath(gone)); err != nil || !m.Deleted() {
+	if m, err := c.KV().Metadata(ctx, l.KV(), records.MailboxPath(gone)); err != nil || !m.Deleted() {
 		t.Errorf("the deleted mailbox: %+v, %v (want kept, deleted)", m, err)
 	}
 	// Metadata holds masks and IDs only.
 	for _, p := range []string{records.MailboxPath(box), records.MailboxPath(gone), records.PhonePath(phone), records.CredPath("acme-us", "seller-central"),
 		records.CredPath("acme-us", "old-login"), "staff/olga"} {
-		m, err := c.KVMetadata(ctx, l.KV(), p)
+		m, err := c.KV().Metadata(ctx, l.KV(), p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,17 +173,17 @@ func checkSchema3(t *testing.T, c *vault.Client, l vault.Layout) {
 			}
 		}
 	}
-	cm, _ := c.KVMetadata(ctx, l.KV(), records.CredPath("acme-us", "seller-central"))
+	cm, _ := c.KV().Metadata(ctx, l.KV(), records.CredPath("acme-us", "seller-central"))
 	if got := cm.CustomMetadata; got["recovery_email_ref"] != box || got["recovery_phone_ref"] != phone || got["recovery_email"] != "op***s@a***.example" || got["owner"] != "maria" {
 		t.Errorf("credential listing: %v", got)
 	}
-	if sm, _ := c.KVMetadata(ctx, l.KV(), "staff/olga"); sm.CustomMetadata["email"] != "op***s@a***.example" || sm.CustomMetadata["role"] != "ops" {
+	if sm, _ := c.KV().Metadata(ctx, l.KV(), "staff/olga"); sm.CustomMetadata["email"] != "op***s@a***.example" || sm.CustomMetadata["role"] != "ops" {
 		t.Errorf("staff listing: %v", sm.CustomMetadata)
 	}
-	if sd, _ := c.KVGet(ctx, l.KV(), "staff/olga"); sd == nil || sd.Data["email"] != s2Mailbox {
+	if sd, _ := c.KV().Get(ctx, l.KV(), "staff/olga"); sd == nil || sd.Data["email"] != s2Mailbox {
 		t.Errorf("the staff record lost its mailbox: %v", sd)
 	}
-	bm, _ := c.KVMetadata(ctx, l.KV(), records.MailboxPath(box))
+	bm, _ := c.KV().Metadata(ctx, l.KV(), records.MailboxPath(box))
 	if got := bm.CustomMetadata; got["recovery_phone_ref"] != phone || got["assignee"] != "olga" || got[setup.MigratedVersion] != "2" {
 		t.Errorf("mailbox listing: %v", got)
 	}
@@ -199,7 +199,7 @@ func checkSchema3(t *testing.T, c *vault.Client, l vault.Layout) {
 	if _, err := setup.EnsurePerson(ctx, c, l, setup.Person{Name: name, Role: "staff", Stores: []string{"acme-us"}}, "a-long-test-password", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	token, err := c.UserpassLogin(ctx, vault.UserpassMount, name, "a-long-test-password")
+	token, err := c.Userpass().Login(ctx, vault.UserpassMount, name, "a-long-test-password")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestMigrateSchema2(t *testing.T) {
 			t.Errorf("the dry run does not plan %q: %q", want, planned)
 		}
 	}
-	if _, err := c.KVMetadata(ctx, l.KV(), "contacts/email/"+s2Mailbox); err != nil {
+	if _, err := c.KV().Metadata(ctx, l.KV(), "contacts/email/"+s2Mailbox); err != nil {
 		t.Fatalf("the dry run moved the mailbox: %v", err)
 	}
 	if _, err := setup.Run(ctx, c, setup.Options{Layout: l, Version: "test", Reindex: reindexWith(c, l)}); err != nil {
@@ -315,7 +315,7 @@ func TestMigrateSchema2Conflict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.KVPut(ctx, l.KV(), records.PhonePath(ids[0]), map[string]interface{}{"kind": "phone", "number": s2Phone, "pin": "9999"}, 0); err != nil {
+	if _, err := c.KV().Put(ctx, l.KV(), records.PhonePath(ids[0]), map[string]interface{}{"kind": "phone", "number": s2Phone, "pin": "9999"}, 0); err != nil {
 		t.Fatal(err)
 	}
 	_, err = setup.Run(ctx, c, setup.Options{Layout: l, Version: "test", Reindex: reindexWith(c, l)})
@@ -325,7 +325,7 @@ func TestMigrateSchema2Conflict(t *testing.T) {
 	if strings.Contains(err.Error(), "4155550100") {
 		t.Errorf("the error names the number: %v", err)
 	}
-	if old, err := c.KVMetadata(ctx, l.KV(), "contacts/phone/14155550100"); err != nil || old.Deleted() {
+	if old, err := c.KV().Metadata(ctx, l.KV(), "contacts/phone/14155550100"); err != nil || old.Deleted() {
 		t.Errorf("the old phone record was touched: %+v, %v", old, err)
 	}
 	// Sellervault refuses contact work until the migration is done.

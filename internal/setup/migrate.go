@@ -134,12 +134,12 @@ func (r *runner) moved(ctx context.Context, m move, rel string) (bool, error) {
 		if _, mounted := r.mounts[m.dst+"/"]; !mounted {
 			return false, nil
 		}
-		return r.c.KVExists(ctx, m.dst, m.to(rel))
+		return r.c.KV().Exists(ctx, m.dst, m.to(rel))
 	}
 	if m.destroy {
 		return false, nil // listed: still there
 	}
-	meta, err := r.c.KVMetadata(ctx, m.src, m.dir+"/"+rel)
+	meta, err := r.c.KV().Metadata(ctx, m.src, m.dir+"/"+rel)
 	if err != nil {
 		return false, err
 	}
@@ -161,23 +161,23 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 	} else {
 		to = m.to(rel)
 	}
-	srcMeta, err := r.c.KVMetadata(ctx, m.src, from)
+	srcMeta, err := r.c.KV().Metadata(ctx, m.src, from)
 	if err != nil {
 		return err
 	}
 	if m.metadataOnly {
-		return r.c.KVSetCustomMetadata(ctx, m.dst, to, srcMeta.CustomMetadata)
+		return r.c.KV().SetCustomMetadata(ctx, m.dst, to, srcMeta.CustomMetadata)
 	}
 	leave := func() error {
 		if m.destroy {
-			return r.c.KVDestroyAll(ctx, m.src, from)
+			return r.c.KV().DestroyAll(ctx, m.src, from)
 		}
-		return r.c.KVDelete(ctx, m.src, from)
+		return r.c.KV().Delete(ctx, m.src, from)
 	}
 	if srcMeta.Deleted() && !m.destroy {
 		return nil
 	}
-	dstMeta, err := r.c.KVMetadata(ctx, m.dst, to)
+	dstMeta, err := r.c.KV().Metadata(ctx, m.dst, to)
 	switch {
 	case errors.Is(err, vault.ErrNotFound):
 		dstMeta = &vault.KVMeta{CustomMetadata: map[string]string{}}
@@ -206,7 +206,7 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 		if d := deletedPositions(srcMeta.Versions); m.destroy && d != "" {
 			claim[MigratedDeleted] = d
 		}
-		if err := r.c.KVSetCustomMetadata(ctx, m.dst, to, claim); err != nil {
+		if err := r.c.KV().SetCustomMetadata(ctx, m.dst, to, claim); err != nil {
 			return err
 		}
 		dstMeta.CustomMetadata = claim
@@ -219,7 +219,7 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 			}
 		}
 		if len(deleted) > 0 {
-			if err := r.c.KVUndelete(ctx, m.src, from, deleted...); err != nil {
+			if err := r.c.KV().Undelete(ctx, m.src, from, deleted...); err != nil {
 				return err
 			}
 		}
@@ -231,7 +231,7 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 		if (v.DeletionTime != "" && !m.destroy) || v.Destroyed {
 			continue
 		}
-		rec, err := r.c.KVGetVersion(ctx, m.src, from, v.Version)
+		rec, err := r.c.KV().GetVersion(ctx, m.src, from, v.Version)
 		if errors.Is(err, vault.ErrNotFound) {
 			continue
 		}
@@ -239,7 +239,7 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 			return err
 		}
 		if copied >= dstMeta.CurrentVersion {
-			if _, err := r.c.KVPut(ctx, m.dst, to, rec.Data, copied); err != nil {
+			if _, err := r.c.KV().Put(ctx, m.dst, to, rec.Data, copied); err != nil {
 				return err
 			}
 		}
@@ -256,7 +256,7 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 			}
 		}
 		if len(versions) > 0 {
-			if err := r.c.KVDeleteVersions(ctx, m.dst, to, versions...); err != nil {
+			if err := r.c.KV().DeleteVersions(ctx, m.dst, to, versions...); err != nil {
 				return err
 			}
 		}
@@ -269,7 +269,7 @@ func (r *runner) moveOne(ctx context.Context, m move, rel string) error {
 		maps.Copy(custom, listing)
 	}
 	if copied > 0 && !maps.Equal(dstMeta.CustomMetadata, custom) {
-		if err := r.c.KVSetCustomMetadata(ctx, m.dst, to, custom); err != nil {
+		if err := r.c.KV().SetCustomMetadata(ctx, m.dst, to, custom); err != nil {
 			return err
 		}
 	}
@@ -310,7 +310,7 @@ func deletedPositions(versions []vault.KVVersion) string {
 // leaves lists the records depth segments below dir (paths relative to
 // dir); a missing folder has none.
 func leaves(ctx context.Context, c *vault.Client, mount, dir string, depth int) ([]string, error) {
-	keys, err := c.KVList(ctx, mount, dir)
+	keys, err := c.KV().List(ctx, mount, dir)
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil, nil
 	}

@@ -91,7 +91,7 @@ func seedLegacy(t *testing.T, c *vault.Client, srv *devvault.Server, l vault.Lay
 	// What schema 1 had: store policies with globs, roles' old rules, a
 	// login whose tokens carry Vault's default policy, the old marker.
 	for _, store := range []string{"acme-us", "acme-de"} {
-		if _, err := c.KVPut(ctx, l.KV(), "stores/"+store, map[string]interface{}{"name": store}, 0); err != nil {
+		if _, err := c.KV().Put(ctx, l.KV(), "stores/"+store, map[string]interface{}{"name": store}, 0); err != nil {
 			t.Fatal(err)
 		}
 		raw("PUT", "sys/policies/acl/"+l.StorePolicy(store), map[string]string{"policy": fmt.Sprintf(`path "%s/data/stores/%s/creds/*" { capabilities = ["read"] }`, l.KV(), store)})
@@ -101,23 +101,23 @@ func seedLegacy(t *testing.T, c *vault.Client, srv *devvault.Server, l vault.Lay
 		t.Fatal(err)
 	}
 	raw("POST", "auth/userpass/users/legacy-"+l.Prefix, map[string]interface{}{"token_policies": "", "token_no_default_policy": false})
-	marker, err := c.KVGet(ctx, l.KV(), vault.InitMarkerPath)
+	marker, err := c.KV().Get(ctx, l.KV(), vault.InitMarkerPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	marker.Data["schema"] = 1
-	if _, err := c.KVPut(ctx, l.KV(), vault.InitMarkerPath, marker.Data, marker.Version); err != nil {
+	if _, err := c.KV().Put(ctx, l.KV(), vault.InitMarkerPath, marker.Data, marker.Version); err != nil {
 		t.Fatal(err)
 	}
 	times := map[string]string{}
 	for _, rec := range legacyRecords() {
 		for i, data := range rec.versions {
-			if _, err := c.KVPut(ctx, l.KV(), rec.from, data, i); err != nil {
+			if _, err := c.KV().Put(ctx, l.KV(), rec.from, data, i); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if rec.custom != nil {
-			if err := c.KVSetCustomMetadata(ctx, l.KV(), rec.from, rec.custom); err != nil {
+			if err := c.KV().SetCustomMetadata(ctx, l.KV(), rec.from, rec.custom); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -125,18 +125,18 @@ func seedLegacy(t *testing.T, c *vault.Client, srv *devvault.Server, l vault.Lay
 			raw("POST", l.KV()+"/delete/"+rec.from, map[string]interface{}{"versions": []int{rec.deleteV}})
 		}
 		if rec.gone {
-			if err := c.KVDelete(ctx, l.KV(), rec.from); err != nil {
+			if err := c.KV().Delete(ctx, l.KV(), rec.from); err != nil {
 				t.Fatal(err)
 			}
 		}
-		meta, err := c.KVMetadata(ctx, l.KV(), rec.from)
+		meta, err := c.KV().Metadata(ctx, l.KV(), rec.from)
 		if err != nil {
 			t.Fatal(err)
 		}
 		times[rec.from] = meta.Versions[len(meta.Versions)-1].CreatedTime
 	}
 	for path, custom := range legacyNotes {
-		if err := c.KVSetCustomMetadata(ctx, l.KV(), "_meta/reminders/"+path, custom); err != nil {
+		if err := c.KV().SetCustomMetadata(ctx, l.KV(), "_meta/reminders/"+path, custom); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -162,14 +162,14 @@ func checkMigrated(t *testing.T, c *vault.Client, l vault.Layout, times map[stri
 	t.Helper()
 	ctx := context.Background()
 	for _, rec := range legacyRecords() {
-		old, err := c.KVMetadata(ctx, l.KV(), rec.from)
+		old, err := c.KV().Metadata(ctx, l.KV(), rec.from)
 		if err != nil {
 			t.Fatalf("%s: %v", rec.from, err)
 		}
 		if !old.Deleted() {
 			t.Errorf("%s: the old record is still live", rec.from)
 		}
-		meta, err := c.KVMetadata(ctx, rec.mount(l), rec.to)
+		meta, err := c.KV().Metadata(ctx, rec.mount(l), rec.to)
 		if rec.gone {
 			if !errors.Is(err, vault.ErrNotFound) {
 				t.Errorf("%s was deleted before the upgrade but was moved (%v)", rec.from, err)
@@ -189,7 +189,7 @@ func checkMigrated(t *testing.T, c *vault.Client, l vault.Layout, times map[stri
 			t.Fatalf("%s: %d versions at the new place, want %d", rec.to, meta.CurrentVersion, len(want))
 		}
 		for i, w := range want {
-			got, err := c.KVGetVersion(ctx, rec.mount(l), rec.to, i+1)
+			got, err := c.KV().GetVersion(ctx, rec.mount(l), rec.to, i+1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -204,7 +204,7 @@ func checkMigrated(t *testing.T, c *vault.Client, l vault.Layout, times map[stri
 		}
 	}
 	for path, custom := range legacyNotes {
-		meta, err := c.KVMetadata(ctx, l.Reminders(), path)
+		meta, err := c.KV().Metadata(ctx, l.Reminders(), path)
 		if err != nil {
 			t.Fatalf("note %s: %v", path, err)
 		}
@@ -213,7 +213,7 @@ func checkMigrated(t *testing.T, c *vault.Client, l vault.Layout, times map[stri
 		}
 	}
 	for _, store := range []string{"acme-us", "acme-de"} {
-		got, err := c.Policy(ctx, l.StorePolicy(store))
+		got, err := c.Sys().Policy(ctx, l.StorePolicy(store))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,14 +222,14 @@ func checkMigrated(t *testing.T, c *vault.Client, l vault.Layout, times map[stri
 			t.Errorf("store policy of %s not rewritten:\n%s", store, got)
 		}
 	}
-	u, err := c.UserpassLoginSettings(ctx, vault.UserpassMount, "legacy-"+l.Prefix)
+	u, err := c.Userpass().LoginSettings(ctx, vault.UserpassMount, "legacy-"+l.Prefix)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !u.NoDefaultPolicy || !reflect.DeepEqual(u.TokenPolicies, []string{l.SelfPolicy()}) {
 		t.Errorf("login %s: policies %v, no default %v", u.Name, u.TokenPolicies, u.NoDefaultPolicy)
 	}
-	marker, err := c.KVGet(ctx, l.KV(), vault.InitMarkerPath)
+	marker, err := c.KV().Get(ctx, l.KV(), vault.InitMarkerPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +266,7 @@ func TestMigrateSchema1(t *testing.T) {
 			t.Errorf("the dry run does not plan %q: %q", want, planned)
 		}
 	}
-	if old, _ := c.KVMetadata(ctx, l.KV(), legacyRecords()[0].from); old.Deleted() {
+	if old, _ := c.KV().Metadata(ctx, l.KV(), legacyRecords()[0].from); old.Deleted() {
 		t.Fatal("the dry run moved a record")
 	}
 	if _, err := setup.Run(ctx, c, setup.Options{Layout: l, Version: "test"}); err != nil {

@@ -24,7 +24,7 @@ func EnsurePerson(ctx context.Context, c *vault.Client, l vault.Layout, p Person
 	if !isPersonRole(p.Role) {
 		return "", fmt.Errorf("role %q: use manager, finance or staff", p.Role)
 	}
-	auths, err := c.AuthMounts(ctx)
+	auths, err := c.Sys().AuthMounts(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -32,26 +32,26 @@ func EnsurePerson(ctx context.Context, c *vault.Client, l vault.Layout, p Person
 	if !ok {
 		return "", fmt.Errorf("userpass is not enabled: run `sellervault init` first")
 	}
-	entityID, err = c.EnsureEntity(ctx, p.Name, map[string]string{
+	entityID, err = c.Identity().EnsureEntity(ctx, p.Name, map[string]string{
 		"sellervault_role": p.Role, "onboarded_at": now.UTC().Format(time.RFC3339), "onboarded_by": p.By,
 	})
 	if err != nil {
 		return "", err
 	}
-	if err := c.PutUserpassUser(ctx, vault.UserpassMount, p.Name, password, PersonTokenPolicies(l)); err != nil {
+	if err := c.Userpass().PutUser(ctx, vault.UserpassMount, p.Name, password, PersonTokenPolicies(l)); err != nil {
 		return "", err
 	}
-	if err := c.EnsureEntityAlias(ctx, entityID, p.Name, userpass.Accessor); err != nil {
+	if err := c.Identity().EnsureEntityAlias(ctx, entityID, p.Name, userpass.Accessor); err != nil {
 		return "", err
 	}
-	if err := c.AddGroupMember(ctx, l.RoleGroup(p.Role), entityID); err != nil {
+	if err := c.Identity().AddGroupMember(ctx, l.RoleGroup(p.Role), entityID); err != nil {
 		return "", err
 	}
 	for _, store := range p.Stores {
 		if err := EnsureStoreAccess(ctx, c, l, store); err != nil {
 			return "", err
 		}
-		if err := c.AddGroupMember(ctx, l.StoreGroup(store), entityID); err != nil {
+		if err := c.Identity().AddGroupMember(ctx, l.StoreGroup(store), entityID); err != nil {
 			return "", err
 		}
 	}

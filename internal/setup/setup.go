@@ -132,10 +132,10 @@ type runner struct {
 }
 
 func (r *runner) loadMounts(ctx context.Context) (err error) {
-	if r.mounts, err = r.c.Mounts(ctx); err != nil {
+	if r.mounts, err = r.c.Sys().Mounts(ctx); err != nil {
 		return err
 	}
-	r.auths, err = r.c.AuthMounts(ctx)
+	r.auths, err = r.c.Sys().AuthMounts(ctx)
 	return err
 }
 
@@ -189,7 +189,7 @@ func (r *runner) settings() step {
 			if _, mounted := r.mounts[r.l.KV()+"/"]; !mounted {
 				return Create, nil
 			}
-			rec, err := r.c.KVGet(ctx, r.l.KV(), SettingsPath)
+			rec, err := r.c.KV().Get(ctx, r.l.KV(), SettingsPath)
 			if errors.Is(err, vault.ErrNotFound) {
 				return Create, nil
 			}
@@ -212,7 +212,7 @@ func (r *runner) settings() step {
 			if recipients != "" {
 				data[RecoveryRecipientsKey] = recipients
 			}
-			_, err := r.c.KVPut(ctx, r.l.KV(), SettingsPath, data, version)
+			_, err := r.c.KV().Put(ctx, r.l.KV(), SettingsPath, data, version)
 			if errors.Is(err, vault.ErrConflict) && version == 0 {
 				return nil // another init wrote it since we looked
 			}
@@ -235,13 +235,13 @@ func (r *runner) secretsEngine(path, typ string, options map[string]string, desc
 			return Unchanged, nil
 		},
 		apply: func(ctx context.Context) error {
-			err := r.c.EnableSecretsEngine(ctx, path, typ, description, options)
+			err := r.c.Sys().EnableSecretsEngine(ctx, path, typ, description, options)
 			if err == nil {
 				r.mounts[path+"/"] = vault.Mount{Path: path + "/", Type: typ}
 				return nil
 			}
 			// Another init may have mounted it since we looked.
-			if mounts, lerr := r.c.Mounts(ctx); lerr == nil && mounts[path+"/"].Type == typ {
+			if mounts, lerr := r.c.Sys().Mounts(ctx); lerr == nil && mounts[path+"/"].Type == typ {
 				r.mounts = mounts
 				return nil
 			}
@@ -265,7 +265,7 @@ func (r *runner) kvConfig(mount string) step {
 			if _, mounted := r.mounts[mount+"/"]; !mounted {
 				return Update, nil
 			}
-			got, err := r.c.KVConfig(ctx, mount)
+			got, err := r.c.KV().Config(ctx, mount)
 			if err != nil {
 				return "", err
 			}
@@ -274,7 +274,7 @@ func (r *runner) kvConfig(mount string) step {
 			}
 			return Unchanged, nil
 		},
-		apply: func(ctx context.Context) error { return r.c.SetKVConfig(ctx, mount, want) },
+		apply: func(ctx context.Context) error { return r.c.KV().SetConfig(ctx, mount, want) },
 	}
 }
 
@@ -288,9 +288,9 @@ func (r *runner) transitKey(audience string) step {
 			if _, mounted := r.mounts[mount+"/"]; !mounted {
 				return Create, nil
 			}
-			return createUnlessExists(r.c.TransitKeyExists(ctx, mount, key))
+			return createUnlessExists(r.c.Transit().KeyExists(ctx, mount, key))
 		},
-		apply: func(ctx context.Context) error { return r.c.CreateTransitKey(ctx, mount, key) },
+		apply: func(ctx context.Context) error { return r.c.Transit().CreateKey(ctx, mount, key) },
 	}
 }
 
@@ -308,10 +308,10 @@ func (r *runner) authMethod(path, typ, description string) step {
 			return Unchanged, nil
 		},
 		apply: func(ctx context.Context) error {
-			err := r.c.EnableAuth(ctx, path, typ, description)
+			err := r.c.Sys().EnableAuth(ctx, path, typ, description)
 			// Reload for the new mount's accessor; and if the enable failed,
 			// another init may have enabled it since we looked.
-			auths, lerr := r.c.AuthMounts(ctx)
+			auths, lerr := r.c.Sys().AuthMounts(ctx)
 			if lerr != nil {
 				return errors.Join(err, lerr)
 			}
@@ -339,7 +339,7 @@ func (r *runner) policy(role string) step {
 			if err != nil {
 				return "", err
 			}
-			current, err := r.c.Policy(ctx, name)
+			current, err := r.c.Sys().Policy(ctx, name)
 			if errors.Is(err, vault.ErrNotFound) {
 				return Create, nil
 			}
@@ -351,7 +351,7 @@ func (r *runner) policy(role string) step {
 			}
 			return Unchanged, nil
 		},
-		apply: func(ctx context.Context) error { return r.c.PutPolicy(ctx, name, rules) },
+		apply: func(ctx context.Context) error { return r.c.Sys().PutPolicy(ctx, name, rules) },
 	}
 }
 
@@ -360,7 +360,7 @@ func (r *runner) group(role string) step {
 	return step{
 		item: fmt.Sprintf("identity group %s (policy %s)", name, policy),
 		check: func(ctx context.Context) (Action, error) {
-			g, err := r.c.GroupByName(ctx, name)
+			g, err := r.c.Identity().GroupByName(ctx, name)
 			if errors.Is(err, vault.ErrNotFound) {
 				return Create, nil
 			}
@@ -373,7 +373,7 @@ func (r *runner) group(role string) step {
 			return Unchanged, nil
 		},
 		apply: func(ctx context.Context) error {
-			return r.c.PutGroup(ctx, name, []string{policy}, map[string]string{"sellervault_role": role})
+			return r.c.Identity().PutGroup(ctx, name, []string{policy}, map[string]string{"sellervault_role": role})
 		},
 	}
 }
@@ -387,7 +387,7 @@ func (r *runner) reminderRole() step {
 			if _, ok := r.auths[vault.AppRoleMount+"/"]; !ok {
 				return Create, nil
 			}
-			got, err := r.c.AppRole(ctx, vault.AppRoleMount, name)
+			got, err := r.c.AppRoles().Get(ctx, vault.AppRoleMount, name)
 			if errors.Is(err, vault.ErrNotFound) {
 				return Create, nil
 			}
@@ -400,7 +400,7 @@ func (r *runner) reminderRole() step {
 			return Unchanged, nil
 		},
 		apply: func(ctx context.Context) error {
-			return r.c.PutAppRole(ctx, vault.AppRoleMount, name, want)
+			return r.c.AppRoles().Put(ctx, vault.AppRoleMount, name, want)
 		},
 	}
 }
@@ -410,7 +410,7 @@ func (r *runner) auditDevice() step {
 	return step{
 		item: fmt.Sprintf("file audit device %s/ -> %s", path, r.opts.AuditFile),
 		check: func(ctx context.Context) (Action, error) {
-			devices, err := r.c.AuditDevices(ctx)
+			devices, err := r.c.Sys().AuditDevices(ctx)
 			if err != nil {
 				return "", err
 			}
@@ -426,7 +426,7 @@ func (r *runner) auditDevice() step {
 			}
 			return Create, nil
 		},
-		apply: func(ctx context.Context) error { return r.c.EnableFileAudit(ctx, path, r.opts.AuditFile) },
+		apply: func(ctx context.Context) error { return r.c.Sys().EnableFileAudit(ctx, path, r.opts.AuditFile) },
 	}
 }
 
@@ -439,7 +439,7 @@ func (r *runner) marker() step {
 			if _, mounted := r.mounts[r.l.KV()+"/"]; !mounted {
 				return Create, nil
 			}
-			rec, err := r.c.KVGet(ctx, r.l.KV(), vault.InitMarkerPath)
+			rec, err := r.c.KV().Get(ctx, r.l.KV(), vault.InitMarkerPath)
 			if errors.Is(err, vault.ErrNotFound) {
 				return Create, nil
 			}
@@ -462,7 +462,7 @@ func (r *runner) marker() step {
 				data["initialized_at"] = initialized
 				data["migrated_at"] = r.opts.Now().UTC().Format(time.RFC3339)
 			}
-			_, err := r.c.KVPut(ctx, r.l.KV(), vault.InitMarkerPath, data, version)
+			_, err := r.c.KV().Put(ctx, r.l.KV(), vault.InitMarkerPath, data, version)
 			if errors.Is(err, vault.ErrConflict) {
 				return nil // another init wrote it since we looked
 			}

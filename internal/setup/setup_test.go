@@ -67,7 +67,7 @@ func TestRunTwiceSecondChangesNothing(t *testing.T) {
 			t.Errorf("dry run applied %s", ch.Item)
 		}
 	}
-	if _, err := c.KVGet(ctx, kv, vault.InitMarkerPath); !errors.Is(err, vault.ErrNotFound) {
+	if _, err := c.KV().Get(ctx, kv, vault.InitMarkerPath); !errors.Is(err, vault.ErrNotFound) {
 		t.Fatalf("dry run wrote the marker or failed oddly: %v", err)
 	}
 
@@ -91,12 +91,12 @@ func TestRunTwiceSecondChangesNothing(t *testing.T) {
 		}
 	}
 
-	cfg, err := c.KVConfig(ctx, kv)
+	cfg, err := c.KV().Config(ctx, kv)
 	if err != nil || !cfg.CASRequired || cfg.MaxVersions != setup.KVMaxVersions {
 		t.Fatalf("kv config = %+v, %v", cfg, err)
 	}
 	// cas_required holds: a write without the current version is refused.
-	if _, err := c.KVPut(ctx, kv, vault.InitMarkerPath, map[string]interface{}{"x": "y"}, 0); !errors.Is(err, vault.ErrConflict) {
+	if _, err := c.KV().Put(ctx, kv, vault.InitMarkerPath, map[string]interface{}{"x": "y"}, 0); !errors.Is(err, vault.ErrConflict) {
 		t.Fatalf("overwriting the marker with cas=0: got %v, want a conflict", err)
 	}
 }
@@ -110,10 +110,10 @@ func TestRunRepairsDrift(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Someone loosens the KV config and edits a policy by hand.
-	if err := c.SetKVConfig(ctx, kv, vault.KVConfig{CASRequired: false, MaxVersions: 3}); err != nil {
+	if err := c.KV().SetConfig(ctx, kv, vault.KVConfig{CASRequired: false, MaxVersions: 3}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.PutPolicy(ctx, opts.Layout.RolePolicy("staff"), `path "*" { capabilities = ["read"] }`); err != nil {
+	if err := c.Sys().PutPolicy(ctx, opts.Layout.RolePolicy("staff"), `path "*" { capabilities = ["read"] }`); err != nil {
 		t.Fatal(err)
 	}
 	report, err := setup.Run(ctx, c, opts)
@@ -141,7 +141,7 @@ func TestRunRefusesForeignMount(t *testing.T) {
 	ctx := context.Background()
 	c := rootClient(t)
 	l := layout(t, "foreign")
-	if err := c.EnableSecretsEngine(ctx, l.KV(), "kv", "", map[string]string{"version": "1"}); err != nil {
+	if err := c.Sys().EnableSecretsEngine(ctx, l.KV(), "kv", "", map[string]string{"version": "1"}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := setup.Run(ctx, c, setup.Options{Layout: l})
@@ -151,7 +151,7 @@ func TestRunRefusesForeignMount(t *testing.T) {
 	if got := fmt.Sprint(err); !strings.Contains(got, "already mounted as kv v1") {
 		t.Fatalf("error %q does not say what is in the way", got)
 	}
-	if _, err := c.GroupByName(ctx, l.RoleGroup("staff")); !errors.Is(err, vault.ErrNotFound) {
+	if _, err := c.Identity().GroupByName(ctx, l.RoleGroup("staff")); !errors.Is(err, vault.ErrNotFound) {
 		t.Fatalf("init went on after refusing: %v", err)
 	}
 }
@@ -164,7 +164,7 @@ func TestAuditFile(t *testing.T) {
 	if _, err := setup.Run(ctx, c, opts); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.KVGet(ctx, opts.Layout.KV(), vault.InitMarkerPath); err != nil {
+	if _, err := c.KV().Get(ctx, opts.Layout.KV(), vault.InitMarkerPath); err != nil {
 		t.Fatal(err)
 	}
 	info, err := os.Stat(file)

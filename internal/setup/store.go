@@ -21,13 +21,13 @@ func EnsureStoreAccess(ctx context.Context, c *vault.Client, l vault.Layout, sto
 	if err != nil {
 		return err
 	}
-	if err := c.PutPolicy(ctx, l.StorePolicy(store), rules); err != nil {
+	if err := c.Sys().PutPolicy(ctx, l.StorePolicy(store), rules); err != nil {
 		return err
 	}
 	if err := EnsureStoreKey(ctx, c, l, store); err != nil {
 		return err
 	}
-	return c.PutGroup(ctx, l.StoreGroup(store), []string{l.StorePolicy(store)},
+	return c.Identity().PutGroup(ctx, l.StoreGroup(store), []string{l.StorePolicy(store)},
 		map[string]string{"sellervault_store": store})
 }
 
@@ -35,9 +35,9 @@ func EnsureStoreAccess(ctx context.Context, c *vault.Client, l vault.Layout, sto
 // missing: the HMAC key of the store's audience (vault.StoreAudience).
 func EnsureStoreKey(ctx context.Context, c *vault.Client, l vault.Layout, store string) error {
 	key := l.RedactKey(vault.StoreAudience(store))
-	exists, err := c.TransitKeyExists(ctx, l.Transit(), key)
+	exists, err := c.Transit().KeyExists(ctx, l.Transit(), key)
 	if err == nil && !exists {
-		err = c.CreateTransitKey(ctx, l.Transit(), key)
+		err = c.Transit().CreateKey(ctx, l.Transit(), key)
 	}
 	if err != nil {
 		return fmt.Errorf("the redaction key of store %s: %w", store, err)
@@ -48,10 +48,10 @@ func EnsureStoreKey(ctx context.Context, c *vault.Client, l vault.Layout, store 
 // RemoveStoreAccess deletes a store's access group and policy, ending
 // everyone's access to it. Missing ones are fine.
 func RemoveStoreAccess(ctx context.Context, c *vault.Client, l vault.Layout, store string) error {
-	if err := c.DeleteGroup(ctx, l.StoreGroup(store)); err != nil && !errors.Is(err, vault.ErrNotFound) {
+	if err := c.Identity().DeleteGroup(ctx, l.StoreGroup(store)); err != nil && !errors.Is(err, vault.ErrNotFound) {
 		return err
 	}
-	if err := c.DeletePolicy(ctx, l.StorePolicy(store)); err != nil && !errors.Is(err, vault.ErrNotFound) {
+	if err := c.Sys().DeletePolicy(ctx, l.StorePolicy(store)); err != nil && !errors.Is(err, vault.ErrNotFound) {
 		return err
 	}
 	return nil

@@ -14,7 +14,7 @@ func TestEnsureStoreAccessRefusesBadNameAndWritesNothing(t *testing.T) {
 	if err := setup.EnsureStoreAccess(ctx, c, l, "../evil"); err == nil {
 		t.Fatal("a store name with a path in it was accepted")
 	}
-	if _, err := c.Policy(ctx, l.StorePolicy("../evil")); err == nil {
+	if _, err := c.Sys().Policy(ctx, l.StorePolicy("../evil")); err == nil {
 		t.Fatal("a policy was written for the refused name")
 	}
 }

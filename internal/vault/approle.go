@@ -54,8 +54,9 @@ func sameSet(a, b []string) bool {
 	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
-// AppRole reads an AppRole role's settings; a missing role is ErrNotFound.
-func (c *Client) AppRole(ctx context.Context, mount, role string) (AppRoleSettings, error) {
+// Get reads an AppRole role's settings; a missing role is ErrNotFound.
+func (f AppRoles) Get(ctx context.Context, mount, role string) (AppRoleSettings, error) {
+	c := f.c
 	data, err := c.read(ctx, "read approle role", appRolePath(mount, role))
 	if err != nil {
 		return AppRoleSettings{}, err
@@ -72,22 +73,24 @@ func (c *Client) AppRole(ctx context.Context, mount, role string) (AppRoleSettin
 	}, nil
 }
 
-// AppRolePolicies reads the token policies of an AppRole role.
-func (c *Client) AppRolePolicies(ctx context.Context, mount, role string) ([]string, error) {
-	s, err := c.AppRole(ctx, mount, role)
+// Policies reads the token policies of an AppRole role.
+func (f AppRoles) Policies(ctx context.Context, mount, role string) ([]string, error) {
+	c := f.c
+	s, err := c.AppRoles().Get(ctx, mount, role)
 	if err != nil {
 		return nil, err
 	}
 	return s.Policies, nil
 }
 
-// PutAppRole creates or updates an AppRole role whose tokens carry
+// Put creates or updates an AppRole role whose tokens carry
 // policies and nothing else: not Vault's default policy, which would let
 // the job wrap what it reads into a token that outlives its own (give it
 // the policies a token needs for itself). Tokens live an hour, at most
 // four; secret IDs expire after 30 days (AppRoleSecretIDTTL), so a job's
 // credential is renewed at least monthly.
-func (c *Client) PutAppRole(ctx context.Context, mount, role string, policies []string) error {
+func (f AppRoles) Put(ctx context.Context, mount, role string, policies []string) error {
+	c := f.c
 	_, err := c.write(ctx, "write approle role", appRolePath(mount, role), map[string]interface{}{
 		"token_policies":          strings.Join(policies, ","),
 		"token_no_default_policy": true,
@@ -99,9 +102,10 @@ func (c *Client) PutAppRole(ctx context.Context, mount, role string, policies []
 	return err
 }
 
-// AppRoleRoleID reads an AppRole role's role ID (an identifier, not a
+// RoleID reads an AppRole role's role ID (an identifier, not a
 // secret: a login needs a secret ID too).
-func (c *Client) AppRoleRoleID(ctx context.Context, mount, role string) (string, error) {
+func (f AppRoles) RoleID(ctx context.Context, mount, role string) (string, error) {
+	c := f.c
 	path := appRolePath(mount, role) + "/role-id"
 	data, err := c.read(ctx, "read approle role id", path)
 	if err != nil {
@@ -139,9 +143,10 @@ func (s SecretID) String() string { return "secret ID with accessor " + s.Access
 // GoString keeps %#v from printing the credential too.
 func (s SecretID) GoString() string { return "vault.SecretID{Accessor: " + s.Accessor + "}" }
 
-// NewAppRoleSecretID issues a secret ID for role. The role's other secret
+// NewSecretID issues a secret ID for role. The role's other secret
 // IDs stay valid.
-func (c *Client) NewAppRoleSecretID(ctx context.Context, mount, role string, opts SecretIDOptions) (SecretID, error) {
+func (f AppRoles) NewSecretID(ctx context.Context, mount, role string, opts SecretIDOptions) (SecretID, error) {
+	c := f.c
 	const op = "create approle secret id"
 	path := appRolePath(mount, role) + "/secret-id"
 	body := map[string]interface{}{}
@@ -166,9 +171,10 @@ func (c *Client) NewAppRoleSecretID(ctx context.Context, mount, role string, opt
 	}, nil
 }
 
-// AppRoleSecretIDAccessors lists the accessors of role's secret IDs
+// SecretIDAccessors lists the accessors of role's secret IDs
 // (expired ones that Vault has not tidied yet included), sorted.
-func (c *Client) AppRoleSecretIDAccessors(ctx context.Context, mount, role string) ([]string, error) {
+func (f AppRoles) SecretIDAccessors(ctx context.Context, mount, role string) ([]string, error) {
+	c := f.c
 	keys, err := c.list(ctx, "list approle secret ids", appRolePath(mount, role)+"/secret-id")
 	if err != nil {
 		return nil, err
@@ -177,10 +183,11 @@ func (c *Client) AppRoleSecretIDAccessors(ctx context.Context, mount, role strin
 	return keys, nil
 }
 
-// DestroyAppRoleSecretID destroys the secret ID with this accessor: it no
+// DestroySecretID destroys the secret ID with this accessor: it no
 // longer logs in (tokens it yielded live on until their short TTL ends).
 // A secret ID that is gone already is fine.
-func (c *Client) DestroyAppRoleSecretID(ctx context.Context, mount, role, accessor string) error {
+func (f AppRoles) DestroySecretID(ctx context.Context, mount, role, accessor string) error {
+	c := f.c
 	_, err := c.write(ctx, "destroy approle secret id", appRolePath(mount, role)+"/secret-id-accessor/destroy",
 		map[string]interface{}{"secret_id_accessor": accessor})
 	var e *Error
@@ -202,9 +209,10 @@ type SecretIDInfo struct {
 	TokenBoundCIDRs []string  // where its tokens may be used; empty: anywhere
 }
 
-// LookupAppRoleSecretID describes a secret ID of role; one that does not
+// LookupSecretID describes a secret ID of role; one that does not
 // exist (destroyed, expired, or never issued) is ErrNotFound.
-func (c *Client) LookupAppRoleSecretID(ctx context.Context, mount, role, secretID string) (SecretIDInfo, error) {
+func (f AppRoles) LookupSecretID(ctx context.Context, mount, role, secretID string) (SecretIDInfo, error) {
+	c := f.c
 	const op = "look up approle secret id"
 	path := appRolePath(mount, role) + "/secret-id/lookup"
 	secret, err := c.write(ctx, op, path, map[string]interface{}{"secret_id": secretID})
@@ -248,14 +256,15 @@ type Reissued struct {
 	Others, Destroyed int
 }
 
-// ReissueAppRoleSecretID issues a new secret ID for role, saves it, and
+// ReissueSecretID issues a new secret ID for role, saves it, and
 // then (unless KeepOthers) destroys every other secret ID of the role.
 // The order makes it safe to interrupt and to re-run: up to the save
 // nothing old is touched, so the job always has a working secret ID, and
 // a re-run destroys whatever an interrupted run left valid. When the
 // destroying fails halfway, the error comes with what was done.
-func (c *Client) ReissueAppRoleSecretID(ctx context.Context, mount, role string, opts ReissueOptions) (Reissued, error) {
-	sid, err := c.NewAppRoleSecretID(ctx, mount, role, opts.SecretIDOptions)
+func (f AppRoles) ReissueSecretID(ctx context.Context, mount, role string, opts ReissueOptions) (Reissued, error) {
+	c := f.c
+	sid, err := c.AppRoles().NewSecretID(ctx, mount, role, opts.SecretIDOptions)
 	if err != nil {
 		return Reissued{Others: -1}, err
 	}
@@ -264,14 +273,14 @@ func (c *Client) ReissueAppRoleSecretID(ctx context.Context, mount, role string,
 			// Nobody holds it: destroy it, even when ctx was interrupted.
 			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
 			defer cancel()
-			if derr := c.DestroyAppRoleSecretID(cleanup, mount, role, sid.Accessor); derr != nil {
+			if derr := c.AppRoles().DestroySecretID(cleanup, mount, role, sid.Accessor); derr != nil {
 				return Reissued{Others: -1}, errors.Join(err, derr)
 			}
 			return Reissued{Others: -1}, err
 		}
 	}
 	done := Reissued{New: sid, Others: -1}
-	accessors, err := c.AppRoleSecretIDAccessors(ctx, mount, role)
+	accessors, err := c.AppRoles().SecretIDAccessors(ctx, mount, role)
 	if err != nil {
 		return done, err
 	}
@@ -281,7 +290,7 @@ func (c *Client) ReissueAppRoleSecretID(ctx context.Context, mount, role string,
 		return done, nil
 	}
 	for _, a := range others {
-		if err := c.DestroyAppRoleSecretID(ctx, mount, role, a); err != nil {
+		if err := c.AppRoles().DestroySecretID(ctx, mount, role, a); err != nil {
 			return done, err
 		}
 		done.Destroyed++
@@ -289,32 +298,35 @@ func (c *Client) ReissueAppRoleSecretID(ctx context.Context, mount, role string,
 	return done, nil
 }
 
-// AppRoleLogin gets a fresh secret ID for role and logs in with it, as the
+// Login gets a fresh secret ID for role and logs in with it, as the
 // scheduled job's bootstrap does; the caller needs rights on the role.
-func (c *Client) AppRoleLogin(ctx context.Context, mount, role string) (string, error) {
-	roleID, secretID, err := c.AppRoleCredentials(ctx, mount, role)
+func (f AppRoles) Login(ctx context.Context, mount, role string) (string, error) {
+	c := f.c
+	roleID, secretID, err := c.AppRoles().Credentials(ctx, mount, role)
 	if err != nil {
 		return "", err
 	}
-	return c.AppRoleLoginWith(ctx, mount, roleID, secretID)
+	return c.AppRoles().LoginWith(ctx, mount, roleID, secretID)
 }
 
-// AppRoleCredentials reads role's role ID and issues a new secret ID for
+// Credentials reads role's role ID and issues a new secret ID for
 // it with the role's defaults: what a scheduled job needs to log in.
-func (c *Client) AppRoleCredentials(ctx context.Context, mount, role string) (roleID, secretID string, err error) {
-	if roleID, err = c.AppRoleRoleID(ctx, mount, role); err != nil {
+func (f AppRoles) Credentials(ctx context.Context, mount, role string) (roleID, secretID string, err error) {
+	c := f.c
+	if roleID, err = c.AppRoles().RoleID(ctx, mount, role); err != nil {
 		return "", "", err
 	}
-	sid, err := c.NewAppRoleSecretID(ctx, mount, role, SecretIDOptions{})
+	sid, err := c.AppRoles().NewSecretID(ctx, mount, role, SecretIDOptions{})
 	if err != nil {
 		return "", "", err
 	}
 	return roleID, sid.ID, nil
 }
 
-// AppRoleLoginWith logs in with a role ID and a secret ID (the scheduled
+// LoginWith logs in with a role ID and a secret ID (the scheduled
 // job's own credentials) and returns the client token.
-func (c *Client) AppRoleLoginWith(ctx context.Context, mount, roleID, secretID string) (string, error) {
+func (f AppRoles) LoginWith(ctx context.Context, mount, roleID, secretID string) (string, error) {
+	c := f.c
 	path := "auth/" + mount + "/login"
 	secret, err := c.write(ctx, "log in", path, map[string]interface{}{"role_id": roleID, "secret_id": secretID})
 	var e *Error

@@ -55,16 +55,16 @@ func newAppRole(t *testing.T) *approleFixture {
 		t.Fatal(err)
 	}
 	f := &approleFixture{srv: srv, root: root, mount: fmt.Sprintf("approle-t%d", approleMounts.Add(1)), role: "job"}
-	if err := root.EnableAuth(ctx, f.mount, "approle", "test"); err != nil {
+	if err := root.Sys().EnableAuth(ctx, f.mount, "approle", "test"); err != nil {
 		t.Fatal(err)
 	}
-	if err := root.PutPolicy(ctx, f.mount+"-self", `path "auth/token/lookup-self" { capabilities = ["read"] }`); err != nil {
+	if err := root.Sys().PutPolicy(ctx, f.mount+"-self", `path "auth/token/lookup-self" { capabilities = ["read"] }`); err != nil {
 		t.Fatal(err)
 	}
-	if err := root.PutAppRole(ctx, f.mount, f.role, []string{f.mount + "-self"}); err != nil {
+	if err := root.AppRoles().Put(ctx, f.mount, f.role, []string{f.mount + "-self"}); err != nil {
 		t.Fatal(err)
 	}
-	if f.roleID, err = root.AppRoleRoleID(ctx, f.mount, f.role); err != nil {
+	if f.roleID, err = root.AppRoles().RoleID(ctx, f.mount, f.role); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -73,7 +73,7 @@ func newAppRole(t *testing.T) *approleFixture {
 // login logs in with a secret ID from this process (127.0.0.1).
 func (f *approleFixture) login(t *testing.T, secretID string) (*vault.Client, error) {
 	t.Helper()
-	token, err := f.root.AppRoleLoginWith(context.Background(), f.mount, f.roleID, secretID)
+	token, err := f.root.AppRoles().LoginWith(context.Background(), f.mount, f.roleID, secretID)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (f *approleFixture) reissue(t *testing.T, c *vault.Client, opts vault.Reiss
 	t.Helper()
 	var saved string
 	opts.Save = func(s vault.SecretID) error { saved = s.ID; return nil }
-	done, err := c.ReissueAppRoleSecretID(context.Background(), f.mount, f.role, opts)
+	done, err := c.AppRoles().ReissueSecretID(context.Background(), f.mount, f.role, opts)
 	if err == nil && saved == "" {
 		t.Fatal("reissue succeeded without saving a secret ID")
 	}
@@ -109,7 +109,7 @@ func TestPutAppRoleSettings(t *testing.T) {
 	ctx := context.Background()
 	f := newAppRole(t)
 	policy := f.mount + "-self"
-	s, err := f.root.AppRole(ctx, f.mount, f.role)
+	s, err := f.root.AppRoles().Get(ctx, f.mount, f.role)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,16 +123,16 @@ func TestPutAppRoleSettings(t *testing.T) {
 	if s.UpToDate([]string{policy, "other"}) {
 		t.Error("UpToDate ignores a missing policy")
 	}
-	if got, err := f.root.AppRolePolicies(ctx, f.mount, f.role); err != nil || !slices.Equal(got, []string{policy}) {
+	if got, err := f.root.AppRoles().Policies(ctx, f.mount, f.role); err != nil || !slices.Equal(got, []string{policy}) {
 		t.Errorf("AppRolePolicies = %v, %v", got, err)
 	}
-	if _, err := f.root.AppRole(ctx, f.mount, "nobody"); !errors.Is(err, vault.ErrNotFound) {
+	if _, err := f.root.AppRoles().Get(ctx, f.mount, "nobody"); !errors.Is(err, vault.ErrNotFound) {
 		t.Errorf("a missing role: %v, want %v", err, vault.ErrNotFound)
 	}
 
 	// The token of a login carries the role's policies and not Vault's
 	// default policy, so it cannot wrap what it reads.
-	token, err := f.root.AppRoleLogin(ctx, f.mount, f.role)
+	token, err := f.root.AppRoles().Login(ctx, f.mount, f.role)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestPutAppRoleSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := job.LookupSelf(ctx)
+	info, err := job.Tokens().LookupSelf(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestPutAppRoleSettings(t *testing.T) {
 	if info.TTL <= 0 || info.TTL > time.Hour {
 		t.Errorf("token TTL = %s, want at most 1h", info.TTL)
 	}
-	if _, err := job.Wrap(ctx, map[string]interface{}{"x": "y"}, time.Hour); !errors.Is(err, vault.ErrDenied) {
+	if _, err := job.Tokens().Wrap(ctx, map[string]interface{}{"x": "y"}, time.Hour); !errors.Is(err, vault.ErrDenied) {
 		t.Errorf("wrap with the job's token: %v, want %v", err, vault.ErrDenied)
 	}
 }
@@ -186,7 +186,7 @@ func TestReissueDestroysEarlierSecretIDs(t *testing.T) {
 	f.mustLogIn(t, "second after an issue with KeepOthers", second)
 	f.mustLogIn(t, "third", third)
 
-	accessors, err := f.root.AppRoleSecretIDAccessors(context.Background(), f.mount, f.role)
+	accessors, err := f.root.AppRoles().SecretIDAccessors(context.Background(), f.mount, f.role)
 	if err != nil || len(accessors) != 2 {
 		t.Errorf("accessors = %v, %v; want 2", accessors, err)
 	}
@@ -198,7 +198,7 @@ func TestDestroySecretIDTwiceIsFine(t *testing.T) {
 	// would retry for seconds before the answer is seen as "gone already".
 	t.Setenv("VAULT_MAX_RETRIES", "0")
 	f := newAppRole(t)
-	sid, err := f.root.NewAppRoleSecretID(ctx, f.mount, f.role, vault.SecretIDOptions{})
+	sid, err := f.root.AppRoles().NewSecretID(ctx, f.mount, f.role, vault.SecretIDOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,18 +206,18 @@ func TestDestroySecretIDTwiceIsFine(t *testing.T) {
 		t.Error("printing a SecretID shows the secret ID")
 	}
 	for i := 0; i < 2; i++ {
-		if err := f.root.DestroyAppRoleSecretID(ctx, f.mount, f.role, sid.Accessor); err != nil {
+		if err := f.root.AppRoles().DestroySecretID(ctx, f.mount, f.role, sid.Accessor); err != nil {
 			t.Fatalf("destroy #%d: %v", i+1, err)
 		}
 	}
-	if err := f.root.DestroyAppRoleSecretID(ctx, f.mount, f.role, "00000000-0000-0000-0000-000000000000"); err != nil {
+	if err := f.root.AppRoles().DestroySecretID(ctx, f.mount, f.role, "00000000-0000-0000-0000-000000000000"); err != nil {
 		t.Errorf("destroy an unknown accessor: %v", err)
 	}
-	if _, err := f.root.LookupAppRoleSecretID(ctx, f.mount, f.role, sid.ID); !errors.Is(err, vault.ErrNotFound) {
+	if _, err := f.root.AppRoles().LookupSecretID(ctx, f.mount, f.role, sid.ID); !errors.Is(err, vault.ErrNotFound) {
 		t.Errorf("look up a destroyed secret ID: %v, want %v", err, vault.ErrNotFound)
 	}
 	f.mustNotLogIn(t, "destroyed", sid.ID)
-	if got, err := f.root.AppRoleSecretIDAccessors(ctx, f.mount, f.role); err != nil || len(got) != 0 {
+	if got, err := f.root.AppRoles().SecretIDAccessors(ctx, f.mount, f.role); err != nil || len(got) != 0 {
 		t.Errorf("accessors after destroying the only one = %v, %v", got, err)
 	}
 }
@@ -245,10 +245,10 @@ func TestSecretIDBoundToCIDRs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("login from 127.0.0.1 with a secret ID bound to 127.0.0.1/32: %v", err)
 	}
-	if _, err := job.LookupSelf(ctx); err != nil {
+	if _, err := job.Tokens().LookupSelf(ctx); err != nil {
 		t.Errorf("the bound token from 127.0.0.1: %v", err)
 	}
-	info, err := f.root.LookupAppRoleSecretID(ctx, f.mount, f.role, here)
+	info, err := f.root.AppRoles().LookupSecretID(ctx, f.mount, f.role, here)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,14 +268,14 @@ func TestSecretIDTTL(t *testing.T) {
 		{ask: 0, want: vault.AppRoleSecretIDTTL}, // the role's
 	} {
 		before := time.Now()
-		sid, err := f.root.NewAppRoleSecretID(ctx, f.mount, f.role, vault.SecretIDOptions{TTL: tt.ask})
+		sid, err := f.root.AppRoles().NewSecretID(ctx, f.mount, f.role, vault.SecretIDOptions{TTL: tt.ask})
 		if err != nil {
 			t.Fatalf("ttl %s: %v", tt.ask, err)
 		}
 		if sid.TTL != tt.want {
 			t.Errorf("ttl %s: issued with %s, want %s", tt.ask, sid.TTL, tt.want)
 		}
-		info, err := f.root.LookupAppRoleSecretID(ctx, f.mount, f.role, sid.ID)
+		info, err := f.root.AppRoles().LookupSecretID(ctx, f.mount, f.role, sid.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,7 +287,7 @@ func TestSecretIDTTL(t *testing.T) {
 		}
 	}
 	// Longer than the role allows: Vault refuses, nothing is issued.
-	_, err := f.root.NewAppRoleSecretID(ctx, f.mount, f.role, vault.SecretIDOptions{TTL: vault.AppRoleSecretIDTTL + time.Hour})
+	_, err := f.root.AppRoles().NewSecretID(ctx, f.mount, f.role, vault.SecretIDOptions{TTL: vault.AppRoleSecretIDTTL + time.Hour})
 	if !errors.Is(err, vault.ErrBadRequest) {
 		t.Errorf("ttl beyond the role's: %v, want %v", err, vault.ErrBadRequest)
 	}
@@ -397,14 +397,14 @@ func TestReissueSaveFailsKeepsTheOld(t *testing.T) {
 	}
 	diskFull := errors.New("disk full")
 	var lost string
-	_, err = f.root.ReissueAppRoleSecretID(ctx, f.mount, f.role, vault.ReissueOptions{
+	_, err = f.root.AppRoles().ReissueSecretID(ctx, f.mount, f.role, vault.ReissueOptions{
 		Save: func(s vault.SecretID) error { lost = s.ID; return diskFull },
 	})
 	if !errors.Is(err, diskFull) {
 		t.Fatalf("save failed: %v, want %v", err, diskFull)
 	}
 	f.mustLogIn(t, "the old secret ID after a failed save", old)
-	if _, err := f.root.LookupAppRoleSecretID(ctx, f.mount, f.role, lost); !errors.Is(err, vault.ErrNotFound) {
+	if _, err := f.root.AppRoles().LookupSecretID(ctx, f.mount, f.role, lost); !errors.Is(err, vault.ErrNotFound) {
 		t.Errorf("the unsaved secret ID: %v, want it destroyed", err)
 	}
 }

@@ -12,12 +12,14 @@ type Entity struct {
 
 // EntityByName reads an identity entity by name; a missing one is
 // ErrNotFound.
-func (c *Client) EntityByName(ctx context.Context, name string) (*Entity, error) {
+func (f Identity) EntityByName(ctx context.Context, name string) (*Entity, error) {
+	c := f.c
 	return c.entity(ctx, "identity/entity/name/"+name)
 }
 
 // EntityByID reads an identity entity by ID; a missing one is ErrNotFound.
-func (c *Client) EntityByID(ctx context.Context, id string) (*Entity, error) {
+func (f Identity) EntityByID(ctx context.Context, id string) (*Entity, error) {
+	c := f.c
 	return c.entity(ctx, "identity/entity/id/"+id)
 }
 

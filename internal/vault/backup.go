@@ -6,10 +6,11 @@ import (
 	"strings"
 )
 
-// KVListAll lists the path of every secret in the KV v2 mount, folders
+// ListAll lists the path of every secret in the KV v2 mount, folders
 // walked depth first, sorted. Deleted secrets are listed too (their
 // metadata says so), as are metadata-only entries.
-func (c *Client) KVListAll(ctx context.Context, mount string) ([]string, error) {
+func (f KV) ListAll(ctx context.Context, mount string) ([]string, error) {
+	c := f.c
 	var out []string
 	var walk func(dir string) error
 	walk = func(dir string) error {

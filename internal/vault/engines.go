@@ -2,14 +2,16 @@ package vault
 
 import "context"
 
-// TransitKeyExists reports whether the Transit engine at mount has the key.
-func (c *Client) TransitKeyExists(ctx context.Context, mount, name string) (bool, error) {
+// KeyExists reports whether the Transit engine at mount has the key.
+func (f Transit) KeyExists(ctx context.Context, mount, name string) (bool, error) {
+	c := f.c
 	_, err := c.read(ctx, "read transit key", mount+"/keys/"+name)
 	return exists(err)
 }
 
-// CreateTransitKey creates a non-exportable Transit key.
-func (c *Client) CreateTransitKey(ctx context.Context, mount, name string) error {
+// CreateKey creates a non-exportable Transit key.
+func (f Transit) CreateKey(ctx context.Context, mount, name string) error {
+	c := f.c
 	_, err := c.write(ctx, "create transit key", mount+"/keys/"+name, map[string]interface{}{
 		"type": "aes256-gcm96", "exportable": false, "allow_plaintext_backup": false,
 	})
@@ -27,11 +29,12 @@ func exists(err error) (bool, error) {
 	return false, err
 }
 
-// DeleteTransitKey deletes a Transit key (allowing its deletion first):
+// DeleteKey deletes a Transit key (allowing its deletion first):
 // every HMAC made with it can no longer be recomputed or checked. A
 // delete that failed because the key is already gone (an earlier try
 // whose answer was lost, then resent) counts as done.
-func (c *Client) DeleteTransitKey(ctx context.Context, mount, name string) error {
+func (f Transit) DeleteKey(ctx context.Context, mount, name string) error {
+	c := f.c
 	if _, err := c.write(ctx, "allow deleting transit key", mount+"/keys/"+name+"/config", map[string]interface{}{"deletion_allowed": true}); err != nil {
 		return err
 	}
@@ -39,7 +42,7 @@ func (c *Client) DeleteTransitKey(ctx context.Context, mount, name string) error
 	if err == nil {
 		return nil
 	}
-	if still, lookErr := c.TransitKeyExists(ctx, mount, name); lookErr == nil && !still {
+	if still, lookErr := c.Transit().KeyExists(ctx, mount, name); lookErr == nil && !still {
 		return nil
 	}
 	return err

@@ -3,52 +3,30 @@ package vault
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/hashicorp/vault/api"
+
+	"github.com/sellervault/sellervault/internal/failure"
 )
 
-// The kinds of failure callers act on. Every *Error wraps exactly one.
+// The kinds of failure callers act on (see package failure, which
+// names them for callers that do not talk to Vault). Every *Error wraps
+// exactly one.
 var (
-	ErrNotFound    = errors.New("not found")
-	ErrDenied      = errors.New("permission denied")
-	ErrConflict    = errors.New("check-and-set conflict")
-	ErrSealed      = errors.New("vault is sealed")
-	ErrUnreachable = errors.New("vault is unreachable")
-	ErrBadRequest  = errors.New("bad request")
+	ErrNotFound    = failure.ErrNotFound
+	ErrDenied      = failure.ErrDenied
+	ErrConflict    = failure.ErrConflict
+	ErrSealed      = failure.ErrSealed
+	ErrUnreachable = failure.ErrUnreachable
+	ErrBadRequest  = failure.ErrBadRequest
 )
 
 // Error is a failed Vault operation.
-type Error struct {
-	Kind   error  // one of the Err* kinds above
-	Op     string // what sellervault was doing, e.g. "read kv metadata"
-	Path   string // the Vault path
-	Status int    // HTTP status, 0 when no answer came
-	Detail string // Vault's own message or the transport error, never request data
-	// Cause is set when the call was interrupted (context.Canceled), so
-	// that callers can tell an interrupt from an unreachable Vault.
-	Cause error
-}
-
-func (e *Error) Error() string {
-	msg := fmt.Sprintf("%s %s: %s", e.Op, e.Path, e.Kind)
-	if e.Detail != "" && !strings.EqualFold(e.Detail, e.Kind.Error()) {
-		msg += " (" + e.Detail + ")"
-	}
-	return msg
-}
-
-// Unwrap gives the kind and, for an interrupted call, the cause.
-func (e *Error) Unwrap() []error {
-	if e.Cause != nil {
-		return []error{e.Kind, e.Cause}
-	}
-	return []error{e.Kind}
-}
+type Error = failure.Error
 
 // wrap turns an error from the api module into an *Error; nil stays nil.
 func wrap(op, path string, err error) error {

@@ -97,27 +97,27 @@ type operation struct {
 var operations = []operation{
 	{
 		name: "ServerStatus", op: "read seal status", path: "sys/seal-status",
-		call: func(ctx context.Context, c *Client) error { _, err := c.ServerStatus(ctx); return err },
+		call: func(ctx context.Context, c *Client) error { _, err := c.Sys().ServerStatus(ctx); return err },
 	},
 	{
 		name: "KVGet", op: "read record", path: "m/data/p",
-		call: func(ctx context.Context, c *Client) error { _, err := c.KVGet(ctx, "m", "p"); return err },
+		call: func(ctx context.Context, c *Client) error { _, err := c.KV().Get(ctx, "m", "p"); return err },
 	},
 	{
 		name: "KVPut", op: "write record", path: "m/data/p", carries: true,
 		call: func(ctx context.Context, c *Client) error {
-			_, err := c.KVPut(ctx, "m", "p", map[string]interface{}{"password": canary}, 3)
+			_, err := c.KV().Put(ctx, "m", "p", map[string]interface{}{"password": canary}, 3)
 			return err
 		},
 	},
 	{
 		name: "Policy", op: "read policy", path: "sys/policies/acl/x",
-		call: func(ctx context.Context, c *Client) error { _, err := c.Policy(ctx, "x"); return err },
+		call: func(ctx context.Context, c *Client) error { _, err := c.Sys().Policy(ctx, "x"); return err },
 	},
 	{
 		name: "PutPolicy", op: "write policy", path: "sys/policies/acl/x", carries: true,
 		call: func(ctx context.Context, c *Client) error {
-			return c.PutPolicy(ctx, "x", `path "`+canary+`" { capabilities = ["read"] }`)
+			return c.Sys().PutPolicy(ctx, "x", `path "`+canary+`" { capabilities = ["read"] }`)
 		},
 	},
 }

@@ -71,7 +71,7 @@ func TestFailoverRidesThroughAnElection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := c.LookupSelf(context.Background())
+	info, err := c.Tokens().LookupSelf(context.Background())
 	if err != nil {
 		t.Fatalf("through the standby during an election: %v", err)
 	}
@@ -83,10 +83,10 @@ func TestFailoverRidesThroughAnElection(t *testing.T) {
 	}
 	// a write with a body goes through the same way
 	sb.asked.Store(0)
-	if err := c.PutPolicy(context.Background(), "failover-probe", `path "x" { capabilities = ["read"] }`); err != nil {
+	if err := c.Sys().PutPolicy(context.Background(), "failover-probe", `path "x" { capabilities = ["read"] }`); err != nil {
 		t.Fatalf("a write through the standby: %v", err)
 	}
-	if got, err := c.Policy(context.Background(), "failover-probe"); err != nil || !strings.Contains(got, `path "x"`) {
+	if got, err := c.Sys().Policy(context.Background(), "failover-probe"); err != nil || !strings.Contains(got, `path "x"`) {
 		t.Fatalf("the written policy: %q, %v", got, err)
 	}
 }
@@ -102,7 +102,7 @@ func TestFailoverNamesTheDeadLeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.LookupSelf(context.Background())
+	_, err = c.Tokens().LookupSelf(context.Background())
 	if !errors.Is(err, vault.ErrUnreachable) {
 		t.Fatalf("err = %v, want unreachable", err)
 	}
@@ -167,13 +167,13 @@ func TestFailoverWaitsForALeader(t *testing.T) {
 			t.Fatal(err)
 		}
 		policy := fmt.Sprintf(`path "x%d" { capabilities = ["read"] }`, tc.status)
-		if err := c.PutPolicy(context.Background(), "failover-election", policy); err != nil {
+		if err := c.Sys().PutPolicy(context.Background(), "failover-election", policy); err != nil {
 			t.Fatalf("%s: a write through the standby during an election: %v", tc.answer, err)
 		}
 		if n := sb.asked.Load(); n != 4 {
 			t.Errorf("%s: the standby was asked %d times, want 4", tc.answer, n)
 		}
-		if got, err := c.Policy(context.Background(), "failover-election"); err != nil || got != policy {
+		if got, err := c.Sys().Policy(context.Background(), "failover-election"); err != nil || got != policy {
 			t.Fatalf("%s: the written policy: %q, %v", tc.answer, got, err)
 		}
 	}
@@ -183,7 +183,7 @@ func TestFailoverWaitsForALeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.LookupSelf(context.Background())
+	_, err = c.Tokens().LookupSelf(context.Background())
 	node := strings.TrimPrefix(sb.URL, "http://")
 	if !errors.Is(err, vault.ErrUnreachable) || !strings.Contains(err.Error(), node) || !strings.Contains(err.Error(), "no leader was elected") {
 		t.Fatalf("err = %v, want unreachable, naming %s", err, node)
@@ -197,7 +197,7 @@ func TestFailoverWaitsForALeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.LookupSelf(context.Background()); err != nil || forwarding.asked.Load() != 4 {
+	if _, err := c.Tokens().LookupSelf(context.Background()); err != nil || forwarding.asked.Load() != 4 {
 		t.Fatalf("through a standby whose active node was sealed: %v after %d requests", err, forwarding.asked.Load())
 	}
 	// A sealed node (its own health says sealed too): the answer stands.
@@ -206,7 +206,7 @@ func TestFailoverWaitsForALeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.LookupSelf(context.Background()); !errors.Is(err, vault.ErrSealed) || sealed.asked.Load() != 1 {
+	if _, err := c.Tokens().LookupSelf(context.Background()); !errors.Is(err, vault.ErrSealed) || sealed.asked.Load() != 1 {
 		t.Fatalf("a sealed node: %v after %d requests", err, sealed.asked.Load())
 	}
 }

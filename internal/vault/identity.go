@@ -15,7 +15,8 @@ type Group struct {
 }
 
 // GroupByName reads an identity group; a missing group is ErrNotFound.
-func (c *Client) GroupByName(ctx context.Context, name string) (*Group, error) {
+func (f Identity) GroupByName(ctx context.Context, name string) (*Group, error) {
+	c := f.c
 	data, err := c.read(ctx, "read identity group", "identity/group/name/"+name)
 	if err != nil {
 		return nil, err
@@ -30,7 +31,8 @@ func (c *Client) GroupByName(ctx context.Context, name string) (*Group, error) {
 
 // PutGroup creates or updates an internal group's policies and metadata.
 // Members are left as they are.
-func (c *Client) PutGroup(ctx context.Context, name string, policies []string, metadata map[string]string) error {
+func (f Identity) PutGroup(ctx context.Context, name string, policies []string, metadata map[string]string) error {
+	c := f.c
 	_, err := c.write(ctx, "write identity group", "identity/group/name/"+name, map[string]interface{}{
 		"type": "internal", "policies": policies, "metadata": metadata,
 	})
@@ -38,7 +40,8 @@ func (c *Client) PutGroup(ctx context.Context, name string, policies []string, m
 }
 
 // SetGroupMembers replaces the entity members of a group.
-func (c *Client) SetGroupMembers(ctx context.Context, name string, entityIDs []string) error {
+func (f Identity) SetGroupMembers(ctx context.Context, name string, entityIDs []string) error {
+	c := f.c
 	if entityIDs == nil {
 		entityIDs = []string{}
 	}
@@ -60,7 +63,8 @@ type TokenInfo struct {
 }
 
 // LookupSelf describes the caller's own token.
-func (c *Client) LookupSelf(ctx context.Context) (*TokenInfo, error) {
+func (f Tokens) LookupSelf(ctx context.Context) (*TokenInfo, error) {
+	c := f.c
 	data, err := c.read(ctx, "look up token", "auth/token/lookup-self")
 	if err != nil {
 		return nil, err
@@ -77,7 +81,8 @@ func (c *Client) LookupSelf(ctx context.Context) (*TokenInfo, error) {
 }
 
 // EntityName reads the name of an identity entity by ID.
-func (c *Client) EntityName(ctx context.Context, id string) (string, error) {
+func (f Identity) EntityName(ctx context.Context, id string) (string, error) {
+	c := f.c
 	data, err := c.read(ctx, "read identity entity", "identity/entity/id/"+id)
 	if err != nil {
 		return "", err
@@ -87,7 +92,8 @@ func (c *Client) EntityName(ctx context.Context, id string) (string, error) {
 
 // EntityDisabled reads whether the named entity is disabled; a missing
 // entity is ErrNotFound.
-func (c *Client) EntityDisabled(ctx context.Context, name string) (bool, error) {
+func (f Identity) EntityDisabled(ctx context.Context, name string) (bool, error) {
+	c := f.c
 	data, err := c.read(ctx, "read identity entity", "identity/entity/name/"+name)
 	if err != nil {
 		return false, err
@@ -96,6 +102,7 @@ func (c *Client) EntityDisabled(ctx context.Context, name string) (bool, error) 
 }
 
 // DeleteGroup deletes an identity group by name.
-func (c *Client) DeleteGroup(ctx context.Context, name string) error {
+func (f Identity) DeleteGroup(ctx context.Context, name string) error {
+	c := f.c
 	return c.remove(ctx, "delete identity group", "identity/group/name/"+name)
 }

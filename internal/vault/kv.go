@@ -16,9 +16,10 @@ type KVRecord struct {
 	CustomMetadata map[string]string
 }
 
-// KVGet reads the current version of path in the KV v2 mount. A missing or
+// Get reads the current version of path in the KV v2 mount. A missing or
 // deleted secret is ErrNotFound.
-func (c *Client) KVGet(ctx context.Context, mount, path string) (*KVRecord, error) {
+func (f KV) Get(ctx context.Context, mount, path string) (*KVRecord, error) {
+	c := f.c
 	full := mount + "/data/" + path
 	data, err := c.read(ctx, "read record", full)
 	if err != nil {
@@ -32,10 +33,11 @@ func (c *Client) KVGet(ctx context.Context, mount, path string) (*KVRecord, erro
 	return &KVRecord{Data: values, Version: int(integer(meta, "version")), CustomMetadata: stringMap(meta, "custom_metadata")}, nil
 }
 
-// KVPut writes a new version of path with check-and-set: cas is the version
+// Put writes a new version of path with check-and-set: cas is the version
 // the caller read, 0 for a secret that must not exist yet. A stale cas is
 // ErrConflict. It returns the new version.
-func (c *Client) KVPut(ctx context.Context, mount, path string, data map[string]interface{}, cas int) (int, error) {
+func (f KV) Put(ctx context.Context, mount, path string, data map[string]interface{}, cas int) (int, error) {
+	c := f.c
 	full := mount + "/data/" + path
 	secret, err := c.write(ctx, "write record", full, map[string]interface{}{
 		"data": data, "options": map[string]interface{}{"cas": cas},
@@ -78,8 +80,9 @@ func (m *KVMeta) Deleted() bool {
 	return false
 }
 
-// KVMetadata reads path's metadata in the KV v2 mount.
-func (c *Client) KVMetadata(ctx context.Context, mount, path string) (*KVMeta, error) {
+// Metadata reads path's metadata in the KV v2 mount.
+func (f KV) Metadata(ctx context.Context, mount, path string) (*KVMeta, error) {
+	c := f.c
 	data, err := c.read(ctx, "read record metadata", mount+"/metadata/"+path)
 	if err != nil {
 		return nil, err
@@ -103,16 +106,18 @@ func (c *Client) KVMetadata(ctx context.Context, mount, path string) (*KVMeta, e
 	return meta, nil
 }
 
-// KVExists reports whether a secret has metadata (live, deleted or
+// Exists reports whether a secret has metadata (live, deleted or
 // metadata only).
-func (c *Client) KVExists(ctx context.Context, mount, path string) (bool, error) {
-	_, err := c.KVMetadata(ctx, mount, path)
+func (f KV) Exists(ctx context.Context, mount, path string) (bool, error) {
+	c := f.c
+	_, err := c.KV().Metadata(ctx, mount, path)
 	return exists(err)
 }
 
-// KVGetVersion reads one version of path; a deleted or destroyed version
+// GetVersion reads one version of path; a deleted or destroyed version
 // is ErrNotFound.
-func (c *Client) KVGetVersion(ctx context.Context, mount, path string, version int) (*KVRecord, error) {
+func (f KV) GetVersion(ctx context.Context, mount, path string, version int) (*KVRecord, error) {
+	c := f.c
 	full := fmt.Sprintf("%s/data/%s?version=%d", mount, path, version)
 	ctx, cancel := c.ctx(ctx)
 	defer cancel()
@@ -131,42 +136,48 @@ func (c *Client) KVGetVersion(ctx context.Context, mount, path string, version i
 	return &KVRecord{Data: values, Version: int(integer(meta, "version")), CustomMetadata: stringMap(meta, "custom_metadata")}, nil
 }
 
-// KVSetCustomMetadata replaces path's custom metadata. Metadata writes have
+// SetCustomMetadata replaces path's custom metadata. Metadata writes have
 // no check-and-set in KV v2: callers write it right after a data write
 // that passed check-and-set, and keep the data as the source of truth.
-func (c *Client) KVSetCustomMetadata(ctx context.Context, mount, path string, custom map[string]string) error {
+func (f KV) SetCustomMetadata(ctx context.Context, mount, path string, custom map[string]string) error {
+	c := f.c
 	_, err := c.write(ctx, "write record metadata", mount+"/metadata/"+path, map[string]interface{}{
 		"custom_metadata": custom,
 	})
 	return err
 }
 
-// KVList lists the keys under dir (folders end in "/"); nothing there
+// List lists the keys under dir (folders end in "/"); nothing there
 // lists nothing.
-func (c *Client) KVList(ctx context.Context, mount, dir string) ([]string, error) {
+func (f KV) List(ctx context.Context, mount, dir string) ([]string, error) {
+	c := f.c
 	return c.list(ctx, "list records", mount+"/metadata/"+strings.TrimSuffix(dir, "/")+"/")
 }
 
-// KVDelete soft-deletes the current version of path; KVUndelete brings
+// Delete soft-deletes the current version of path; KVUndelete brings
 // versions back.
-func (c *Client) KVDelete(ctx context.Context, mount, path string) error {
+func (f KV) Delete(ctx context.Context, mount, path string) error {
+	c := f.c
 	return c.remove(ctx, "delete record", mount+"/data/"+path)
 }
 
-// KVUndelete restores soft-deleted versions of path.
-func (c *Client) KVUndelete(ctx context.Context, mount, path string, versions ...int) error {
+// Undelete restores soft-deleted versions of path.
+func (f KV) Undelete(ctx context.Context, mount, path string, versions ...int) error {
+	c := f.c
 	_, err := c.write(ctx, "undelete record", mount+"/undelete/"+path, map[string]interface{}{"versions": versions})
 	return err
 }
 
-// KVDestroyAll removes a record with every version and its metadata:
+// DestroyAll removes a record with every version and its metadata:
 // its path leaves the mount's listings.
-func (c *Client) KVDestroyAll(ctx context.Context, mount, path string) error {
+func (f KV) DestroyAll(ctx context.Context, mount, path string) error {
+	c := f.c
 	return c.remove(ctx, "destroy record", mount+"/metadata/"+path)
 }
 
-// KVDeleteVersions soft-deletes versions of path (undeletable).
-func (c *Client) KVDeleteVersions(ctx context.Context, mount, path string, versions ...int) error {
+// DeleteVersions soft-deletes versions of path (undeletable).
+func (f KV) DeleteVersions(ctx context.Context, mount, path string, versions ...int) error {
+	c := f.c
 	_, err := c.write(ctx, "delete versions", mount+"/delete/"+path, map[string]interface{}{"versions": versions})
 	return err
 }

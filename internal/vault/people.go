@@ -8,7 +8,8 @@ import (
 
 // EnsureEntity creates or updates the identity entity name with metadata
 // and returns its ID.
-func (c *Client) EnsureEntity(ctx context.Context, name string, metadata map[string]string) (string, error) {
+func (f Identity) EnsureEntity(ctx context.Context, name string, metadata map[string]string) (string, error) {
+	c := f.c
 	path := "identity/entity/name/" + name
 	if _, err := c.write(ctx, "write identity entity", path, map[string]interface{}{"metadata": metadata}); err != nil {
 		return "", err
@@ -22,7 +23,8 @@ func (c *Client) EnsureEntity(ctx context.Context, name string, metadata map[str
 
 // EnsureEntityAlias links the login aliasName of the auth mount with
 // accessor mountAccessor to an entity, unless it already is.
-func (c *Client) EnsureEntityAlias(ctx context.Context, entityID, aliasName, mountAccessor string) error {
+func (f Identity) EnsureEntityAlias(ctx context.Context, entityID, aliasName, mountAccessor string) error {
+	c := f.c
 	secret, err := c.write(ctx, "look up entity alias", "identity/lookup/entity", map[string]interface{}{
 		"alias_name": aliasName, "alias_mount_accessor": mountAccessor,
 	})
@@ -42,12 +44,13 @@ func (c *Client) EnsureEntityAlias(ctx context.Context, entityID, aliasName, mou
 	return err
 }
 
-// PutUserpassUser creates a userpass login or sets its password. Its
+// PutUser creates a userpass login or sets its password. Its
 // tokens last a working day (8 h, renewable to 24 h) rather than Vault's
 // default of 32 days, so a forgotten session ends by itself; they carry
 // tokenPolicies and never Vault's default policy (which allows wrapping
 // anything for any time).
-func (c *Client) PutUserpassUser(ctx context.Context, mount, user, password string, tokenPolicies []string) error {
+func (f Userpass) PutUser(ctx context.Context, mount, user, password string, tokenPolicies []string) error {
+	c := f.c
 	_, err := c.write(ctx, "write userpass login", "auth/"+mount+"/users/"+user, map[string]interface{}{
 		"password": password, "token_ttl": "8h", "token_max_ttl": "24h",
 		"token_policies": tokenPolicies, "token_no_default_policy": true,
@@ -69,9 +72,10 @@ func (u UserpassLogin) UpToDate(tokenPolicies []string) bool {
 	return u.NoDefaultPolicy && sameSet(u.TokenPolicies, tokenPolicies)
 }
 
-// UserpassLoginSettings reads a login's token settings; a missing login
+// LoginSettings reads a login's token settings; a missing login
 // is ErrNotFound.
-func (c *Client) UserpassLoginSettings(ctx context.Context, mount, name string) (UserpassLogin, error) {
+func (f Userpass) LoginSettings(ctx context.Context, mount, name string) (UserpassLogin, error) {
+	c := f.c
 	data, err := c.read(ctx, "read userpass login", "auth/"+mount+"/users/"+name)
 	if err != nil {
 		return UserpassLogin{}, err
@@ -80,9 +84,10 @@ func (c *Client) UserpassLoginSettings(ctx context.Context, mount, name string) 
 		NoDefaultPolicy: boolean(data, "token_no_default_policy")}, nil
 }
 
-// SetUserpassTokenPolicies sets the policies a login's tokens carry, and
+// SetTokenPolicies sets the policies a login's tokens carry, and
 // that they carry no default policy, leaving its password alone.
-func (c *Client) SetUserpassTokenPolicies(ctx context.Context, mount, user string, tokenPolicies []string) error {
+func (f Userpass) SetTokenPolicies(ctx context.Context, mount, user string, tokenPolicies []string) error {
+	c := f.c
 	_, err := c.write(ctx, "write userpass login", "auth/"+mount+"/users/"+user, map[string]interface{}{
 		"token_policies": tokenPolicies, "token_no_default_policy": true,
 	})
@@ -90,8 +95,9 @@ func (c *Client) SetUserpassTokenPolicies(ctx context.Context, mount, user strin
 }
 
 // AddGroupMember adds an entity to a group unless it is a member already.
-func (c *Client) AddGroupMember(ctx context.Context, group, entityID string) error {
-	g, err := c.GroupByName(ctx, group)
+func (f Identity) AddGroupMember(ctx context.Context, group, entityID string) error {
+	c := f.c
+	g, err := c.Identity().GroupByName(ctx, group)
 	if err != nil {
 		return err
 	}
@@ -100,11 +106,12 @@ func (c *Client) AddGroupMember(ctx context.Context, group, entityID string) err
 			return nil
 		}
 	}
-	return c.SetGroupMembers(ctx, group, append(g.MemberEntityIDs, entityID))
+	return c.Identity().SetGroupMembers(ctx, group, append(g.MemberEntityIDs, entityID))
 }
 
-// UserpassLogin logs in with a password and returns the client token.
-func (c *Client) UserpassLogin(ctx context.Context, mount, user, password string) (string, error) {
+// Login logs in with a password and returns the client token.
+func (f Userpass) Login(ctx context.Context, mount, user, password string) (string, error) {
+	c := f.c
 	path := "auth/" + mount + "/login/" + user
 	secret, err := c.write(ctx, "log in", path, map[string]interface{}{"password": password})
 	if err != nil {
@@ -118,13 +125,15 @@ func (c *Client) UserpassLogin(ctx context.Context, mount, user, password string
 
 // DisableEntity disables an identity entity: its tokens stop working at
 // once and it cannot log in.
-func (c *Client) DisableEntity(ctx context.Context, name string) error {
+func (f Identity) DisableEntity(ctx context.Context, name string) error {
+	c := f.c
 	_, err := c.write(ctx, "disable identity entity", "identity/entity/name/"+name, map[string]interface{}{"disabled": true})
 	return err
 }
 
 // EntityID reads an entity's ID by name.
-func (c *Client) EntityID(ctx context.Context, name string) (string, error) {
+func (f Identity) EntityID(ctx context.Context, name string) (string, error) {
+	c := f.c
 	data, err := c.read(ctx, "read identity entity", "identity/entity/name/"+name)
 	if err != nil {
 		return "", err
@@ -134,8 +143,9 @@ func (c *Client) EntityID(ctx context.Context, name string) (string, error) {
 
 // RemoveGroupMember takes an entity out of a group; it reports whether it
 // was a member.
-func (c *Client) RemoveGroupMember(ctx context.Context, group, entityID string) (bool, error) {
-	g, err := c.GroupByName(ctx, group)
+func (f Identity) RemoveGroupMember(ctx context.Context, group, entityID string) (bool, error) {
+	c := f.c
+	g, err := c.Identity().GroupByName(ctx, group)
 	if err != nil {
 		return false, err
 	}
@@ -148,11 +158,12 @@ func (c *Client) RemoveGroupMember(ctx context.Context, group, entityID string) 
 	if len(kept) == len(g.MemberEntityIDs) {
 		return false, nil
 	}
-	return true, c.SetGroupMembers(ctx, group, kept)
+	return true, c.Identity().SetGroupMembers(ctx, group, kept)
 }
 
-// DeleteUserpassUser deletes a userpass login; a missing one is fine.
-func (c *Client) DeleteUserpassUser(ctx context.Context, mount, user string) error {
+// DeleteUser deletes a userpass login; a missing one is fine.
+func (f Userpass) DeleteUser(ctx context.Context, mount, user string) error {
+	c := f.c
 	err := c.remove(ctx, "delete userpass login", "auth/"+mount+"/users/"+user)
 	if errors.Is(err, ErrNotFound) {
 		return nil
@@ -162,7 +173,8 @@ func (c *Client) DeleteUserpassUser(ctx context.Context, mount, user string) err
 
 // RevokeLogins revokes every token issued through a userpass login (by
 // the login path prefix, which needs sudo).
-func (c *Client) RevokeLogins(ctx context.Context, mount, user string) error {
+func (f Userpass) RevokeLogins(ctx context.Context, mount, user string) error {
+	c := f.c
 	_, err := c.write(ctx, "revoke tokens", "sys/leases/revoke-prefix/auth/"+mount+"/login/"+user, nil)
 	return err
 }

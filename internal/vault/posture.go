@@ -61,7 +61,8 @@ type Posture struct {
 // An error means the probe says nothing: no token to send (ErrDenied: a
 // request without one is refused before the ACL on any Vault), no answer
 // (ErrUnreachable), a sealed Vault, a rate limit or a server error (5xx).
-func (c *Client) DotSegmentProbe(ctx context.Context) (Posture, error) {
+func (f Sys) DotSegmentProbe(ctx context.Context) (Posture, error) {
+	c := f.c
 	const op, path = "probe dot-segments", "auth/token/lookup-self/%2e%2e/lookup-self"
 	token := c.api.Token()
 	if token == "" {

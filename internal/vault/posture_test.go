@@ -40,7 +40,7 @@ func TestDotSegmentProbeRealVault(t *testing.T) {
 	t.Cleanup(func() { _ = srv.Close() })
 	t.Setenv("VAULT_CACERT", srv.CACertFile)
 	root := newClient(t, Options{Address: srv.URL, Token: srv.RootToken})
-	if err := root.PutPolicy(ctx, "probe-self", probeSelfPolicy); err != nil {
+	if err := root.Sys().PutPolicy(ctx, "probe-self", probeSelfPolicy); err != nil {
 		t.Fatal(err)
 	}
 	token := func(policies []string, noDefault bool) string {
@@ -70,10 +70,10 @@ func TestDotSegmentProbeRealVault(t *testing.T) {
 				t.Fatal(err)
 			}
 			// the token works for the path without the dot-segment
-			if _, err := c.LookupSelf(ctx); err != nil {
+			if _, err := c.Tokens().LookupSelf(ctx); err != nil {
 				t.Fatalf("LookupSelf: %v", err)
 			}
-			p, err := c.DotSegmentProbe(ctx)
+			p, err := c.Sys().DotSegmentProbe(ctx)
 			if err != nil {
 				t.Fatalf("DotSegmentProbe: %v", err)
 			}
@@ -88,7 +88,7 @@ func TestDotSegmentProbeRealVault(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = c.DotSegmentProbe(ctx)
+		_, err = c.Sys().DotSegmentProbe(ctx)
 		if !errors.Is(err, ErrDenied) {
 			t.Errorf("DotSegmentProbe without a token: %v, want ErrDenied", err)
 		}
@@ -101,10 +101,10 @@ func TestDotSegmentProbeRealVault(t *testing.T) {
 		}
 		t.Cleanup(func() { _ = sealed.Close() })
 		c := newClient(t, Options{Address: sealed.URL, Token: sealed.RootToken})
-		if err := c.Seal(ctx); err != nil {
+		if err := c.Sys().Seal(ctx); err != nil {
 			t.Fatal(err)
 		}
-		_, err = c.DotSegmentProbe(ctx)
+		_, err = c.Sys().DotSegmentProbe(ctx)
 		if !errors.Is(err, ErrSealed) || strings.Contains(err.Error(), sealed.RootToken) {
 			t.Errorf("DotSegmentProbe on a sealed Vault: %v, want ErrSealed without the token", err)
 		}
@@ -145,7 +145,7 @@ func TestDotSegmentProbeOnTheWire(t *testing.T) {
 		{srv.URL + "/vault", "/vault" + DotSegmentProbePath}, // Vault behind a path prefix
 	} {
 		c := newClient(t, Options{Address: tt.addr, Namespace: "team-ns", Token: token})
-		p, err := c.DotSegmentProbe(context.Background())
+		p, err := c.Sys().DotSegmentProbe(context.Background())
 		if err != nil {
 			t.Fatalf("DotSegmentProbe(%s): %v", tt.addr, err)
 		}
@@ -223,7 +223,7 @@ func TestDotSegmentProbeNotVault(t *testing.T) {
 			srv := httptest.NewServer(tt.handler)
 			defer srv.Close()
 			c := newClient(t, Options{Address: srv.URL, Token: token})
-			p, err := c.DotSegmentProbe(context.Background())
+			p, err := c.Sys().DotSegmentProbe(context.Background())
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("DotSegmentProbe: %+v, %v; want %v", p, err, tt.wantErr)
@@ -268,7 +268,7 @@ func TestDotSegmentProbeFollowsStandby(t *testing.T) {
 	}))
 	defer standby.Close()
 	c := newClient(t, Options{Address: standby.URL, Token: "hvs.standby"})
-	p, err := c.DotSegmentProbe(context.Background())
+	p, err := c.Sys().DotSegmentProbe(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestDotSegmentProbeUnreachable(t *testing.T) {
 	l.Close()
 	const token = "hvs.unreachable-token"
 	c := newClient(t, Options{Address: addr, Token: token})
-	_, err = c.DotSegmentProbe(context.Background())
+	_, err = c.Sys().DotSegmentProbe(context.Background())
 	if !errors.Is(err, ErrUnreachable) || strings.Contains(err.Error(), token) {
 		t.Errorf("DotSegmentProbe against nothing: %v, want ErrUnreachable without the token", err)
 	}

@@ -15,12 +15,14 @@ type Mount struct {
 }
 
 // Mounts lists the secrets engines, keyed by path with trailing slash.
-func (c *Client) Mounts(ctx context.Context) (map[string]Mount, error) {
+func (f Sys) Mounts(ctx context.Context) (map[string]Mount, error) {
+	c := f.c
 	return c.mounts(ctx, "list secrets engines", "sys/mounts")
 }
 
 // AuthMounts lists the auth methods, keyed by path with trailing slash.
-func (c *Client) AuthMounts(ctx context.Context) (map[string]Mount, error) {
+func (f Sys) AuthMounts(ctx context.Context) (map[string]Mount, error) {
+	c := f.c
 	return c.mounts(ctx, "list auth methods", "sys/auth")
 }
 
@@ -41,7 +43,8 @@ func (c *Client) mounts(ctx context.Context, op, path string) (map[string]Mount,
 }
 
 // EnableSecretsEngine mounts a secrets engine of type typ at path.
-func (c *Client) EnableSecretsEngine(ctx context.Context, path, typ, description string, options map[string]string) error {
+func (f Sys) EnableSecretsEngine(ctx context.Context, path, typ, description string, options map[string]string) error {
+	c := f.c
 	_, err := c.write(ctx, "enable secrets engine", "sys/mounts/"+path, map[string]interface{}{
 		"type": typ, "description": description, "options": options,
 	})
@@ -49,7 +52,8 @@ func (c *Client) EnableSecretsEngine(ctx context.Context, path, typ, description
 }
 
 // EnableAuth enables an auth method of type typ at path.
-func (c *Client) EnableAuth(ctx context.Context, path, typ, description string) error {
+func (f Sys) EnableAuth(ctx context.Context, path, typ, description string) error {
+	c := f.c
 	_, err := c.write(ctx, "enable auth method", "sys/auth/"+path, map[string]interface{}{
 		"type": typ, "description": description,
 	})
@@ -62,8 +66,9 @@ type KVConfig struct {
 	MaxVersions int
 }
 
-// KVConfig reads a KV v2 mount's configuration.
-func (c *Client) KVConfig(ctx context.Context, mount string) (KVConfig, error) {
+// Config reads a KV v2 mount's configuration.
+func (f KV) Config(ctx context.Context, mount string) (KVConfig, error) {
+	c := f.c
 	data, err := c.read(ctx, "read kv config", mount+"/config")
 	if err != nil {
 		return KVConfig{}, err
@@ -71,8 +76,9 @@ func (c *Client) KVConfig(ctx context.Context, mount string) (KVConfig, error) {
 	return KVConfig{CASRequired: boolean(data, "cas_required"), MaxVersions: int(integer(data, "max_versions"))}, nil
 }
 
-// SetKVConfig writes a KV v2 mount's configuration.
-func (c *Client) SetKVConfig(ctx context.Context, mount string, cfg KVConfig) error {
+// SetConfig writes a KV v2 mount's configuration.
+func (f KV) SetConfig(ctx context.Context, mount string, cfg KVConfig) error {
+	c := f.c
 	_, err := c.write(ctx, "write kv config", mount+"/config", map[string]interface{}{
 		"cas_required": cfg.CASRequired, "max_versions": cfg.MaxVersions,
 	})
@@ -80,7 +86,8 @@ func (c *Client) SetKVConfig(ctx context.Context, mount string, cfg KVConfig) er
 }
 
 // Policy reads an ACL policy's rules; a missing policy is ErrNotFound.
-func (c *Client) Policy(ctx context.Context, name string) (string, error) {
+func (f Sys) Policy(ctx context.Context, name string) (string, error) {
+	c := f.c
 	data, err := c.read(ctx, "read policy", "sys/policies/acl/"+name)
 	if err != nil {
 		return "", err
@@ -89,7 +96,8 @@ func (c *Client) Policy(ctx context.Context, name string) (string, error) {
 }
 
 // PutPolicy creates or replaces an ACL policy.
-func (c *Client) PutPolicy(ctx context.Context, name, rules string) error {
+func (f Sys) PutPolicy(ctx context.Context, name, rules string) error {
+	c := f.c
 	_, err := c.write(ctx, "write policy", "sys/policies/acl/"+name, map[string]interface{}{"policy": rules})
 	return err
 }
@@ -102,7 +110,8 @@ type AuditDevice struct {
 }
 
 // AuditDevices lists the enabled audit devices (needs sudo on sys/audit).
-func (c *Client) AuditDevices(ctx context.Context) ([]AuditDevice, error) {
+func (f Sys) AuditDevices(ctx context.Context) ([]AuditDevice, error) {
+	c := f.c
 	data, err := c.read(ctx, "list audit devices", "sys/audit")
 	if err != nil {
 		return nil, err
@@ -120,7 +129,8 @@ func (c *Client) AuditDevices(ctx context.Context) ([]AuditDevice, error) {
 }
 
 // EnableFileAudit enables a file audit device at path writing to filePath.
-func (c *Client) EnableFileAudit(ctx context.Context, path, filePath string) error {
+func (f Sys) EnableFileAudit(ctx context.Context, path, filePath string) error {
+	c := f.c
 	_, err := c.write(ctx, "enable audit device", "sys/audit/"+path, map[string]interface{}{
 		"type": "file", "description": "sellervault audit log", "options": map[string]string{"file_path": filePath},
 	})
@@ -137,7 +147,8 @@ type ServerStatus struct {
 }
 
 // ServerStatus reads sys/seal-status, which needs no token.
-func (c *Client) ServerStatus(ctx context.Context) (*ServerStatus, error) {
+func (f Sys) ServerStatus(ctx context.Context) (*ServerStatus, error) {
+	c := f.c
 	ctx, cancel := c.ctx(ctx)
 	defer cancel()
 	s, err := c.api.Sys().SealStatusWithContext(ctx)
@@ -149,7 +160,8 @@ func (c *Client) ServerStatus(ctx context.Context) (*ServerStatus, error) {
 }
 
 // CapabilitiesSelf lists what the caller's token may do on path.
-func (c *Client) CapabilitiesSelf(ctx context.Context, path string) ([]string, error) {
+func (f Tokens) CapabilitiesSelf(ctx context.Context, path string) ([]string, error) {
+	c := f.c
 	ctx, cancel := c.ctx(ctx)
 	defer cancel()
 	caps, err := c.api.Sys().CapabilitiesSelfWithContext(ctx, path)
@@ -158,13 +170,15 @@ func (c *Client) CapabilitiesSelf(ctx context.Context, path string) ([]string, e
 
 // Seal seals Vault, as an operator does in an emergency (needs sudo on
 // sys/seal). Only an unseal with the key shares opens it again.
-func (c *Client) Seal(ctx context.Context) error {
+func (f Sys) Seal(ctx context.Context) error {
+	c := f.c
 	ctx, cancel := c.ctx(ctx)
 	defer cancel()
 	return wrap("seal", "sys/seal", c.api.Sys().SealWithContext(ctx))
 }
 
 // DeletePolicy deletes an ACL policy.
-func (c *Client) DeletePolicy(ctx context.Context, name string) error {
+func (f Sys) DeletePolicy(ctx context.Context, name string) error {
+	c := f.c
 	return c.remove(ctx, "delete policy", "sys/policies/acl/"+name)
 }

@@ -17,9 +17,10 @@ type WrappingToken struct {
 	Path     string // the request whose response it wraps
 }
 
-// TokenAccessors lists the accessors of every token (needs sudo on
+// Accessors lists the accessors of every token (needs sudo on
 // auth/token/accessors).
-func (c *Client) TokenAccessors(ctx context.Context) ([]string, error) {
+func (f Tokens) Accessors(ctx context.Context) ([]string, error) {
+	c := f.c
 	accessors, err := c.list(ctx, "list token accessors", "auth/token/accessors")
 	if isNotFound(err) {
 		return nil, nil
@@ -30,7 +31,8 @@ func (c *Client) TokenAccessors(ctx context.Context) ([]string, error) {
 // WrappingTokenOf looks up one token accessor: the wrapping token of a
 // request on a path under one of prefixes, or nil (another token, or one
 // that expired meanwhile).
-func (c *Client) WrappingTokenOf(ctx context.Context, accessor string, prefixes []string) (*WrappingToken, error) {
+func (f Tokens) WrappingTokenOf(ctx context.Context, accessor string, prefixes []string) (*WrappingToken, error) {
+	c := f.c
 	data, err := c.lookupAccessor(ctx, accessor)
 	if isNotFound(err) || errors.Is(err, ErrBadRequest) {
 		return nil, nil
@@ -62,14 +64,16 @@ func (c *Client) lookupAccessor(ctx context.Context, accessor string) (map[strin
 }
 
 // RevokeAccessor revokes the token with this accessor.
-func (c *Client) RevokeAccessor(ctx context.Context, accessor string) error {
+func (f Tokens) RevokeAccessor(ctx context.Context, accessor string) error {
+	c := f.c
 	_, err := c.write(ctx, "revoke token", "auth/token/revoke-accessor", map[string]interface{}{"accessor": accessor})
 	return err
 }
 
 // RenewSelf renews the caller's token by increment (Vault caps it at the
 // token's maximum TTL) and returns the new TTL.
-func (c *Client) RenewSelf(ctx context.Context, increment time.Duration) (time.Duration, error) {
+func (f Tokens) RenewSelf(ctx context.Context, increment time.Duration) (time.Duration, error) {
+	c := f.c
 	secret, err := c.write(ctx, "renew token", "auth/token/renew-self", map[string]interface{}{"increment": int(increment.Seconds())})
 	if err != nil {
 		return 0, err

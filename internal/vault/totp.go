@@ -16,10 +16,11 @@ type TOTPKey struct {
 	Digits    int
 }
 
-// TOTPImport imports a seed into the TOTP engine at mount with
+// Import imports a seed into the TOTP engine at mount with
 // generate=false: Vault keeps it and never returns it. The seed (base32)
 // travels only in the request body.
-func (c *Client) TOTPImport(ctx context.Context, mount, name, seed string, k TOTPKey) error {
+func (f TOTP) Import(ctx context.Context, mount, name, seed string, k TOTPKey) error {
+	c := f.c
 	_, err := c.write(ctx, "import totp key", mount+"/keys/"+name, map[string]interface{}{
 		"generate": false, "key": seed, "issuer": k.Issuer, "account_name": k.Account,
 		"period": k.Period, "algorithm": k.Algorithm, "digits": k.Digits,
@@ -27,9 +28,10 @@ func (c *Client) TOTPImport(ctx context.Context, mount, name, seed string, k TOT
 	return err
 }
 
-// TOTPKeyInfo reads a key's parameters (no seed: the engine has no path
+// KeyInfo reads a key's parameters (no seed: the engine has no path
 // that returns one for an imported key).
-func (c *Client) TOTPKeyInfo(ctx context.Context, mount, name string) (*TOTPKey, error) {
+func (f TOTP) KeyInfo(ctx context.Context, mount, name string) (*TOTPKey, error) {
+	c := f.c
 	data, err := c.read(ctx, "read totp key", mount+"/keys/"+name)
 	if err != nil {
 		return nil, unknownKey(err)
@@ -38,8 +40,9 @@ func (c *Client) TOTPKeyInfo(ctx context.Context, mount, name string) (*TOTPKey,
 		Period: int(integer(data, "period")), Algorithm: str(data, "algorithm"), Digits: int(integer(data, "digits"))}, nil
 }
 
-// TOTPCode asks Vault for the key's current code.
-func (c *Client) TOTPCode(ctx context.Context, mount, name string) (string, error) {
+// Code asks Vault for the key's current code.
+func (f TOTP) Code(ctx context.Context, mount, name string) (string, error) {
+	c := f.c
 	data, err := c.read(ctx, "read totp code", mount+"/code/"+name)
 	if err != nil {
 		return "", unknownKey(err)
@@ -54,13 +57,15 @@ func (c *Client) TOTPCode(ctx context.Context, mount, name string) (string, erro
 	return code, nil
 }
 
-// TOTPKeys lists the TOTP engine's key names.
-func (c *Client) TOTPKeys(ctx context.Context, mount string) ([]string, error) {
+// Keys lists the TOTP engine's key names.
+func (f TOTP) Keys(ctx context.Context, mount string) ([]string, error) {
+	c := f.c
 	return c.list(ctx, "list totp keys", mount+"/keys")
 }
 
-// TOTPDelete deletes a key.
-func (c *Client) TOTPDelete(ctx context.Context, mount, name string) error {
+// Delete deletes a key.
+func (f TOTP) Delete(ctx context.Context, mount, name string) error {
+	c := f.c
 	return c.remove(ctx, "delete totp key", mount+"/keys/"+name)
 }
 

@@ -6,16 +6,18 @@ import (
 	"fmt"
 )
 
-// TransitHMAC computes the HMAC-SHA256 of each input with a Transit key,
+// HMAC computes the HMAC-SHA256 of each input with a Transit key,
 // in one batch request, and returns Vault's "vault:vN:…" strings in input
 // order. The key never leaves Vault. Errors never carry an input.
-func (c *Client) TransitHMAC(ctx context.Context, mount, key string, inputs []string) ([]string, error) {
-	return c.TransitHMACAt(ctx, mount, key, 0, inputs)
+func (f Transit) HMAC(ctx context.Context, mount, key string, inputs []string) ([]string, error) {
+	c := f.c
+	return c.Transit().HMACAt(ctx, mount, key, 0, inputs)
 }
 
-// TransitHMACAt is TransitHMAC with a given version of the key (0: the
+// HMACAt is HMAC with a given version of the key (0: the
 // latest), for HMACs that must stay the same when the key is rotated.
-func (c *Client) TransitHMACAt(ctx context.Context, mount, key string, version int, inputs []string) ([]string, error) {
+func (f Transit) HMACAt(ctx context.Context, mount, key string, version int, inputs []string) ([]string, error) {
+	c := f.c
 	if len(inputs) == 0 {
 		return nil, nil
 	}
@@ -52,10 +54,11 @@ func (c *Client) TransitHMACAt(ctx context.Context, mount, key string, version i
 	return out, nil
 }
 
-// TransitSign computes one HMAC-SHA256 of message with a Transit key, in
+// Sign computes one HMAC-SHA256 of message with a Transit key, in
 // Vault's "vault:vN:…" form. It is how a person signs what they write
 // with their own key.
-func (c *Client) TransitSign(ctx context.Context, mount, key, message string) (string, error) {
+func (f Transit) Sign(ctx context.Context, mount, key, message string) (string, error) {
+	c := f.c
 	path := mount + "/hmac/" + key
 	secret, err := c.write(ctx, "sign with transit key", path, map[string]interface{}{
 		"algorithm": "sha2-256", "input": base64.StdEncoding.EncodeToString([]byte(message)),
@@ -69,9 +72,10 @@ func (c *Client) TransitSign(ctx context.Context, mount, key, message string) (s
 	return str(secret.Data, "hmac"), nil
 }
 
-// TransitVerify reports whether hmac is the HMAC-SHA256 of message with
+// Verify reports whether hmac is the HMAC-SHA256 of message with
 // a Transit key. A key that does not exist is ErrNotFound.
-func (c *Client) TransitVerify(ctx context.Context, mount, key, message, hmac string) (bool, error) {
+func (f Transit) Verify(ctx context.Context, mount, key, message, hmac string) (bool, error) {
+	c := f.c
 	path := mount + "/verify/" + key
 	secret, err := c.write(ctx, "verify with transit key", path, map[string]interface{}{
 		"algorithm": "sha2-256", "input": base64.StdEncoding.EncodeToString([]byte(message)), "hmac": hmac,

@@ -17,7 +17,8 @@ var ErrWrapUsed = &Error{Op: "unwrap", Path: "sys/wrapping/unwrap", Kind: ErrDen
 // Wrap puts data in Vault's cubbyhole behind a single-use token that
 // lives for ttl, and returns the token: the one thing that may travel by
 // chat, since it can be unwrapped once only.
-func (c *Client) Wrap(ctx context.Context, data map[string]interface{}, ttl time.Duration) (string, error) {
+func (f Tokens) Wrap(ctx context.Context, data map[string]interface{}, ttl time.Duration) (string, error) {
+	c := f.c
 	clone, err := c.api.CloneWithHeaders()
 	if err != nil {
 		return "", err
@@ -39,7 +40,8 @@ func (c *Client) Wrap(ctx context.Context, data map[string]interface{}, ttl time
 
 // Unwrap opens a wrapping token once; it needs no other token. A second
 // unwrap fails with ErrWrapUsed.
-func (c *Client) Unwrap(ctx context.Context, token string) (map[string]interface{}, error) {
+func (f Tokens) Unwrap(ctx context.Context, token string) (map[string]interface{}, error) {
+	c := f.c
 	clone, err := c.api.CloneWithHeaders()
 	if err != nil {
 		return nil, err
@@ -62,9 +64,10 @@ func (c *Client) Unwrap(ctx context.Context, token string) (map[string]interface
 	return secret.Data, nil
 }
 
-// SetUserpassPassword changes a userpass login's password (staff may
+// SetPassword changes a userpass login's password (staff may
 // change their own).
-func (c *Client) SetUserpassPassword(ctx context.Context, mount, user, password string) error {
+func (f Userpass) SetPassword(ctx context.Context, mount, user, password string) error {
+	c := f.c
 	_, err := c.write(ctx, "change password", "auth/"+mount+"/users/"+user+"/password", map[string]interface{}{"password": password})
 	return err
 }

@@ -111,8 +111,8 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 
 	login := func(m staff.Member) (*repo.Repo, string) {
 		wrapped := must(admin.Onboard(ctx, m, time.Hour, time.Now))
-		data := must(root.Unwrap(ctx, wrapped))
-		token := must(root.UserpassLogin(ctx, vault.UserpassMount, m.Name, data["password"].(string)))
+		data := must(root.Tokens().Unwrap(ctx, wrapped))
+		token := must(root.Userpass().Login(ctx, vault.UserpassMount, m.Name, data["password"].(string)))
 		return repo.New(must(root.WithToken(token)), l), token
 	}
 	maria, mariaToken := login(staff.Member{Name: "maria", Role: staff.RoleManager})
@@ -147,7 +147,7 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 	if _, _, err := tom.GetCredential(ctx, "acme-de", "seller-central"); !isDenied(err) {
 		return nil, fmt.Errorf("tom after offboarding: %v", err)
 	}
-	if _, err := root.UserpassLogin(ctx, vault.UserpassMount, "tom", tomPassword); err == nil {
+	if _, err := root.Userpass().Login(ctx, vault.UserpassMount, "tom", tomPassword); err == nil {
 		return nil, fmt.Errorf("tom logged in after offboarding")
 	}
 
@@ -155,7 +155,7 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 	// not revoked, stops working.
 	sam, _ := login(staff.Member{Name: "sam", Role: staff.RoleOps, Stores: []string{"acme-us"}})
 	must2(sam.GetCredential(ctx, "acme-us", "seller-central"))
-	must(0, root.DisableEntity(ctx, "sam"))
+	must(0, root.Identity().DisableEntity(ctx, "sam"))
 	if _, _, err := sam.GetCredential(ctx, "acme-us", "seller-central"); !isDenied(err) {
 		return nil, fmt.Errorf("sam after his identity was disabled: %v", err)
 	}
@@ -163,7 +163,7 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 	// zoe was given access by hand (setup.EnsurePerson, as the dev
 	// server's example team is): no staff record, only groups.
 	must(setup.EnsurePerson(ctx, root, l, setup.Person{Name: "zoe", Role: "staff", Stores: []string{"acme-de"}}, "zoe-password-1234", time.Now()))
-	zoe := repo.New(must(root.WithToken(must(root.UserpassLogin(ctx, vault.UserpassMount, "zoe", "zoe-password-1234")))), l)
+	zoe := repo.New(must(root.WithToken(must(root.Userpass().Login(ctx, vault.UserpassMount, "zoe", "zoe-password-1234")))), l)
 	must2(zoe.GetCredential(ctx, "acme-de", "seller-central"))
 	if _, _, err := zoe.GetCredential(ctx, "acme-us", "seller-central"); !isDenied(err) {
 		return nil, fmt.Errorf("zoe read acme-us: %v", err)
@@ -174,9 +174,9 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 		must2(olga.GetCredential(ctx, "acme-us", "advertising"))
 	}
 
-	olgaID := must(root.EntityID(ctx, "olga"))
-	tomID := must(root.EntityID(ctx, "tom"))
-	samID := must(root.EntityID(ctx, "sam"))
+	olgaID := must(root.Identity().EntityID(ctx, "olga"))
+	tomID := must(root.Identity().EntityID(ctx, "tom"))
+	samID := must(root.Identity().EntityID(ctx, "sam"))
 	// The report reads a copy: every later request (the tests' own
 	// directory reads) goes on growing the live log.
 	snapshot := strings.TrimSuffix(logFile, ".log") + "-session.log"
