@@ -57,7 +57,7 @@ func auditCommand(env *Env) *cli.Command {
 				if err := s.requireToken(); err != nil {
 					return err
 				}
-				people, err := s.conn.Repo().AuditPeople(c.Context)
+				people, err := s.conn.Repo().Members().AuditPeople(c.Context)
 				if err != nil {
 					return fmt.Errorf("reading the team's staff records and groups (a manager's login is needed; --offline works without): %w", err)
 				}

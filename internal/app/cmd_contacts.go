@@ -63,7 +63,7 @@ func emailCommand(env *Env) *cli.Command {
 					if m.Password, err = s.readSecret(c, "password of mailbox "+address+": ", true, false); err != nil {
 						return err
 					}
-					if err := r.AddMailbox(c.Context, m); err != nil {
+					if err := r.Contacts().AddMailbox(c.Context, m); err != nil {
 						return err
 					}
 					env.say("added mailbox %s (%s)", address, records.OwnedBy(m.Personal))
@@ -80,7 +80,7 @@ func emailCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					m, _, err := r.GetMailbox(c.Context, address)
+					m, _, err := r.Contacts().GetMailbox(c.Context, address)
 					if err != nil {
 						return err
 					}
@@ -91,7 +91,7 @@ func emailCommand(env *Env) *cli.Command {
 				Name:  "list",
 				Usage: "list mailboxes from metadata (never passwords)",
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					boxes, err := r.ListMailboxes(c.Context)
+					boxes, err := r.Contacts().ListMailboxes(c.Context)
 					if err != nil {
 						return err
 					}
@@ -128,7 +128,7 @@ func phoneCommand(env *Env) *cli.Command {
 					if p.PIN, err = s.readSecret(c, "SIM PIN of "+number+" (empty for none): ", true, true); err != nil {
 						return err
 					}
-					if err := r.AddPhone(c.Context, p); err != nil {
+					if err := r.Contacts().AddPhone(c.Context, p); err != nil {
 						return err
 					}
 					env.say("added phone %s (%s)", number, records.OwnedBy(p.Personal))
@@ -145,7 +145,7 @@ func phoneCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					p, _, err := r.GetPhone(c.Context, number)
+					p, _, err := r.Contacts().GetPhone(c.Context, number)
 					if err != nil {
 						return err
 					}
@@ -156,7 +156,7 @@ func phoneCommand(env *Env) *cli.Command {
 				Name:  "list",
 				Usage: "list phones from metadata (never PINs)",
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					phones, err := r.ListPhones(c.Context)
+					phones, err := r.Contacts().ListPhones(c.Context)
 					if err != nil {
 						return err
 					}

@@ -108,7 +108,7 @@ func credCommand(env *Env) *cli.Command {
 						return err
 					}
 					cred.Rotation.LastRotated = time.Now().UTC().Truncate(time.Second)
-					if err := r.AddCredential(c.Context, cred); err != nil {
+					if err := r.Creds().Add(c.Context, cred); err != nil {
 						return err
 					}
 					env.say("added credential %s", cred.Address())
@@ -125,7 +125,7 @@ func credCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					cred, _, err := r.GetCredential(c.Context, store, name)
+					cred, _, err := r.Creds().Get(c.Context, store, name)
 					if err != nil {
 						return err
 					}
@@ -153,7 +153,7 @@ func credCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					creds, err := r.ListCredentials(c.Context, store)
+					creds, err := r.Creds().List(c.Context, store)
 					if err != nil {
 						return err
 					}
@@ -174,7 +174,7 @@ func credCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					cred, version, err := r.GetCredential(c.Context, store, name)
+					cred, version, err := r.Creds().Get(c.Context, store, name)
 					if err != nil {
 						return err
 					}
@@ -195,7 +195,7 @@ func credCommand(env *Env) *cli.Command {
 					if cred.Login == "" {
 						return usagef("the login cannot be empty")
 					}
-					if err := r.UpdateCredential(c.Context, cred, version); err != nil {
+					if err := r.Creds().Update(c.Context, cred, version); err != nil {
 						return err
 					}
 					env.say("updated credential %s", cred.Address())
@@ -211,7 +211,7 @@ func credCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					versions, err := r.CredentialHistory(c.Context, store, name)
+					versions, err := r.Creds().History(c.Context, store, name)
 					if err != nil {
 						return err
 					}
@@ -227,7 +227,7 @@ func credCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					if err := r.DeleteCredential(c.Context, store, name); err != nil {
+					if err := r.Creds().Delete(c.Context, store, name); err != nil {
 						return err
 					}
 					env.say("deleted credential %s/%s (undo: sellervault cred undelete %s/%s)", store, name, store, name)
@@ -243,7 +243,7 @@ func credCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					if err := r.UndeleteCredential(c.Context, store, name); err != nil {
+					if err := r.Creds().Undelete(c.Context, store, name); err != nil {
 						return err
 					}
 					env.say("restored credential %s/%s", store, name)

@@ -34,7 +34,7 @@ dry run that found something.`,
 			&cli.BoolFlag{Name: "dry-run", Usage: "find and report, repair nothing"},
 		},
 		Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-			rep, err := r.Doctor(c.Context, c.Bool("dry-run"), time.Now)
+			rep, err := r.Doctor().Run(c.Context, c.Bool("dry-run"), time.Now)
 			if rep != nil {
 				if perr := s.printDoctor(rep); perr != nil && err == nil {
 					err = perr

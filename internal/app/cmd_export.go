@@ -30,7 +30,7 @@ func exportCommand(env *Env) *cli.Command {
 			}
 			r := s.conn.Repo()
 			r.VerifyEveryListing() // an export is acted on: every mirror checked
-			inv, err := r.Inventory(c.Context)
+			inv, err := r.Rotation().Inventory(c.Context)
 			if err != nil {
 				return err
 			}

@@ -132,7 +132,7 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 	}
 	runs := s.loadImportRuns(ctx, r, plan.Items, writes, now)
 	progress, done := s.env.importProgress(len(writes))
-	results := r.Import(ctx, writes, repo.ImportOptions{Progress: progress})
+	results := r.Imports().Import(ctx, writes, repo.ImportOptions{Progress: progress})
 	done()
 
 	items := append([]importer.Item(nil), plan.Items...)
@@ -170,7 +170,7 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 			skipped, addrs = append(skipped, i), append(addrs, it.Address)
 		}
 	}
-	repaired, err := r.RepairMirrors(ctx, addrs)
+	repaired, err := r.Doctor().RepairMirrors(ctx, addrs)
 	if err != nil {
 		stale = true
 	}
@@ -236,7 +236,7 @@ func readImportFile(path string) ([]byte, error) {
 // of the file's credentials exist (live or deleted) in the stores it names.
 func importInventory(ctx context.Context, r *repo.Repo, res *importer.Result, store string) (importer.Inventory, error) {
 	inv := importer.Inventory{Stores: map[string]bool{}, Creds: map[string]importer.CredState{}}
-	stores, err := r.ListStores(ctx)
+	stores, err := r.Stores().List(ctx)
 	if err != nil {
 		return inv, err
 	}
@@ -250,7 +250,7 @@ func importInventory(ctx context.Context, r *repo.Repo, res *importer.Result, st
 		if !inv.Stores[st] {
 			continue
 		}
-		existing, err := r.ExistingCredentials(ctx, st, res.Names(st))
+		existing, err := r.Creds().Existing(ctx, st, res.Names(st))
 		if err != nil {
 			return inv, err
 		}
@@ -380,10 +380,10 @@ func (s *session) loadImportRuns(ctx context.Context, r *repo.Repo, items []impo
 	for _, w := range writes {
 		starting = append(starting, w.Cred.Address())
 	}
-	runs, err := r.LoadImportProgress(ctx, addrs)
+	runs, err := r.Imports().LoadProgress(ctx, addrs)
 	if err == nil {
 		runs.Start(starting, now)
-		err = r.SaveImportProgress(ctx, runs)
+		err = r.Imports().SaveProgress(ctx, runs)
 	}
 	if err != nil {
 		s.env.say("the report covers this run only: %v", err)
@@ -423,7 +423,7 @@ func (s *session) recordImportRuns(ctx context.Context, r *repo.Repo, runs *repo
 			items[i].Reason += "; " + repair // its metadata repaired by this run
 		}
 	}
-	if err := r.SaveImportProgress(ctx, runs); err != nil {
+	if err := r.Imports().SaveProgress(ctx, runs); err != nil {
 		s.env.say("the next run's report will not cover this one: %v", err)
 	}
 	if runs.Run == 1 {

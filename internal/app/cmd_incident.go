@@ -43,7 +43,7 @@ func incidentCommand(env *Env) *cli.Command {
 					if !ok {
 						return usagef("--reason: one line, up to 400 characters, saying what was seen")
 					}
-					in, reopened, err := r.StartIncident(c.Context, store, reason, time.Now())
+					in, reopened, err := r.Incidents().Start(c.Context, store, reason, time.Now())
 					if err != nil {
 						return err
 					}
@@ -55,7 +55,7 @@ func incidentCommand(env *Env) *cli.Command {
 					if len(in.RemovedWho) > 0 {
 						env.say("staff access to %s ended: %s", store, strings.Join(in.RemovedWho, ", "))
 					}
-					p, err := r.IncidentProgress(c.Context, in)
+					p, err := r.Incidents().Progress(c.Context, in)
 					if err != nil {
 						return err
 					}
@@ -75,7 +75,7 @@ func incidentCommand(env *Env) *cli.Command {
 				Name:  "status",
 				Usage: "open incidents and what each still waits for",
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					open, err := r.OpenIncidents(c.Context)
+					open, err := r.Incidents().Open(c.Context)
 					if err != nil {
 						return err
 					}
@@ -108,7 +108,7 @@ func incidentCommand(env *Env) *cli.Command {
 					} else if c.IsSet("reason") {
 						return usagef("--reason goes with --force")
 					}
-					p, err := r.CloseIncident(c.Context, store, force, time.Now())
+					p, err := r.Incidents().Close(c.Context, store, force, time.Now())
 					if errors.Is(err, repo.ErrIncidentUnfinished) {
 						_ = s.printIncidents([]*repo.IncidentProgress{p})
 						return err

@@ -79,7 +79,7 @@ steps go to stderr), for them to run ` + "`sellervault login --wrapped`" + `.`,
 				PayoutCoolingOff:   c.Duration("payout-cooling-off"),
 				RecoveryRecipients: recipients,
 				Reindex: func(ctx context.Context) error {
-					_, err := s.conn.Repo().Reindex(ctx)
+					_, err := s.conn.Repo().Index().Reindex(ctx)
 					return err
 				},
 			})
@@ -137,7 +137,7 @@ func (s *session) sayInitDone(report setup.Report) {
 // (a second run of the same command makes no new token).
 func (s *session) onboardFirstManager(ctx context.Context, name string, ttl time.Duration) (*firstManagerView, error) {
 	r := s.conn.Repo()
-	m, _, err := r.GetMember(ctx, name)
+	m, _, err := r.Members().Get(ctx, name)
 	switch {
 	case err == nil && m.Status == staff.StatusActive:
 		s.env.say("%s is already a member (%s, active): no new token; if they never logged in, offboard them and onboard them again", name, m.Role)
@@ -145,7 +145,7 @@ func (s *session) onboardFirstManager(ctx context.Context, name string, ttl time
 	case err != nil && !errors.Is(err, failure.ErrNotFound):
 		return nil, fmt.Errorf("first manager %s: %w", name, err)
 	}
-	token, err := r.Onboard(ctx, staff.Member{Name: name, Role: staff.RoleManager}, ttl, time.Now)
+	token, err := r.Members().Onboard(ctx, staff.Member{Name: name, Role: staff.RoleManager}, ttl, time.Now)
 	if err != nil {
 		return nil, fmt.Errorf("first manager %s: %w (run init --first-manager %s again to finish)", name, err, name)
 	}

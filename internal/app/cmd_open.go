@@ -67,7 +67,7 @@ func (e *Env) onTerminal() bool {
 // over the caller's credentials and reports how the walk went. Whatever ends it (Esc, Ctrl-C, a signal, an error),
 // the clipboard is left without the values it copied.
 func (s *session) openPicker(c *cli.Context, r *repo.Repo, clearAfter time.Duration) error {
-	creds, err := r.ListCredentials(c.Context, "")
+	creds, err := r.Creds().List(c.Context, "")
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *session) openPicker(c *cli.Context, r *repo.Repo, clearAfter time.Durat
 // previewPicker prints the picker's list screen for the filter given as
 // arguments: what `sellervault open` would open on after typing it.
 func (s *session) previewPicker(c *cli.Context, r *repo.Repo) error {
-	creds, err := r.ListCredentials(c.Context, "")
+	creds, err := r.Creds().List(c.Context, "")
 	if err != nil {
 		return err
 	}
@@ -109,13 +109,13 @@ func pickerEntries(creds []records.Credential) []picker.Entry {
 // TOTP code when it has a key.
 func openWalk(c *cli.Context, r *repo.Repo, e picker.Entry) (picker.Walk, error) {
 	store, name, _ := strings.Cut(e.Address, "/")
-	cred, _, err := r.GetCredential(c.Context, store, name)
+	cred, _, err := r.Creds().Get(c.Context, store, name)
 	if err != nil {
 		return picker.Walk{}, err
 	}
 	w := picker.Walk{Fields: []picker.Field{{Name: "login", Value: cred.Login}, {Name: "password", Value: cred.Password}}}
 	if cred.TOTPKey != "" {
-		w.Code = func() (string, int, error) { return r.TOTPCode(c.Context, store, name) }
+		w.Code = func() (string, int, error) { return r.TOTP().Code(c.Context, store, name) }
 	}
 	return w, nil
 }

@@ -70,7 +70,7 @@ func payoutCommand(env *Env) *cli.Command {
 						return fmt.Errorf("%s of %s %w", name, store, errPayoutMismatch)
 					}
 					env.say("%s of %s matches the golden copy", name, store)
-					if err := s.conn.Repo().RecordPayoutVerification(c.Context, store, name, time.Now()); err != nil {
+					if err := s.conn.Repo().Payouts().RecordVerification(c.Context, store, name, time.Now()); err != nil {
 						return fmt.Errorf("it matches, but the verification was not recorded: %w", err)
 					}
 					return nil
@@ -97,7 +97,7 @@ func payoutCommand(env *Env) *cli.Command {
 					if err := rec.Validate(); err != nil {
 						return usageError{err}
 					}
-					q, err := r.ProposePayout(c.Context, store, rec, time.Now, c.Bool("dry-run"))
+					q, err := r.Payouts().Propose(c.Context, store, rec, time.Now, c.Bool("dry-run"))
 					if err != nil {
 						return err
 					}
@@ -108,7 +108,7 @@ func payoutCommand(env *Env) *cli.Command {
 						env.say("dry run: the proposal is valid; nothing was written")
 						return nil
 					}
-					cooling, err := r.CoolingOff(c.Context)
+					cooling, err := r.Payouts().CoolingOff(c.Context)
 					if err != nil {
 						return err
 					}
@@ -121,7 +121,7 @@ func payoutCommand(env *Env) *cli.Command {
 				Usage: "list payout change requests (pending ones unless --all)",
 				Flags: []cli.Flag{&cli.StringFlag{Name: "store", Usage: "only this store"}, &cli.BoolFlag{Name: "all", Usage: "decided ones too"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					qs, err := r.PayoutRequests(c.Context, c.String("store"))
+					qs, err := r.Payouts().Requests(c.Context, c.String("store"))
 					if err != nil {
 						return err
 					}
@@ -146,7 +146,7 @@ func payoutCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					qs, err := r.PayoutRequests(c.Context, store)
+					qs, err := r.Payouts().Requests(c.Context, store)
 					if err != nil {
 						return err
 					}
@@ -163,18 +163,18 @@ func payoutCommand(env *Env) *cli.Command {
 				Flags:     []cli.Flag{&cli.StringFlag{Name: "confirm-last4", Usage: "the last four characters of the new IBAN or account number (`XXXX`), when there is no terminal to ask on"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
 					id := oneArg(c)
-					q, err := r.FindRequest(c.Context, id)
+					q, err := r.Payouts().FindRequest(c.Context, id)
 					if err != nil {
 						return err
 					}
-					if err := r.CanApprove(c.Context, q, time.Now); err != nil {
+					if err := r.Payouts().CanApprove(c.Context, q, time.Now); err != nil {
 						return err
 					}
 					confirm, err := s.confirmLast4(c, q)
 					if err != nil {
 						return err
 					}
-					q, err = r.ApproveRequest(c.Context, q, confirm, time.Now)
+					q, err = r.Payouts().ApproveRequest(c.Context, q, confirm, time.Now)
 					if err != nil {
 						return err
 					}
@@ -188,7 +188,7 @@ func payoutCommand(env *Env) *cli.Command {
 				ArgsUsage: "ID|STORE/ID",
 				Flags:     []cli.Flag{&cli.StringFlag{Name: "reason", Usage: "why (recorded)"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					q, err := r.RejectPayout(c.Context, oneArg(c), c.String("reason"), time.Now)
+					q, err := r.Payouts().Reject(c.Context, oneArg(c), c.String("reason"), time.Now)
 					if err != nil {
 						return err
 					}
@@ -428,7 +428,7 @@ func (e *Env) withPayout(action func(*cli.Context, *session, *repo.Payout) error
 		if err != nil {
 			return err
 		}
-		p, err := r.GetPayout(c.Context, store)
+		p, err := r.Payouts().Get(c.Context, store)
 		if err != nil {
 			return err
 		}

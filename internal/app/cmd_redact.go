@@ -44,7 +44,7 @@ func (e *Env) redactOptions(c *cli.Context) (redact.Options, error) {
 	if err := s.requireToken(); err != nil {
 		return redact.Options{}, err
 	}
-	o, err := s.conn.Repo().RedactOptions(c.Context)
+	o, err := s.conn.Repo().Index().RedactOptions(c.Context)
 	if err != nil {
 		return o, fmt.Errorf("%w (--patterns-only works without Vault)", err)
 	}
@@ -64,7 +64,7 @@ func redactCommand(env *Env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			if c.Bool("reindex") {
 				return env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					rep, err := r.Reindex(c.Context)
+					rep, err := r.Index().Reindex(c.Context)
 					if err != nil {
 						return err
 					}

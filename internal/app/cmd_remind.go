@@ -102,7 +102,7 @@ func (s *session) remindLogin(c *cli.Context) error {
 }
 
 func (s *session) remind(ctx context.Context, o remindOptions) error {
-	res, err := remind.Run(ctx, s.conn.Repo(), remind.Options{Team: s.conn.Layout().Prefix, Window: o.window,
+	res, err := remind.Run(ctx, s.conn.Repo().Rotation(), remind.Options{Team: s.conn.Layout().Prefix, Window: o.window,
 		Defaults: o.defaults, Quiet: o.quiet, DryRun: o.dryRun, Channels: o.channels, Now: time.Now()})
 	if res.Preview != nil { // --dry-run without channels: show the message
 		_, err := fmt.Fprint(s.env.Stdout, strings.TrimRight(res.Preview.Text(0), "\n")+"\n")

@@ -51,13 +51,13 @@ func rotateCommand(env *Env) *cli.Command {
 			}
 			switch {
 			case c.Bool("confirm"):
-				if err := r.ConfirmRotation(c.Context, store, name, time.Now()); err != nil {
+				if err := r.Rotation().Confirm(c.Context, store, name, time.Now()); err != nil {
 					return err
 				}
 				env.say("rotated %s: the new password is current", id)
 				return nil
 			case c.Bool("abort"):
-				if err := r.AbortRotation(c.Context, store, name); err != nil {
+				if err := r.Rotation().Abort(c.Context, store, name); err != nil {
 					return err
 				}
 				env.say("dropped the pending password of %s; the current one is unchanged", id)
@@ -71,7 +71,7 @@ func rotateCommand(env *Env) *cli.Command {
 				if err != nil {
 					return err
 				}
-				if err := r.MarkRotationDone(c.Context, target, secret, time.Now()); err != nil {
+				if err := r.Rotation().MarkDone(c.Context, target, secret, time.Now()); err != nil {
 					return err
 				}
 				env.say("recorded the rotation of %s", id)
@@ -88,7 +88,7 @@ func rotateCommand(env *Env) *cli.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			if err := r.StartRotation(c.Context, store, name, pw, time.Now()); err != nil {
+			if err := r.Rotation().Start(c.Context, store, name, pw, time.Now()); err != nil {
 				return err
 			}
 			env.say("a new password for %s is pending; the current one still works", id)

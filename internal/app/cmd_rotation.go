@@ -40,7 +40,7 @@ func rotationCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					items, err := r.RotationItems(c.Context, store)
+					items, err := r.Rotation().Items(c.Context, store)
 					if err != nil {
 						return err
 					}
@@ -48,7 +48,7 @@ func rotationCommand(env *Env) *cli.Command {
 					if owner := c.String("owner"); owner != "" {
 						kept := results[:0]
 						for _, res := range results {
-							if res.Owner == owner || records.Contains(res.Assignees, owner) {
+							if records.HeldBy(res.Owner, res.Assignees, owner) != records.NotHeld {
 								kept = append(kept, res)
 							}
 						}
@@ -90,7 +90,7 @@ func rotationCommand(env *Env) *cli.Command {
 					}
 					now := time.Now()
 					for _, t := range targets {
-						marked, err := r.MarkDue(c.Context, t, now)
+						marked, err := r.Rotation().MarkDue(c.Context, t, now)
 						if err != nil {
 							return fmt.Errorf("%s: %w", t, err)
 						}

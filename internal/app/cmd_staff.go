@@ -57,7 +57,7 @@ func staffCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					token, err := r.Onboard(c.Context, m, c.Duration("wrap-ttl"), time.Now)
+					token, err := r.Members().Onboard(c.Context, m, c.Duration("wrap-ttl"), time.Now)
 					if err != nil {
 						return err
 					}
@@ -80,7 +80,7 @@ func staffCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					m, _, err := r.GetMember(c.Context, name)
+					m, _, err := r.Members().Get(c.Context, name)
 					if err != nil {
 						return err
 					}
@@ -100,7 +100,7 @@ func staffCommand(env *Env) *cli.Command {
 							stores = append(stores, n)
 						}
 					}
-					change, err := r.SetAccess(c.Context, name, role, stores, c.Bool("dry-run"))
+					change, err := r.Members().SetAccess(c.Context, name, role, stores, c.Bool("dry-run"))
 					if err != nil {
 						return err
 					}
@@ -146,7 +146,7 @@ func staffCommand(env *Env) *cli.Command {
 						return err
 					}
 					if c.Bool("dry-run") {
-						plan, err := r.Offboard(c.Context, name, to, true, time.Now)
+						plan, err := r.Members().Offboard(c.Context, name, to, true, time.Now)
 						if err != nil {
 							return err
 						}
@@ -155,7 +155,7 @@ func staffCommand(env *Env) *cli.Command {
 					}
 					// Offboard checks the member and the successor before it
 					// changes anything: no separate planning pass is needed.
-					rep, err := r.Offboard(c.Context, name, to, false, time.Now)
+					rep, err := r.Members().Offboard(c.Context, name, to, false, time.Now)
 					if rep == nil {
 						return err
 					}
@@ -182,7 +182,7 @@ func staffCommand(env *Env) *cli.Command {
 				Name:  "list",
 				Usage: "list team members (from metadata)",
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					members, err := r.ListMembers(c.Context)
+					members, err := r.Members().List(c.Context)
 					if err != nil {
 						return err
 					}
@@ -209,21 +209,19 @@ func staffCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					m, _, err := r.GetMember(c.Context, name)
+					m, _, err := r.Members().Get(c.Context, name)
 					if err != nil {
 						return err
 					}
 					v := viewOf(m)
-					creds, err := r.ListCredentials(c.Context, "")
+					creds, err := r.Creds().List(c.Context, "")
 					if err != nil {
 						return err
 					}
 					held := []string{}
 					for _, cr := range creds {
-						if cr.Owner == name {
-							held = append(held, cr.Address()+" (owner)")
-						} else if records.Contains(cr.Assignees, name) {
-							held = append(held, cr.Address()+" (assignee)")
+						if how := cr.HeldBy(name); how != records.NotHeld {
+							held = append(held, cr.Address()+" ("+string(how)+")")
 						}
 					}
 					if s.format == "json" {

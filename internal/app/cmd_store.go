@@ -37,7 +37,7 @@ func storeCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					if err := r.AddStore(c.Context, records.Store{Name: name, Marketplace: market, Region: region, Notes: c.String("notes"), Sensitive: c.Bool("sensitive")}); err != nil {
+					if err := r.Stores().Add(c.Context, records.Store{Name: name, Marketplace: market, Region: region, Notes: c.String("notes"), Sensitive: c.Bool("sensitive")}); err != nil {
 						return err
 					}
 					env.say("added store %s (%s, %s)", name, market, region)
@@ -48,7 +48,7 @@ func storeCommand(env *Env) *cli.Command {
 				Name:  "list",
 				Usage: "list stores",
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					stores, err := r.ListStores(c.Context)
+					stores, err := r.Stores().List(c.Context)
 					if err != nil {
 						return err
 					}
@@ -80,7 +80,7 @@ func storeCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					st, err := r.GetStore(c.Context, name)
+					st, err := r.Stores().Get(c.Context, name)
 					if err != nil {
 						return err
 					}
@@ -96,7 +96,7 @@ func storeCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					if err := r.RemoveStore(c.Context, name); err != nil {
+					if err := r.Stores().Remove(c.Context, name); err != nil {
 						return err
 					}
 					env.say("removed store %s and its access group", name)
@@ -122,7 +122,7 @@ func (e *Env) withRepo(action func(*cli.Context, *session, *repo.Repo) error) cl
 		// A token near its end is renewed (up to its maximum), so a working
 		// day is not cut short; a token that cannot be looked up is left to
 		// the command, whose refusal then says why.
-		_, _, _ = r.RenewIfNear(c.Context, renewWithin, renewBy)
+		_, _, _ = r.Members().RenewIfNear(c.Context, renewWithin, renewBy)
 		return action(c, s, r)
 	}
 }

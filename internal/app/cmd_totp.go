@@ -49,7 +49,7 @@ func totpCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					code, err := r.AddTOTP(c.Context, store, name, key, c.Bool("replace"), time.Now)
+					code, err := r.TOTP().Add(c.Context, store, name, key, c.Bool("replace"), time.Now)
 					if err != nil {
 						return err
 					}
@@ -75,7 +75,7 @@ func totpCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					code, period, err := r.TOTPCode(c.Context, store, name)
+					code, period, err := r.TOTP().Code(c.Context, store, name)
 					if err != nil {
 						return err
 					}
@@ -87,7 +87,7 @@ func totpCommand(env *Env) *cli.Command {
 						case <-c.Context.Done():
 							return errAborted
 						}
-						if code, period, err = r.TOTPCode(c.Context, store, name); err != nil {
+						if code, period, err = r.TOTP().Code(c.Context, store, name); err != nil {
 							return err
 						}
 						remaining = totp.Remaining(period, time.Now())
@@ -106,7 +106,7 @@ func totpCommand(env *Env) *cli.Command {
 				Name:  "list",
 				Usage: "list the TOTP keys (never seeds): all for a manager; a member's, of the stores they may use",
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					keys, err := r.ListTOTP(c.Context)
+					keys, err := r.TOTP().List(c.Context)
 					if err != nil {
 						return err
 					}
@@ -134,7 +134,7 @@ func totpCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					if err := r.RemoveTOTP(c.Context, store, name); err != nil {
+					if err := r.TOTP().Remove(c.Context, store, name); err != nil {
 						return err
 					}
 					env.say("deleted the TOTP key of %s/%s", store, name)

@@ -47,11 +47,11 @@ func (s *session) printCredList(creds []records.Credential) error {
 }
 
 func (s *session) printFactors(c *cli.Context, r *repo.Repo, creds []records.Credential) error {
-	mailboxes, err := r.ListMailboxes(c.Context)
+	mailboxes, err := r.Contacts().ListMailboxes(c.Context)
 	if err != nil {
 		return err
 	}
-	phones, err := r.ListPhones(c.Context)
+	phones, err := r.Contacts().ListPhones(c.Context)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (s *session) printFactors(c *cli.Context, r *repo.Repo, creds []records.Cre
 		if v, ok := cache[name]; ok {
 			return v[0], v[1]
 		}
-		active, known := r.PersonActive(c.Context, name)
+		active, known := r.Members().Active(c.Context, name)
 		cache[name] = [2]bool{active, known}
 		return active, known
 	}

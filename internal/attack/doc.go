@@ -66,7 +66,7 @@
 // against earlier layouts, one by one, and the wrapping and token tests
 // check that nothing a member reads can outlive their offboarding.
 //
-// The no-oracle tests (oracle_test.go) replay the attacks of issue 14 on
+// The no-oracle tests (oracle_*_test.go) replay the attacks of issue 14 on
 // the redaction index with each role's token (DESIGN.md invariant 4):
 // mapping references to values offline, reading lengths, guessing values
 // of other audiences through every Transit key the role may call,

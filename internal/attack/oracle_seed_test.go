@@ -16,7 +16,7 @@ import (
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
-// payStores are stores added through the repository (repo.AddStore) for
+// payStores are stores added through the repository (repo.Stores().Add) for
 // the no-oracle tests, each with a payout record that went through the
 // product's own payout change flow (finance proposes, a manager
 // approves): one paid to an IBAN, one to a US routing and account
@@ -165,7 +165,7 @@ func (tm *team) seedByRepo(ctx context.Context) error {
 	}
 	for _, c := range creds {
 		c.Notes = canary()
-		if err := mgr.AddCredential(ctx, c); err != nil {
+		if err := mgr.Creds().Add(ctx, c); err != nil {
 			return fmt.Errorf("credential %s: %w", c.Address(), err)
 		}
 		note(P, records.CredPath(c.Store, c.Name), clsCred, c.Store, c.Notes)
@@ -175,7 +175,7 @@ func (tm *team) seedByRepo(ctx context.Context) error {
 		{Number: o.personalPhone, Carrier: "Vodafone", Assignee: "ops", Personal: true},
 	}
 	for _, p := range phones {
-		if err := mgr.AddPhone(ctx, p); err != nil {
+		if err := mgr.Contacts().AddPhone(ctx, p); err != nil {
 			return fmt.Errorf("phone: %w", err)
 		}
 		key, err := tm.contactKey(records.KindPhone, p.Number)
@@ -189,7 +189,7 @@ func (tm *team) seedByRepo(ctx context.Context) error {
 		{Address: o.personal, Password: o.personalPass, Assignee: "ops", Personal: true},
 	}
 	for _, m := range mailboxes {
-		if err := mgr.AddMailbox(ctx, m); err != nil {
+		if err := mgr.Contacts().AddMailbox(ctx, m); err != nil {
 			return fmt.Errorf("mailbox: %w", err)
 		}
 		key, err := tm.contactKey(records.KindMailbox, m.Address)
@@ -202,11 +202,11 @@ func (tm *team) seedByRepo(ctx context.Context) error {
 	// record names both (and its metadata, which the reminder job reads,
 	// must not).
 	holder := "holder-" + tm.runID
-	if _, err := mgr.Onboard(ctx, staff.Member{Name: holder, Role: staff.RoleOps, Stores: []string{storeUS},
+	if _, err := mgr.Members().Onboard(ctx, staff.Member{Name: holder, Role: staff.RoleOps, Stores: []string{storeUS},
 		Email: o.mailbox, Phone: o.phone}, time.Minute, time.Now); err != nil {
 		return fmt.Errorf("onboarding the mailbox's holder: %w", err)
 	}
-	cooling, err := mgr.CoolingOff(ctx)
+	cooling, err := mgr.Payouts().CoolingOff(ctx)
 	if err != nil {
 		return err
 	}
@@ -225,12 +225,12 @@ func (tm *team) seedByRepo(ctx context.Context) error {
 		if err := rec.Validate(); err != nil {
 			return fmt.Errorf("payout of %s: %w", s, err)
 		}
-		q, err := fin.ProposePayout(ctx, s, rec, time.Now, false)
+		q, err := fin.Payouts().Propose(ctx, s, rec, time.Now, false)
 		if err != nil {
 			return fmt.Errorf("proposing the payout of %s: %w", s, err)
 		}
 		_, confirm := payout.ConfirmationField(rec)
-		if _, err := mgr.ApprovePayout(ctx, q.ID, confirm[len(confirm)-4:], later); err != nil {
+		if _, err := mgr.Payouts().Approve(ctx, q.ID, confirm[len(confirm)-4:], later); err != nil {
 			return fmt.Errorf("approving the payout of %s: %w", s, err)
 		}
 		dataCanary := rec.IBAN
@@ -264,19 +264,19 @@ func (tm *team) seedByRepo(ctx context.Context) error {
 // with root and adds the store again, so the rest is still the
 // manager's doing.
 func (tm *team) addStoreAsManager(ctx context.Context, mgr *repo.Repo, s records.Store) error {
-	err := mgr.AddStore(ctx, s)
+	err := mgr.Stores().Add(ctx, s)
 	if err == nil || !errors.Is(err, vault.ErrDenied) {
 		return err
 	}
 	key := tm.l.RedactKey(vault.StoreAudience(s.Name))
 	rep := tm.doRaw(tm.members[roleManager].token, post(tm.l.Transit()+"/keys/"+key, map[string]interface{}{}))
-	tm.gaps = append(tm.gaps, fmt.Sprintf("a manager cannot add a store: repo.AddStore(%s) with the manager's token failed (%v); "+
+	tm.gaps = append(tm.gaps, fmt.Sprintf("a manager cannot add a store: repo.Stores().Add(%s) with the manager's token failed (%v); "+
 		"POST /v1/%s/keys/%s with the manager's token answers %d (Transit's keys/NAME takes update, not create); the suite created the key with root",
 		s.Name, err, tm.l.Transit(), key, rep.Status))
 	if _, err := tm.raw.call(tm.rootTok, "POST", tm.l.Transit()+"/keys/"+key, map[string]interface{}{}); err != nil {
 		return err
 	}
-	return mgr.AddStore(ctx, s)
+	return mgr.Stores().Add(ctx, s)
 }
 
 // doRaw is raw.do with a transport error as status 0.

@@ -447,6 +447,6 @@ func TestScenarioWrappedCopyOutlivesOffboarding(t *testing.T) {
 // revokeTeamWraps is offboarding's sweep of wrapped copies, as
 // internal/repo runs it.
 func (tm *team) revokeTeamWraps(ctx context.Context) error {
-	_, err := repo.New(tm.root, tm.l).RevokeWrappedCopies(ctx, false)
+	_, err := repo.New(tm.root, tm.l).Members().RevokeWrappedCopies(ctx, false)
 	return err
 }

@@ -81,13 +81,13 @@ func loadRecords(ctx context.Context, r *repo.Repo, now time.Time) error {
 		return rotated
 	}
 	for _, s := range Stores {
-		if err := keep(r.AddStore(ctx, s)); err != nil {
+		if err := keep(r.Stores().Add(ctx, s)); err != nil {
 			return fmt.Errorf("demo store %s: %w", s.Name, err)
 		}
 	}
 	for _, p := range phones {
 		p.PIN, p.Rotation = "", schedule(p.Number)
-		if err := keep(r.AddPhone(ctx, p)); err != nil {
+		if err := keep(r.Contacts().AddPhone(ctx, p)); err != nil {
 			return fmt.Errorf("demo phone %s: %w", p.Number, err)
 		}
 	}
@@ -97,7 +97,7 @@ func loadRecords(ctx context.Context, r *repo.Repo, now time.Time) error {
 			return err
 		}
 		m.Rotation = schedule(m.Address)
-		if err := keep(r.AddMailbox(ctx, m)); err != nil {
+		if err := keep(r.Contacts().AddMailbox(ctx, m)); err != nil {
 			return fmt.Errorf("demo mailbox %s: %w", m.Address, err)
 		}
 	}
@@ -107,7 +107,7 @@ func loadRecords(ctx context.Context, r *repo.Repo, now time.Time) error {
 			return err
 		}
 		c.Rotation = schedule(c.Address())
-		if err := keep(r.AddCredential(ctx, c)); err != nil {
+		if err := keep(r.Creds().Add(ctx, c)); err != nil {
 			return fmt.Errorf("demo credential %s: %w", c.Address(), err)
 		}
 	}
@@ -118,7 +118,7 @@ func loadRecords(ctx context.Context, r *repo.Repo, now time.Time) error {
 	}
 	key := totp.Key{Secret: base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(seed),
 		Algorithm: "SHA1", Digits: 6, Period: 30, Issuer: "Amazon", Account: "ops-us@acme.example"}
-	if _, err := r.AddTOTP(ctx, "acme-us", "seller-central", key, false, time.Now); keep(err) != nil {
+	if _, err := r.TOTP().Add(ctx, "acme-us", "seller-central", key, false, time.Now); keep(err) != nil {
 		return fmt.Errorf("demo totp: %w", err)
 	}
 	return nil
@@ -153,7 +153,7 @@ func LoadWithLogins(ctx context.Context, c *vault.Client, l vault.Layout, now ti
 	tokens := map[string]string{}
 	logins := map[string]*vault.Client{}
 	for _, m := range People {
-		if _, err := r.Onboard(ctx, m, time.Minute, func() time.Time { return now }); err != nil && !errors.Is(err, repo.ErrExists) {
+		if _, err := r.Members().Onboard(ctx, m, time.Minute, func() time.Time { return now }); err != nil && !errors.Is(err, repo.ErrExists) {
 			return nil, fmt.Errorf("demo person %s: %w", m.Name, err)
 		}
 		password, err := randomPassword()
@@ -179,7 +179,7 @@ func LoadWithLogins(ctx context.Context, c *vault.Client, l vault.Layout, now ti
 // maria (manager) approves. The demo lifts the cooling-off for that one
 // approval rather than wait a day, then puts it back.
 func loadPayout(ctx context.Context, finance, manager *repo.Repo) error {
-	if _, err := finance.GetPayout(ctx, "acme-de"); err == nil || !errors.Is(err, vault.ErrNotFound) {
+	if _, err := finance.Payouts().Get(ctx, "acme-de"); err == nil || !errors.Is(err, vault.ErrNotFound) {
 		return err // there already, or a real error
 	}
 	propose := func(rec payout.Record) (*repo.Request, error) {
@@ -187,7 +187,7 @@ func loadPayout(ctx context.Context, finance, manager *repo.Repo) error {
 		if err := rec.Validate(); err != nil {
 			return nil, fmt.Errorf("demo payout: %w", err)
 		}
-		return finance.ProposePayout(ctx, "acme-de", rec, time.Now, false)
+		return finance.Payouts().Propose(ctx, "acme-de", rec, time.Now, false)
 	}
 	// IBANs from the IBAN registry's published examples: valid, not real.
 	q, err := propose(payout.Record{Holder: "Acme Outdoor GmbH", IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX",
@@ -195,18 +195,18 @@ func loadPayout(ctx context.Context, finance, manager *repo.Repo) error {
 	if err != nil {
 		return err
 	}
-	cooling, err := manager.CoolingOff(ctx)
+	cooling, err := manager.Payouts().CoolingOff(ctx)
 	if err != nil {
 		return err
 	}
-	if err := manager.SetCoolingOff(ctx, 0); err != nil {
+	if err := manager.Payouts().SetCoolingOff(ctx, 0); err != nil {
 		return err
 	}
 	_, newAccount := payout.ConfirmationField(q.Record)
-	if _, err := manager.ApprovePayout(ctx, q.ID, newAccount[len(newAccount)-4:], time.Now); err != nil {
+	if _, err := manager.Payouts().Approve(ctx, q.ID, newAccount[len(newAccount)-4:], time.Now); err != nil {
 		return fmt.Errorf("demo payout approval: %w", err)
 	}
-	if err := manager.SetCoolingOff(ctx, cooling); err != nil {
+	if err := manager.Payouts().SetCoolingOff(ctx, cooling); err != nil {
 		return err
 	}
 	_, err = propose(payout.Record{Holder: "Acme Outdoor GmbH", IBAN: "DE02120300000000202051", BIC: "BYLADEM1001",

@@ -66,16 +66,16 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	l, _ := vault.NewLayout("sellervault")
 	r := repo.New(c, l)
 	if _, err := setup.Run(ctx, c, setup.Options{Layout: l, Reindex: func(ctx context.Context) error {
-		_, err := r.Reindex(ctx)
+		_, err := r.Index().Reindex(ctx)
 		return err
 	}}); err != nil {
 		t.Fatalf("init through the standby: %v", err)
 	}
-	if err := r.AddStore(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
+	if err := r.Stores().Add(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range []staff.Member{{Name: "boss", Role: staff.RoleManager}, {Name: "olga", Role: staff.RoleOps, Stores: []string{"acme-us"}}} {
-		if _, err := r.Onboard(ctx, m, time.Hour, time.Now); err != nil {
+		if _, err := r.Members().Onboard(ctx, m, time.Hour, time.Now); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -89,7 +89,7 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	}
 	var once sync.Once
 	var sealed func(*testing.T)
-	results := r.Import(ctx, writes, repo.ImportOptions{Progress: func(done, _ int) {
+	results := r.Imports().Import(ctx, writes, repo.ImportOptions{Progress: func(done, _ int) {
 		if done >= 40 {
 			once.Do(func() { sealed = sealSoon(cluster, 0) })
 		}
@@ -114,9 +114,9 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 		if res.Outcome == repo.ImportAdded {
 			continue
 		}
-		err := r.AddCredential(ctx, writes[i].Cred)
+		err := r.Creds().Add(ctx, writes[i].Cred)
 		if errors.Is(err, repo.ErrExists) {
-			_, err = r.RepairMirror(ctx, "acme-us", writes[i].Cred.Name)
+			_, err = r.Doctor().RepairMirror(ctx, "acme-us", writes[i].Cred.Name)
 		}
 		if err != nil {
 			t.Fatalf("the re-run, %s: %v", writes[i].Cred.Name, err)
@@ -137,14 +137,14 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	}
 	r = repo.New(quick, l)
 	sealed = sealSoon(cluster, 200*time.Millisecond)
-	rep, err := r.Offboard(ctx, "olga", "boss", false, time.Now)
+	rep, err := r.Members().Offboard(ctx, "olga", "boss", false, time.Now)
 	sealed(t)
 	if err != nil {
 		t.Logf("%s: the offboarding stopped: %v", time.Since(start).Round(time.Second), err)
 		unsealAll(t, cluster)
 		waitForwarding(t, r)
 		t.Logf("%s: unsealed", time.Since(start).Round(time.Second))
-		if rep, err = r.Offboard(ctx, "olga", "boss", false, time.Now); err != nil {
+		if rep, err = r.Members().Offboard(ctx, "olga", "boss", false, time.Now); err != nil {
 			t.Fatalf("the offboarding's re-run: %v", err)
 		}
 	}
@@ -172,17 +172,17 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	}
 	r = repo.New(onStandby, l)
 	sealed = sealSoon(cluster, 100*time.Millisecond)
-	_, err = r.Reindex(ctx)
+	_, err = r.Index().Reindex(ctx)
 	sealed(t)
 	if err != nil {
 		t.Errorf("%s: the reindex did not ride through the election: %v", time.Since(start).Round(time.Second), err)
 	}
 	unsealAll(t, cluster)
 	waitForwarding(t, r)
-	if _, err := r.Reindex(ctx); err != nil {
+	if _, err := r.Index().Reindex(ctx); err != nil {
 		t.Fatalf("the reindex's re-run: %v", err)
 	}
-	opts, err := r.RedactOptions(ctx)
+	opts, err := r.Index().RedactOptions(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 func checkTeam(t *testing.T, r *repo.Repo, n int, owner string) {
 	t.Helper()
 	ctx := context.Background()
-	d, err := r.Doctor(ctx, true, time.Now)
+	d, err := r.Doctor().Run(ctx, true, time.Now)
 	if err != nil {
 		t.Fatalf("doctor: %v", err)
 	}
@@ -210,11 +210,11 @@ func checkTeam(t *testing.T, r *repo.Repo, n int, owner string) {
 		t.Fatalf("doctor: %d credentials, mirrors behind %v, offboardings %v", d.Credentials, d.Mirrors, d.Offboardings)
 	}
 	if len(d.Listings) > 0 { // a listing shard write cut off: rebuilt by doctor
-		if _, err := r.Doctor(ctx, false, time.Now); err != nil {
+		if _, err := r.Doctor().Run(ctx, false, time.Now); err != nil {
 			t.Fatal(err)
 		}
 	}
-	creds, err := r.ListCredentials(ctx, "acme-us")
+	creds, err := r.Creds().List(ctx, "acme-us")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +298,7 @@ func waitForwarding(t *testing.T, r *repo.Repo) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		_, err := r.ListStores(context.Background())
+		_, err := r.Stores().List(context.Background())
 		if err == nil {
 			return
 		}

@@ -36,17 +36,17 @@ func TestRaftSnapshotRestoresTOTP(t *testing.T) {
 	if _, err := setup.Run(ctx, c, setup.Options{Layout: l}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.AddStore(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
+	if err := r.Stores().Add(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "seller-central", Login: "ops@acme.example", Password: "CANARY-snap"}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "seller-central", Login: "ops@acme.example", Password: "CANARY-snap"}); err != nil {
 		t.Fatal(err)
 	}
 	key, err := totp.Parse("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.AddTOTP(ctx, "acme-us", "seller-central", key, false, time.Now); err != nil {
+	if _, err := r.TOTP().Add(ctx, "acme-us", "seller-central", key, false, time.Now); err != nil {
 		t.Fatal(err)
 	}
 	var snap bytes.Buffer
@@ -80,7 +80,7 @@ func TestRaftSnapshotRestoresTOTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		code, _, err := repo.New(c2, l).TOTPCode(ctx, "acme-us", "seller-central")
+		code, _, err := repo.New(c2, l).TOTP().Code(ctx, "acme-us", "seller-central")
 		if err != nil {
 			t.Fatalf("%s: a code from the restored cluster: %v", why, err)
 		}

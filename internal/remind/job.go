@@ -15,8 +15,8 @@ var ErrUndelivered = errors.New("reminders were not delivered")
 
 // Store is what the job reads and records.
 type Store interface {
-	// RotationItems is every item the caller may see ("" store: all).
-	RotationItems(ctx context.Context, store string) ([]rotation.Item, error)
+	// Items is every rotation item the caller may see ("" store: all).
+	Items(ctx context.Context, store string) ([]rotation.Item, error)
 	ReminderNote(ctx context.Context, channel, person string) (rotation.Note, error)
 	SetReminderNote(ctx context.Context, channel, person string, n rotation.Note) error
 }
@@ -57,7 +57,7 @@ type Result struct {
 
 // Run works out the reminders and, unless a dry run, sends them.
 func Run(ctx context.Context, st Store, o Options) (Result, error) {
-	items, err := st.RotationItems(ctx, "")
+	items, err := st.Items(ctx, "")
 	if err != nil {
 		return Result{}, err
 	}

@@ -82,7 +82,8 @@ func (r *Repo) withCredentialRefs(ctx context.Context, c *records.Credential) er
 }
 
 // AddMailbox records a new mailbox.
-func (r *Repo) AddMailbox(ctx context.Context, m records.Mailbox) error {
+func (f Contacts) AddMailbox(ctx context.Context, m records.Mailbox) error {
+	r := f.r
 	if err := r.contactsReady(ctx); err != nil {
 		return err
 	}
@@ -106,7 +107,8 @@ func (r *Repo) AddMailbox(ctx context.Context, m records.Mailbox) error {
 }
 
 // GetMailbox reads a mailbox record by its address.
-func (r *Repo) GetMailbox(ctx context.Context, address string) (records.Mailbox, int, error) {
+func (f Contacts) GetMailbox(ctx context.Context, address string) (records.Mailbox, int, error) {
+	r := f.r
 	id, err := r.contactID(ctx, records.KindMailbox, address)
 	if err != nil {
 		return records.Mailbox{}, 0, err
@@ -144,7 +146,8 @@ func (r *Repo) updateMailbox(ctx context.Context, m records.Mailbox, version int
 }
 
 // ListMailboxes lists mailboxes from metadata: addresses masked.
-func (r *Repo) ListMailboxes(ctx context.Context) ([]records.Mailbox, error) {
+func (f Contacts) ListMailboxes(ctx context.Context) ([]records.Mailbox, error) {
+	r := f.r
 	entries, err := r.listMeta(ctx, records.MailboxDir)
 	if err != nil {
 		return nil, err
@@ -159,7 +162,8 @@ func (r *Repo) ListMailboxes(ctx context.Context) ([]records.Mailbox, error) {
 }
 
 // AddPhone records a new phone.
-func (r *Repo) AddPhone(ctx context.Context, p records.Phone) error {
+func (f Contacts) AddPhone(ctx context.Context, p records.Phone) error {
+	r := f.r
 	if err := r.contactsReady(ctx); err != nil {
 		return err
 	}
@@ -175,7 +179,8 @@ func (r *Repo) AddPhone(ctx context.Context, p records.Phone) error {
 }
 
 // GetPhone reads a phone record by its number (E.164).
-func (r *Repo) GetPhone(ctx context.Context, number string) (records.Phone, int, error) {
+func (f Contacts) GetPhone(ctx context.Context, number string) (records.Phone, int, error) {
+	r := f.r
 	id, err := r.contactID(ctx, records.KindPhone, number)
 	if err != nil {
 		return records.Phone{}, 0, err
@@ -210,7 +215,8 @@ func (r *Repo) updatePhone(ctx context.Context, p records.Phone, version int) er
 }
 
 // ListPhones lists phones from metadata: numbers masked.
-func (r *Repo) ListPhones(ctx context.Context) ([]records.Phone, error) {
+func (f Contacts) ListPhones(ctx context.Context) ([]records.Phone, error) {
+	r := f.r
 	entries, err := r.listMeta(ctx, records.PhoneDir)
 	if err != nil {
 		return nil, err
@@ -224,9 +230,10 @@ func (r *Repo) ListPhones(ctx context.Context) ([]records.Phone, error) {
 	return out, nil
 }
 
-// PersonActive tells whether a person's identity exists and is enabled;
+// Active tells whether a person's identity exists and is enabled;
 // known is false when the caller may not look (no warning then).
-func (r *Repo) PersonActive(ctx context.Context, name string) (active, known bool) {
+func (f Members) Active(ctx context.Context, name string) (active, known bool) {
+	r := f.r
 	disabled, err := r.c.Identity().EntityDisabled(ctx, name)
 	switch {
 	case errors.Is(err, vault.ErrNotFound):

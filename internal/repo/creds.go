@@ -9,8 +9,9 @@ import (
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
-// AddCredential records a new credential under an existing store.
-func (r *Repo) AddCredential(ctx context.Context, c records.Credential) error {
+// Add records a new credential under an existing store.
+func (f Creds) Add(ctx context.Context, c records.Credential) error {
+	r := f.r
 	if err := r.requireStore(ctx, c.Store); err != nil {
 		return err
 	}
@@ -25,8 +26,9 @@ func (r *Repo) AddCredential(ctx context.Context, c records.Credential) error {
 	return r.create(ctx, "credential "+c.Address(), records.CredPath(c.Store, c.Name), c.Encode())
 }
 
-// GetCredential reads a credential and the version read, in one request.
-func (r *Repo) GetCredential(ctx context.Context, store, name string) (records.Credential, int, error) {
+// Get reads a credential and the version read, in one request.
+func (f Creds) Get(ctx context.Context, store, name string) (records.Credential, int, error) {
+	r := f.r
 	rec, err := r.c.KV().Get(ctx, r.mount, records.CredPath(store, name))
 	if errors.Is(err, vault.ErrNotFound) {
 		return records.Credential{}, 0, fmt.Errorf("credential %s/%s: %w", store, name, errNoRecord)
@@ -39,9 +41,10 @@ func (r *Repo) GetCredential(ctx context.Context, store, name string) (records.C
 	return c, rec.Version, nil
 }
 
-// UpdateCredential writes c over the version the caller read; if someone
+// Update writes c over the version the caller read; if someone
 // wrote in between, it fails with vault.ErrConflict and writes nothing.
-func (r *Repo) UpdateCredential(ctx context.Context, c records.Credential, version int) error {
+func (f Creds) Update(ctx context.Context, c records.Credential, version int) error {
+	r := f.r
 	if err := r.withCredentialRefs(ctx, &c); err != nil {
 		return err
 	}
@@ -61,10 +64,11 @@ func (r *Repo) updateCredential(ctx context.Context, c records.Credential, versi
 	return write(ctx, records.CredPath(c.Store, c.Name), c.Encode(), version)
 }
 
-// ListCredentials lists a store's credentials from metadata, every mirror
+// List lists a store's credentials from metadata, every mirror
 // checked against its credential's version, or those of every store the
 // caller may use (Scope) when store is "".
-func (r *Repo) ListCredentials(ctx context.Context, store string) ([]records.Credential, error) {
+func (f Creds) List(ctx context.Context, store string) ([]records.Credential, error) {
+	r := f.r
 	if store != "" {
 		if err := r.requireMember(ctx, store); err != nil {
 			return nil, err
@@ -194,15 +198,17 @@ func (r *Repo) readThrough(ctx context.Context, store, name string, meta map[str
 	return fixed, nil
 }
 
-// CredentialHistory lists a credential's versions, with who wrote each.
-func (r *Repo) CredentialHistory(ctx context.Context, store, name string) ([]Version, error) {
+// History lists a credential's versions, with who wrote each.
+func (f Creds) History(ctx context.Context, store, name string) ([]Version, error) {
+	r := f.r
 	return r.history(ctx, records.CredPath(store, name))
 }
 
-// DeleteCredential soft-deletes a credential; UndeleteCredential brings it
+// Delete soft-deletes a credential; Undelete brings it
 // back.
-func (r *Repo) DeleteCredential(ctx context.Context, store, name string) error {
-	if _, _, err := r.GetCredential(ctx, store, name); err != nil {
+func (f Creds) Delete(ctx context.Context, store, name string) error {
+	r := f.r
+	if _, _, err := r.Creds().Get(ctx, store, name); err != nil {
 		return err
 	}
 	path := records.CredPath(store, name)
@@ -224,13 +230,14 @@ func (r *Repo) DeleteCredential(ctx context.Context, store, name string) error {
 	return nil
 }
 
-// UndeleteCredential restores a soft-deleted credential, and its values
+// Undelete restores a soft-deleted credential, and its values
 // to the redaction index.
-func (r *Repo) UndeleteCredential(ctx context.Context, store, name string) error {
+func (f Creds) Undelete(ctx context.Context, store, name string) error {
+	r := f.r
 	if err := r.undelete(ctx, "credential "+store+"/"+name, records.CredPath(store, name)); err != nil {
 		return err
 	}
-	c, _, err := r.GetCredential(ctx, store, name)
+	c, _, err := r.Creds().Get(ctx, store, name)
 	if err == nil {
 		err = r.indexRecord(ctx, records.CredPath(store, name), c.Encode().Sensitive)
 	}

@@ -46,7 +46,7 @@ func (d *DoctorReport) Things() int {
 	return len(d.Mirrors) + len(d.Listings) + len(d.Offboardings) + len(d.Indexes) + len(d.Incidents)
 }
 
-// Doctor checks the whole team (a manager's job) and repairs what it finds,
+// Run checks the whole team (a manager's job) and repairs what it finds,
 // unless dryRun: each credential's metadata against its data, each store's
 // credential listing against that metadata, unfinished offboardings,
 // incidents whose lockdown was cut short, and redaction indexes that lag
@@ -54,7 +54,8 @@ func (d *DoctorReport) Things() int {
 // It reads every credential (two requests each): run it after a failure,
 // a failover or an edit made around sellervault, not on every command.
 // Run again, it finds nothing.
-func (r *Repo) Doctor(ctx context.Context, dryRun bool, now func() time.Time) (*DoctorReport, error) {
+func (f Doctor) Run(ctx context.Context, dryRun bool, now func() time.Time) (*DoctorReport, error) {
+	r := f.r
 	if dryRun {
 		defer r.dryRun()()
 	}
@@ -119,7 +120,7 @@ func (r *Repo) doctorIncidents(ctx context.Context, rep *DoctorReport, now func(
 		if strings.HasSuffix(store, "/") {
 			continue
 		}
-		in, err := r.GetIncident(ctx, store)
+		in, err := r.Incidents().Get(ctx, store)
 		if err != nil {
 			return err
 		}
@@ -137,7 +138,7 @@ func (r *Repo) doctorIncidents(ctx context.Context, rep *DoctorReport, now func(
 		if rep.DryRun {
 			continue
 		}
-		if _, _, err := r.StartIncident(ctx, store, in.Reason, now()); err != nil {
+		if _, _, err := r.Incidents().Start(ctx, store, in.Reason, now()); err != nil {
 			return fmt.Errorf("finish the lockdown of %s: %w", store, err)
 		}
 	}
@@ -252,7 +253,7 @@ func (r *Repo) doctorOffboardings(ctx context.Context, rep *DoctorReport, now fu
 		if err != nil {
 			return err
 		}
-		m, _, err := r.GetMember(ctx, name)
+		m, _, err := r.Members().Get(ctx, name)
 		if errors.Is(err, errNoRecord) {
 			continue // no staff record to offboard any more
 		}
@@ -266,7 +267,7 @@ func (r *Repo) doctorOffboardings(ctx context.Context, rep *DoctorReport, now fu
 		if rep.DryRun {
 			continue
 		}
-		if _, err := r.Offboard(ctx, name, p.HandedTo, false, now); err != nil {
+		if _, err := r.Members().Offboard(ctx, name, p.HandedTo, false, now); err != nil {
 			return fmt.Errorf("finish the offboarding of %s: %w", name, err)
 		}
 	}
@@ -279,7 +280,7 @@ func (r *Repo) doctorOffboardings(ctx context.Context, rep *DoctorReport, now fu
 // metadata has. writable is false when the data holds what sellervault
 // would not write (a field too long: written around it).
 func (r *Repo) mirrorDiff(ctx context.Context, store, name string, meta map[string]string) (differ []string, fixed map[string]string, writable bool, err error) {
-	c, version, err := r.GetCredential(ctx, store, name)
+	c, version, err := r.Creds().Get(ctx, store, name)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -298,7 +299,8 @@ func (r *Repo) mirrorDiff(ctx context.Context, store, name string, meta map[stri
 // entry, again from its data when they differ (a write cut off between
 // the data and the metadata); it returns the keys that differed. A
 // deleted credential is left alone.
-func (r *Repo) RepairMirror(ctx context.Context, store, name string) ([]string, error) {
+func (f Doctor) RepairMirror(ctx context.Context, store, name string) ([]string, error) {
+	r := f.r
 	path := records.CredPath(store, name)
 	meta, err := r.c.KV().Metadata(ctx, r.mount, path)
 	if err != nil || meta.Deleted() {
@@ -347,11 +349,12 @@ func (r *Repo) doctorStores(ctx context.Context, rep *DoctorReport) error {
 // at a time: repaired[i] is what differed for addrs[i]. A credential that
 // is not there is skipped; any other failure is returned once every
 // credential was tried.
-func (r *Repo) RepairMirrors(ctx context.Context, addrs []string) (repaired [][]string, err error) {
+func (f Doctor) RepairMirrors(ctx context.Context, addrs []string) (repaired [][]string, err error) {
+	r := f.r
 	repaired = make([][]string, len(addrs))
 	err = inParallel(len(addrs), reads, func(i int) error {
 		store, name, _ := strings.Cut(addrs[i], "/")
-		differ, err := r.RepairMirror(ctx, store, name)
+		differ, err := r.Doctor().RepairMirror(ctx, store, name)
 		repaired[i] = differ
 		if errors.Is(err, vault.ErrNotFound) {
 			return nil

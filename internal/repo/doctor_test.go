@@ -39,13 +39,13 @@ func TestDoctor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := repo.New(fc, l).Offboard(ctx, leaver, successor, false, time.Now); err == nil || !faults.Failed() {
+	if _, err := repo.New(fc, l).Members().Offboard(ctx, leaver, successor, false, time.Now); err == nil || !faults.Failed() {
 		t.Fatalf("the offboarding did not fail: %v", err)
 	}
 
 	owners := func() string {
 		t.Helper()
-		creds, err := r.ListCredentials(ctx, "acme-us")
+		creds, err := r.Creds().List(ctx, "acme-us")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +53,7 @@ func TestDoctor(t *testing.T) {
 		for _, cr := range creds {
 			out = append(out, cr.Name+"="+cr.Owner)
 		}
-		items, err := r.RotationItems(ctx, "acme-us")
+		items, err := r.Rotation().Items(ctx, "acme-us")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +80,7 @@ func TestDoctor(t *testing.T) {
 		t.Fatalf("the metadata already shows the edit (the test proves nothing): %s", stale)
 	}
 
-	plan, err := r.Doctor(ctx, true, time.Now)
+	plan, err := r.Doctor().Run(ctx, true, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestDoctor(t *testing.T) {
 		t.Fatalf("a dry run changed the metadata:\n%s\n%s", stale, got)
 	}
 
-	done, err := r.Doctor(ctx, false, time.Now)
+	done, err := r.Doctor().Run(ctx, false, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestDoctor(t *testing.T) {
 		t.Fatalf("the lost mirror was not written again: %v, %v", meta, err)
 	}
 
-	again, err := r.Doctor(ctx, false, time.Now)
+	again, err := r.Doctor().Run(ctx, false, time.Now)
 	if err != nil || again.Found() || again.Credentials != 2 {
 		t.Fatalf("a second run found %v %v %v (%d credentials), %v", again.Mirrors, again.Listings, again.Offboardings, again.Credentials, err)
 	}
@@ -124,13 +124,13 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 	t.Setenv("VAULT_MAX_RETRIES", "0")
 	ctx := context.Background()
 	r, c, l := newRepo(t)
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "ads", Login: "l", Password: "CANARY-doctor-old-1"}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "ads", Login: "l", Password: "CANARY-doctor-old-1"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Onboard(ctx, staff.Member{Name: "olga-" + l.Prefix, Role: staff.RoleOps, Stores: []string{"acme-us"}}, time.Hour, time.Now); err != nil {
+	if _, err := r.Members().Onboard(ctx, staff.Member{Name: "olga-" + l.Prefix, Role: staff.RoleOps, Stores: []string{"acme-us"}}, time.Hour, time.Now); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := r.Doctor(ctx, true, time.Now); err != nil || got.Found() {
+	if got, err := r.Doctor().Run(ctx, true, time.Now); err != nil || got.Found() {
 		t.Fatalf("before: %+v, %v", got, err)
 	}
 
@@ -142,7 +142,7 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := repo.New(fc, l).StartIncident(ctx, "acme-us", "a test", time.Now()); err == nil || !faults.Failed() {
+	if _, _, err := repo.New(fc, l).Incidents().Start(ctx, "acme-us", "a test", time.Now()); err == nil || !faults.Failed() {
 		t.Fatalf("the incident's start did not fail: %v", err)
 	}
 	group := func() int {
@@ -157,7 +157,7 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 		t.Fatal("the failed start emptied the group (the test proves nothing)")
 	}
 
-	plan, err := r.Doctor(ctx, true, time.Now)
+	plan, err := r.Doctor().Run(ctx, true, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 	if group() == 0 {
 		t.Fatal("a dry run emptied the group")
 	}
-	done, err := r.Doctor(ctx, false, time.Now)
+	done, err := r.Doctor().Run(ctx, false, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,11 +179,11 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 	if n := group(); n != 0 {
 		t.Fatalf("after doctor, the store's group has %d members", n)
 	}
-	cr, _, err := r.GetCredential(ctx, "acme-us", "ads")
+	cr, _, err := r.Creds().Get(ctx, "acme-us", "ads")
 	if err != nil || cr.Rotation.DueSince.IsZero() {
 		t.Fatalf("after doctor, ads is not due: %+v, %v", cr.Rotation, err)
 	}
-	again, err := r.Doctor(ctx, false, time.Now)
+	again, err := r.Doctor().Run(ctx, false, time.Now)
 	if err != nil || again.Found() {
 		t.Fatalf("a second run found %+v, %v", again, err)
 	}

@@ -19,7 +19,8 @@ const TeamDomainsPath = backup.DomainsPath
 
 // TeamDomains reads the team's mail domains; none when there is no
 // record yet or the caller may not read it.
-func (r *Repo) TeamDomains(ctx context.Context) ([]string, error) {
+func (f Contacts) TeamDomains(ctx context.Context) ([]string, error) {
+	r := f.r
 	rec, err := r.c.KV().Get(ctx, r.mount, TeamDomainsPath)
 	if errors.Is(err, vault.ErrNotFound) || errors.Is(err, vault.ErrDenied) {
 		return nil, nil

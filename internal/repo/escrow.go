@@ -23,7 +23,8 @@ func escrowPath(store, name string) string { return escrow.Dir + store + "/" + n
 // RecoveryRecipients reads the team's escrow recipients (set by `init
 // --recovery-recipient`); none means seeds are not escrowed. A recipient
 // that does not parse is an error: escrow never silently stops.
-func (r *Repo) RecoveryRecipients(ctx context.Context) ([]age.Recipient, error) {
+func (f TOTP) RecoveryRecipients(ctx context.Context) ([]age.Recipient, error) {
+	r := f.r
 	rec, err := r.c.KV().Get(ctx, r.mount, setup.SettingsPath)
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil, nil
@@ -85,7 +86,7 @@ func (r *Repo) dropEscrow(ctx context.Context, store, name string) error {
 }
 
 // importSeed imports a recovered seed as TOTP key ref and checks that
-// Vault's code matches it, as AddTOTP does.
+// Vault's code matches it, as TOTP().Add does.
 func (r *Repo) importSeed(ctx context.Context, ref string, key totp.Key) error {
 	params := vault.TOTPKey{Issuer: key.Issuer, Account: key.Account, Period: key.Period, Algorithm: key.Algorithm, Digits: key.Digits}
 	if err := r.c.TOTP().Import(ctx, r.layout.TOTP(), ref, key.Secret, params); err != nil {

@@ -11,12 +11,13 @@ import (
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
-// ExistingCredentials reports which of names exist in a store: the map
+// Existing reports which of names exist in a store: the map
 // holds each one that exists, true when it is deleted (its name stays
 // taken until it is destroyed). It is one list request for the store,
 // plus a metadata read for each name of names that is there, a few at a
 // time, to tell deleted ones; a store without credentials has none.
-func (r *Repo) ExistingCredentials(ctx context.Context, store string, names []string) (map[string]bool, error) {
+func (f Creds) Existing(ctx context.Context, store string, names []string) (map[string]bool, error) {
+	r := f.r
 	keys, err := r.c.KV().List(ctx, r.mount, records.CredDir(store))
 	if err != nil && !errors.Is(err, vault.ErrNotFound) {
 		return nil, err
@@ -96,7 +97,7 @@ type ImportOptions struct {
 }
 
 // Import writes credentials through the same operations as `cred add`
-// and `cred edit` (AddCredential; GetCredential and UpdateCredential),
+// and `cred edit` (Creds().Add; Get and Update),
 // so every write is a check-and-set, records who wrote it and updates the
 // redaction index. Writes go a few at a time. One that fails is reported
 // and the others go on, except after an error that every later write
@@ -106,7 +107,8 @@ type ImportOptions struct {
 //
 // An import that stopped can be run again: rows already added exist, and
 // a skip-on-duplicate plan leaves them.
-func (r *Repo) Import(ctx context.Context, writes []ImportWrite, opts ImportOptions) []ImportResult {
+func (f Imports) Import(ctx context.Context, writes []ImportWrite, opts ImportOptions) []ImportResult {
+	r := f.r
 	results := make([]ImportResult, len(writes))
 	for i := range results {
 		results[i].Outcome = ImportNotTried
@@ -166,9 +168,9 @@ func (r *Repo) importOne(ctx context.Context, w ImportWrite) ImportResult {
 		return ImportResult{Outcome: ImportFailed, Err: err}
 	}
 	if w.Update == nil {
-		return saved(ImportAdded, r.AddCredential(ctx, w.Cred))
+		return saved(ImportAdded, r.Creds().Add(ctx, w.Cred))
 	}
-	cur, version, err := r.GetCredential(ctx, w.Cred.Store, w.Cred.Name)
+	cur, version, err := r.Creds().Get(ctx, w.Cred.Store, w.Cred.Name)
 	if err != nil {
 		return ImportResult{Outcome: ImportFailed, Err: err}
 	}
@@ -180,7 +182,7 @@ func (r *Repo) importOne(ctx context.Context, w ImportWrite) ImportResult {
 		return ImportResult{Outcome: ImportUnchanged}
 	}
 	next.Store, next.Name = cur.Store, cur.Name
-	return saved(ImportUpdated, r.UpdateCredential(ctx, next, version))
+	return saved(ImportUpdated, r.Creds().Update(ctx, next, version))
 }
 
 // stopsImport: errors every later write would meet as well.

@@ -113,7 +113,7 @@ func BenchmarkImport5000(b *testing.B) {
 				writes := plan(r)
 				start := time.Now()
 				b.StartTimer()
-				results := r.Import(ctx, writes, repo.ImportOptions{Workers: v.workers})
+				results := r.Imports().Import(ctx, writes, repo.ImportOptions{Workers: v.workers})
 				b.StopTimer()
 				total += time.Since(start)
 				check(results)
@@ -129,7 +129,7 @@ func BenchmarkImport5000(b *testing.B) {
 			r := repo.New(client(counter.URL), l)
 			writes := plan(r)
 			counter.ResetRequests()
-			check(r.Import(ctx, writes, repo.ImportOptions{Workers: v.workers}))
+			check(r.Imports().Import(ctx, writes, repo.ImportOptions{Workers: v.workers}))
 			b.ReportMetric(float64(counter.Requests())/importBenchCreds, "requests/cred")
 		})
 	}

@@ -25,7 +25,7 @@ import (
 // holds addresses, outcomes and times, never a value; managers only
 // (the records mount), and backups leave it out.
 
-// ImportProgress is one import's progress, loaded by LoadImportProgress.
+// ImportProgress is one import's progress, loaded by Imports().LoadProgress.
 type ImportProgress struct {
 	id      string
 	version int
@@ -55,9 +55,10 @@ func ImportID(addrs []string) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// LoadImportProgress reads the progress of the import of addrs (none
+// LoadProgress reads the progress of the import of addrs (none
 // yet: an empty one) and numbers this run.
-func (r *Repo) LoadImportProgress(ctx context.Context, addrs []string) (*ImportProgress, error) {
+func (f Imports) LoadProgress(ctx context.Context, addrs []string) (*ImportProgress, error) {
+	r := f.r
 	p := &ImportProgress{id: ImportID(addrs), Run: 1, done: map[string]ImportDone{}}
 	rec, err := r.c.KV().Get(ctx, r.mount, backup.ImportDir+p.id)
 	if errors.Is(err, vault.ErrNotFound) {
@@ -105,10 +106,11 @@ func (p *ImportProgress) Earlier(addr string) (ImportDone, bool) {
 	return d, ok && d.Run < p.Run
 }
 
-// SaveImportProgress writes the progress with this run counted
+// SaveProgress writes the progress with this run counted
 // (check-and-set: two runs of one import at once do not both count); it
 // may be saved more than once in a run.
-func (r *Repo) SaveImportProgress(ctx context.Context, p *ImportProgress) error {
+func (f Imports) SaveProgress(ctx context.Context, p *ImportProgress) error {
+	r := f.r
 	raw, err := json.Marshal(importProgressRecord{Runs: p.Run, Done: p.done})
 	if err != nil {
 		return err

@@ -27,7 +27,7 @@ func importPlan(t testing.TB, r *repo.Repo, csv string, dup importer.OnDuplicate
 		t.Fatal(err)
 	}
 	inv := importer.Inventory{Stores: map[string]bool{}, Creds: map[string]importer.CredState{}}
-	stores, err := r.ListStores(ctx)
+	stores, err := r.Stores().List(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func importPlan(t testing.TB, r *repo.Repo, csv string, dup importer.OnDuplicate
 		if !inv.Stores[s] {
 			continue
 		}
-		existing, err := r.ExistingCredentials(ctx, s, res.Names(s))
+		existing, err := r.Creds().Existing(ctx, s, res.Names(s))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,16 +81,16 @@ func outcomes(results []repo.ImportResult) string {
 func TestImport(t *testing.T) {
 	ctx := context.Background()
 	r, _, _ := newRepo(t)
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "old", Login: "old@acme.example", Password: "old-pw", Owner: "maria", TOTPKey: "acme-us.old"}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "old", Login: "old@acme.example", Password: "old-pw", Owner: "maria", TOTPKey: "acme-us.old"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "same", Login: "same@acme.example", Password: "same-pw"}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "same", Login: "same@acme.example", Password: "same-pw"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "gone", Login: "g", Password: "g"}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "gone", Login: "g", Password: "g"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.DeleteCredential(ctx, "acme-us", "gone"); err != nil {
+	if err := r.Creds().Delete(ctx, "acme-us", "gone"); err != nil {
 		t.Fatal(err)
 	}
 	csv := "store,name,login,password,url,rotate_every\n" +
@@ -99,7 +99,7 @@ func TestImport(t *testing.T) {
 		"acme-us,old,new@acme.example,import-pw-3,,30d\n" +
 		"acme-us,same,same@acme.example,same-pw,,\n" +
 		"acme-us,gone,g,g2,,\n"
-	existing, err := r.ExistingCredentials(ctx, "acme-us", []string{"old", "gone", "nothing", "old"})
+	existing, err := r.Creds().Existing(ctx, "acme-us", []string{"old", "gone", "nothing", "old"})
 	if err != nil || len(existing) != 2 || existing["old"] || !existing["gone"] {
 		t.Fatalf("existing %v, %v", existing, err)
 	}
@@ -111,7 +111,7 @@ func TestImport(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var seen []int
-	results := r.Import(ctx, writes, repo.ImportOptions{Progress: func(done, total int) {
+	results := r.Imports().Import(ctx, writes, repo.ImportOptions{Progress: func(done, total int) {
 		mu.Lock()
 		defer mu.Unlock()
 		if total != len(writes) {
@@ -125,13 +125,13 @@ func TestImport(t *testing.T) {
 	if len(seen) != 2 || seen[0] != 1 || seen[1] != 2 {
 		t.Errorf("progress %v", seen)
 	}
-	c, _, err := r.GetCredential(ctx, "acme-us", "seller-central")
+	c, _, err := r.Creds().Get(ctx, "acme-us", "seller-central")
 	if err != nil || c.Password != "import-pw-1" || c.Login != "ops@acme.example" || c.URL != "https://sellercentral.amazon.com" ||
 		c.Rotation.Every != 90*24*time.Hour || c.Rotation.LastRotated.IsZero() || c.UpdatedBy == "" {
 		t.Errorf("%+v %v", c, err)
 	}
 	// the redaction index knows the imported password
-	o, err := r.RedactOptions(ctx)
+	o, err := r.Index().RedactOptions(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,16 +151,16 @@ func TestImport(t *testing.T) {
 	if !plan.Valid() || plan.Counts[importer.ActionUpdate] != 4 {
 		t.Fatalf("plan %v", plan.Counts)
 	}
-	results = r.Import(ctx, writes, repo.ImportOptions{Workers: 2})
+	results = r.Imports().Import(ctx, writes, repo.ImportOptions{Workers: 2})
 	if got := outcomes(results); got != "unchanged,unchanged,updated,unchanged" {
 		t.Fatalf("outcomes %s (%v)", got, results)
 	}
-	c, _, err = r.GetCredential(ctx, "acme-us", "old")
+	c, _, err = r.Creds().Get(ctx, "acme-us", "old")
 	if err != nil || c.Password != "import-pw-3" || c.Login != "new@acme.example" || c.Owner != "maria" || c.TOTPKey != "acme-us.old" ||
 		c.Rotation.Every != 30*24*time.Hour {
 		t.Errorf("%+v %v", c, err)
 	}
-	if h, _ := r.CredentialHistory(ctx, "acme-us", "same"); len(h) != 1 {
+	if h, _ := r.Creds().History(ctx, "acme-us", "same"); len(h) != 1 {
 		t.Errorf("unchanged credential written: %d versions", len(h))
 	}
 }
@@ -176,7 +176,7 @@ func TestImportFailures(t *testing.T) {
 		{Cred: records.Credential{Store: "acme-xx", Name: "b", Login: "b", Password: "p"}}, // no such store
 		{Cred: records.Credential{Store: "acme-us", Name: "c", Login: "c", Password: "p"}},
 	}
-	results := r.Import(ctx, writes, repo.ImportOptions{Workers: 1})
+	results := r.Imports().Import(ctx, writes, repo.ImportOptions{Workers: 1})
 	if got := outcomes(results); got != "added,failed,failed,added" {
 		t.Fatalf("outcomes %s", got)
 	}
@@ -185,7 +185,7 @@ func TestImportFailures(t *testing.T) {
 	}
 	// an update refused by its merge (a rotation under way)
 	pending := errors.New("pending")
-	results = r.Import(ctx, []repo.ImportWrite{{Cred: records.Credential{Store: "acme-us", Name: "a"},
+	results = r.Imports().Import(ctx, []repo.ImportWrite{{Cred: records.Credential{Store: "acme-us", Name: "a"},
 		Update: func(cur records.Credential) (records.Credential, bool, error) { return cur, false, pending }}}, repo.ImportOptions{})
 	if results[0].Outcome != repo.ImportFailed || !errors.Is(results[0].Err, pending) {
 		t.Errorf("%+v", results[0])
@@ -204,7 +204,7 @@ func TestImportFailures(t *testing.T) {
 	for i := range many {
 		many[i] = repo.ImportWrite{Cred: records.Credential{Store: "acme-us", Name: fmt.Sprintf("d%d", i), Login: "d", Password: "p"}}
 	}
-	results = repo.New(c, l).Import(ctx, many, repo.ImportOptions{Workers: 2})
+	results = repo.New(c, l).Imports().Import(ctx, many, repo.ImportOptions{Workers: 2})
 	notTried := 0
 	for _, res := range results {
 		switch {
@@ -220,13 +220,13 @@ func TestImportFailures(t *testing.T) {
 	// a cancelled context starts nothing
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	results = r.Import(cancelled, many, repo.ImportOptions{})
+	results = r.Imports().Import(cancelled, many, repo.ImportOptions{})
 	for _, res := range results {
 		if res.Outcome != repo.ImportNotTried && !errors.Is(res.Err, context.Canceled) {
 			t.Errorf("%+v", res)
 		}
 	}
-	if creds, _ := r.ListCredentials(ctx, "acme-us"); len(creds) != 2 {
+	if creds, _ := r.Creds().List(ctx, "acme-us"); len(creds) != 2 {
 		t.Errorf("%d credentials", len(creds))
 	}
 }
@@ -258,7 +258,7 @@ func TestImportResumesAfterFaultAtEveryWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		writes := creds()
-		results := repo.New(fc, l).Import(ctx, writes, repo.ImportOptions{Workers: 1})
+		results := repo.New(fc, l).Imports().Import(ctx, writes, repo.ImportOptions{Workers: 1})
 		if !faults.Failed() {
 			if k < 4 {
 				t.Fatalf("the import made only %d writes", k-1)
@@ -270,9 +270,9 @@ func TestImportResumesAfterFaultAtEveryWrite(t *testing.T) {
 			if res.Outcome == repo.ImportAdded && res.Err == nil {
 				continue
 			}
-			err := r.AddCredential(ctx, writes[i].Cred)
+			err := r.Creds().Add(ctx, writes[i].Cred)
 			if errors.Is(err, repo.ErrExists) {
-				_, err = r.RepairMirror(ctx, "acme-us", writes[i].Cred.Name)
+				_, err = r.Doctor().RepairMirror(ctx, "acme-us", writes[i].Cred.Name)
 			}
 			if err != nil && !errors.Is(err, repo.ErrIndexStale) {
 				t.Fatalf("fault at write %d: the re-run of %s: %v", k, writes[i].Cred.Name, err)
@@ -280,14 +280,14 @@ func TestImportResumesAfterFaultAtEveryWrite(t *testing.T) {
 		}
 		// What a stale listing or index shard needs is a rebuild, which
 		// the import says (redact --reindex); doctor repairs the listing.
-		d, err := r.Doctor(ctx, false, time.Now)
+		d, err := r.Doctor().Run(ctx, false, time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if d.Credentials != 3 || len(d.Mirrors) != 0 {
 			t.Fatalf("fault at write %d: after the re-run, %d credentials, metadata behind its data: %v", k, d.Credentials, d.Mirrors)
 		}
-		listed, err := r.ListCredentials(ctx, "acme-us")
+		listed, err := r.Creds().List(ctx, "acme-us")
 		if err != nil || len(listed) != 3 {
 			t.Fatalf("fault at write %d: %d listed, %v", k, len(listed), err)
 		}
@@ -316,7 +316,7 @@ func TestImportProgressAcrossRuns(t *testing.T) {
 	run := func(vc *vault.Client, want int) (*repo.ImportProgress, []repo.ImportResult) {
 		t.Helper()
 		rr := repo.New(vc, l)
-		p, err := rr.LoadImportProgress(ctx, addrs)
+		p, err := rr.Imports().LoadProgress(ctx, addrs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -324,16 +324,16 @@ func TestImportProgressAcrossRuns(t *testing.T) {
 			t.Fatalf("this run is numbered %d, want %d", p.Run, want)
 		}
 		p.Start(addrs, time.Now())
-		if err := rr.SaveImportProgress(ctx, p); err != nil {
+		if err := rr.Imports().SaveProgress(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-		results := rr.Import(ctx, writes, repo.ImportOptions{Workers: 1})
+		results := rr.Imports().Import(ctx, writes, repo.ImportOptions{Workers: 1})
 		for i, res := range results {
 			if res.Outcome == repo.ImportAdded {
 				p.Record(addrs[i], res.Outcome, time.Now())
 			}
 		}
-		if err := rr.SaveImportProgress(ctx, p); err != nil {
+		if err := rr.Imports().SaveProgress(ctx, p); err != nil {
 			t.Fatal(err)
 		}
 		return p, results

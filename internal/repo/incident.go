@@ -65,8 +65,9 @@ func (p IncidentProgress) Done() bool { return len(p.OpenRotations) == 0 && !p.P
 
 func incidentPath(store string) string { return "incidents/" + store }
 
-// GetIncident reads a store's last incident.
-func (r *Repo) GetIncident(ctx context.Context, store string) (*Incident, error) {
+// Get reads a store's last incident.
+func (f Incidents) Get(ctx context.Context, store string) (*Incident, error) {
+	r := f.r
 	rec, err := r.c.KV().Get(ctx, r.mount, incidentPath(store))
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil, fmt.Errorf("%s: %w", store, errNoIncident)
@@ -101,11 +102,12 @@ func (r *Repo) putIncident(ctx context.Context, in *Incident) error {
 		"kind": "incident", "status": in.Status, "started_at": t(in.StartedAt)})
 }
 
-// StartIncident locks a store down. It is safe to run again after a
+// Start locks a store down. It is safe to run again after a
 // failure: the incident record is written first, and each step after it
 // is idempotent; on an open incident it applies the lockdown again
 // (reopened is true) and keeps the first reason and start.
-func (r *Repo) StartIncident(ctx context.Context, store, reason string, now time.Time) (in *Incident, reopened bool, err error) {
+func (f Incidents) Start(ctx context.Context, store, reason string, now time.Time) (in *Incident, reopened bool, err error) {
+	r := f.r
 	if err := r.requireStore(ctx, store); err != nil {
 		return nil, false, err
 	}
@@ -113,7 +115,7 @@ func (r *Repo) StartIncident(ctx context.Context, store, reason string, now time
 	if err != nil {
 		return nil, false, err
 	}
-	in, err = r.GetIncident(ctx, store)
+	in, err = r.Incidents().Get(ctx, store)
 	switch {
 	case err == nil && in.Status == IncidentOpen:
 		reopened = true
@@ -155,7 +157,7 @@ func (r *Repo) StartIncident(ctx context.Context, store, reason string, now time
 		return in, reopened, err
 	}
 	for _, c := range creds {
-		if _, err := r.MarkDue(ctx, records.Target{Kind: records.TargetCredential, Store: store, Name: c.Name}, at); err != nil {
+		if _, err := r.Rotation().MarkDue(ctx, records.Target{Kind: records.TargetCredential, Store: store, Name: c.Name}, at); err != nil {
 			return in, reopened, fmt.Errorf("marking %s due: %w", c.Address(), err)
 		}
 	}
@@ -190,7 +192,7 @@ var ErrLocked = kindError{"the store is locked down by an open incident: close i
 // refuseLocked refuses to give anyone a store under an open incident.
 func (r *Repo) refuseLocked(ctx context.Context, stores []string) error {
 	for _, s := range stores {
-		in, err := r.GetIncident(ctx, s)
+		in, err := r.Incidents().Get(ctx, s)
 		switch {
 		case errors.Is(err, vault.ErrNotFound):
 			continue
@@ -203,8 +205,9 @@ func (r *Repo) refuseLocked(ctx context.Context, stores []string) error {
 	return nil
 }
 
-// IncidentProgress says what an open incident still waits for.
-func (r *Repo) IncidentProgress(ctx context.Context, in *Incident) (*IncidentProgress, error) {
+// Progress says what an open incident still waits for.
+func (f Incidents) Progress(ctx context.Context, in *Incident) (*IncidentProgress, error) {
+	r := f.r
 	p := &IncidentProgress{Incident: *in, OpenRotations: []string{}}
 	creds, err := r.verifiedCredentials(ctx, in.Store)
 	if err != nil {
@@ -226,8 +229,9 @@ func (r *Repo) IncidentProgress(ctx context.Context, in *Incident) (*IncidentPro
 	return p, nil
 }
 
-// OpenIncidents lists the open incidents with their progress.
-func (r *Repo) OpenIncidents(ctx context.Context) ([]*IncidentProgress, error) {
+// Open lists the open incidents with their progress.
+func (f Incidents) Open(ctx context.Context) ([]*IncidentProgress, error) {
+	r := f.r
 	keys, err := r.c.KV().List(ctx, r.mount, "incidents")
 	if err != nil {
 		return nil, err
@@ -237,14 +241,14 @@ func (r *Repo) OpenIncidents(ctx context.Context) ([]*IncidentProgress, error) {
 		if strings.HasSuffix(k, "/") {
 			continue
 		}
-		in, err := r.GetIncident(ctx, k)
+		in, err := r.Incidents().Get(ctx, k)
 		if err != nil {
 			return nil, err
 		}
 		if in.Status != IncidentOpen {
 			continue
 		}
-		p, err := r.IncidentProgress(ctx, in)
+		p, err := r.Incidents().Progress(ctx, in)
 		if err != nil {
 			return nil, err
 		}
@@ -253,22 +257,23 @@ func (r *Repo) OpenIncidents(ctx context.Context) ([]*IncidentProgress, error) {
 	return out, nil
 }
 
-// CloseIncident ends a store's incident and gives the staff their access
+// Close ends a store's incident and gives the staff their access
 // back; it refuses while rotations or the payout verification are open,
 // unless forced with a reason (recorded).
-func (r *Repo) CloseIncident(ctx context.Context, store, forceReason string, now time.Time) (*IncidentProgress, error) {
+func (f Incidents) Close(ctx context.Context, store, forceReason string, now time.Time) (*IncidentProgress, error) {
+	r := f.r
 	who, err := r.writer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	in, err := r.GetIncident(ctx, store)
+	in, err := r.Incidents().Get(ctx, store)
 	if err != nil {
 		return nil, err
 	}
 	if in.Status != IncidentOpen {
 		return nil, fmt.Errorf("%s: %w", store, errNoIncident)
 	}
-	p, err := r.IncidentProgress(ctx, in)
+	p, err := r.Incidents().Progress(ctx, in)
 	if err != nil {
 		return nil, err
 	}

@@ -14,10 +14,11 @@ import (
 // stores and their credentials, and for finance every store's payout.
 // Mailboxes and phones are listed for those who may (managers, the
 // reminder job).
-func (r *Repo) Inventory(ctx context.Context) (*records.Inventory, error) {
+func (f Rotation) Inventory(ctx context.Context) (*records.Inventory, error) {
+	r := f.r
 	inv := &records.Inventory{}
 	var err error
-	if inv.Stores, err = r.ListStores(ctx); err != nil {
+	if inv.Stores, err = r.Stores().List(ctx); err != nil {
 		return nil, err
 	}
 	creds, err := r.credentialStores(ctx)
@@ -27,15 +28,15 @@ func (r *Repo) Inventory(ctx context.Context) (*records.Inventory, error) {
 	if inv.Credentials, err = r.credentialsOf(ctx, creds); err != nil {
 		return nil, err
 	}
-	scope, err := r.Scope(ctx)
+	scope, err := r.Members().Scope(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if scope.All || scope.Lister { // no request a member's policies refuse: each is an audit finding
-		if inv.Mailboxes, err = r.ListMailboxes(ctx); err != nil {
+		if inv.Mailboxes, err = r.Contacts().ListMailboxes(ctx); err != nil {
 			return nil, err
 		}
-		if inv.Phones, err = r.ListPhones(ctx); err != nil {
+		if inv.Phones, err = r.Contacts().ListPhones(ctx); err != nil {
 			return nil, err
 		}
 	}

@@ -25,7 +25,7 @@ import (
 //	credentials  a JSON object: credential name → its custom metadata,
 //	             with deletedKey "yes" for a soft-deleted one
 //	complete     "yes" when the listing was built from every credential
-//	             (a rebuild: RebuildListings, or AddStore for a new store)
+//	             (a rebuild: Index().RebuildListings, or Stores().Add for a new store)
 //
 // A credential's writes (create, update, delete, undelete) replace its
 // entry with check-and-set, after its data and metadata. Metadata holds no
@@ -266,8 +266,9 @@ func (r *Repo) writeListing(ctx context.Context, store string, creds map[string]
 
 // RebuildListings builds every store's credential listing from its
 // credentials' metadata (a manager's job, part of Reindex).
-func (r *Repo) RebuildListings(ctx context.Context) error {
-	stores, err := r.ListStores(ctx)
+func (f Index) RebuildListings(ctx context.Context) error {
+	r := f.r
+	stores, err := r.Stores().List(ctx)
 	if err != nil {
 		return err
 	}

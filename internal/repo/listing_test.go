@@ -23,7 +23,7 @@ func TestListingsShowEditsAroundSellervault(t *testing.T) {
 	ctx := context.Background()
 	r, c, l := newRepo(t)
 	for _, n := range []string{"ads", "seller-central"} {
-		if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: n, Login: "l", Password: "CANARY-" + n, Owner: "maria"}); err != nil {
+		if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: n, Login: "l", Password: "CANARY-" + n, Owner: "maria"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -31,7 +31,7 @@ func TestListingsShowEditsAroundSellervault(t *testing.T) {
 	setOwner := func(owner string) { editAround(t, c, l, path, "owner", owner) }
 	owners := func(r *repo.Repo, store string) string {
 		t.Helper()
-		creds, err := r.ListCredentials(ctx, store)
+		creds, err := r.Creds().List(ctx, store)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +103,7 @@ func TestListingsShowEditsAroundSellervault(t *testing.T) {
 	if got := owners(big, ""); got != "ads=lena seller-central=maria" {
 		t.Fatalf("after the repair, a listing of every store shows %q", got)
 	}
-	items, err := big.RotationItems(ctx, "")
+	items, err := big.Rotation().Items(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,17 +66,17 @@ func BenchmarkMemberViews(b *testing.B) {
 	}
 	views := func(c *vault.Client) int {
 		r := repo.New(c, fx.layout)
-		if s, err := r.ListStores(ctx); err != nil || len(s) != benchStores {
+		if s, err := r.Stores().List(ctx); err != nil || len(s) != benchStores {
 			b.Fatalf("store list: %d stores, %v", len(s), err)
 		}
-		creds, err := r.ListCredentials(ctx, "")
+		creds, err := r.Creds().List(ctx, "")
 		if err != nil || len(creds) != fx.creds {
 			b.Fatalf("cred list: %d credentials, %v", len(creds), err)
 		}
-		if _, err := r.ListTOTP(ctx); err != nil {
+		if _, err := r.TOTP().List(ctx); err != nil {
 			b.Fatal(err)
 		}
-		items, err := r.RotationItems(ctx, "")
+		items, err := r.Rotation().Items(ctx, "")
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -54,11 +54,12 @@ type OffboardReport struct {
 // What each run does is kept, item by item, in a progress record
 // (offboard_progress.go): the report of a run lists everything done by
 // every run, and a re-run must hand over to the same successor.
-func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now func() time.Time) (*OffboardReport, error) {
+func (f Members) Offboard(ctx context.Context, name, to string, dryRun bool, now func() time.Time) (*OffboardReport, error) {
+	r := f.r
 	if dryRun {
 		defer r.dryRun()()
 	}
-	m, version, err := r.GetMember(ctx, name)
+	m, version, err := r.Members().Get(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +74,7 @@ func (r *Repo) Offboard(ctx context.Context, name, to string, dryRun bool, now f
 		return nil, fmt.Errorf("the offboarding of %s hands over to %s (started %s): run it again with --handover-to %s",
 			name, progress.HandedTo, progress.StartedAt, progress.HandedTo)
 	}
-	if succ, _, err := r.GetMember(ctx, to); err != nil {
+	if succ, _, err := r.Members().Get(ctx, to); err != nil {
 		return nil, fmt.Errorf("successor: %w", err)
 	} else if succ.Status != staff.StatusActive {
 		return nil, fmt.Errorf("successor %s is not active", to)

@@ -30,10 +30,10 @@ func BenchmarkOffboard1000(b *testing.B) {
 		b.StopTimer()
 		r, _, l := newRepo(b)
 		leaver, successor := "bench-leaver-"+l.Prefix, "bench-boss-"+l.Prefix
-		if _, err := r.Onboard(ctx, staff.Member{Name: successor, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
+		if _, err := r.Members().Onboard(ctx, staff.Member{Name: successor, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := r.Onboard(ctx, staff.Member{Name: leaver, Role: staff.RoleOps, Stores: []string{"acme-us"}}, time.Hour, time.Now); err != nil {
+		if _, err := r.Members().Onboard(ctx, staff.Member{Name: leaver, Role: staff.RoleOps, Stores: []string{"acme-us"}}, time.Hour, time.Now); err != nil {
 			b.Fatal(err)
 		}
 		var wg sync.WaitGroup
@@ -48,7 +48,7 @@ func BenchmarkOffboard1000(b *testing.B) {
 				if n%10 == 0 {
 					c.Owner = leaver
 				}
-				if err := r.AddCredential(ctx, c); err != nil {
+				if err := r.Creds().Add(ctx, c); err != nil {
 					b.Error(err)
 				}
 			}()
@@ -60,7 +60,7 @@ func BenchmarkOffboard1000(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		rep, err := repo.New(c, l).Offboard(ctx, leaver, successor, false, time.Now)
+		rep, err := repo.New(c, l).Members().Offboard(ctx, leaver, successor, false, time.Now)
 		b.StopTimer()
 		if err != nil || !rep.Completed {
 			b.Fatal(err)

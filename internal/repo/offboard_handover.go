@@ -61,7 +61,8 @@ func (r *Repo) destroyReminderSecretIDs(ctx context.Context, op offboardOp) ([]s
 // author in them: sellervault itself never wraps a team path, so every
 // such token is somebody's private copy of a record, which an offboarding
 // ends. A manager's onboarding tokens (made with sys/wrapping/wrap) stay.
-func (r *Repo) RevokeWrappedCopies(ctx context.Context, dryRun bool) ([]string, error) {
+func (f Members) RevokeWrappedCopies(ctx context.Context, dryRun bool) ([]string, error) {
+	r := f.r
 	return r.revokeWrappedCopies(ctx, offboardOp{dryRun: dryRun})
 }
 
@@ -112,11 +113,11 @@ func (r *Repo) revokeWrappedCopies(ctx context.Context, op offboardOp) ([]string
 // handOverContacts gives the successor the leaver's mailboxes and phones,
 // marked due for rotation: the leaver knew their passwords and PINs.
 func (r *Repo) handOverContacts(ctx context.Context, from, to string, at time.Time, op offboardOp) ([]string, error) {
-	boxes, err := r.ListMailboxes(ctx)
+	boxes, err := r.Contacts().ListMailboxes(ctx)
 	if err != nil {
 		return nil, err
 	}
-	phones, err := r.ListPhones(ctx)
+	phones, err := r.Contacts().ListPhones(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -176,15 +177,15 @@ func (r *Repo) handOverContacts(ctx context.Context, from, to string, at time.Ti
 // Every store is searched: whatever their role, a leaver may own or be
 // assigned credentials of stores they could not read.
 func (r *Repo) handOverCredentials(ctx context.Context, m staff.Member, to string, at time.Time, op offboardOp) ([]string, error) {
-	creds, err := r.ListCredentials(ctx, "")
+	creds, err := r.Creds().List(ctx, "")
 	if err != nil {
 		return nil, err
 	}
 	var todo []records.Credential
 	var items []string
 	for _, c := range creds {
-		readable := m.Role != staff.RoleOps || contains(m.Stores, c.Store)
-		held := c.Owner == m.Name || contains(c.Assignees, m.Name)
+		readable := m.CanRead(c.Store)
+		held := c.HeldBy(m.Name) != records.NotHeld
 		if held || (readable && c.Rotation.DueSince.IsZero()) {
 			todo = append(todo, c)
 			items = append(items, "credential "+c.Address())
@@ -213,7 +214,7 @@ func (r *Repo) handOverCredentials(ctx context.Context, m staff.Member, to strin
 }
 
 func (r *Repo) handOverCredential(ctx context.Context, c records.Credential, m staff.Member, to string, at time.Time) error {
-	full, v, err := r.GetCredential(ctx, c.Store, c.Name)
+	full, v, err := r.Creds().Get(ctx, c.Store, c.Name)
 	if err != nil {
 		return err
 	}
@@ -223,7 +224,7 @@ func (r *Repo) handOverCredential(ctx context.Context, c records.Credential, m s
 	if contains(full.Assignees, m.Name) {
 		full.Assignees = records.SplitList(replaceName(full.Assignees, m.Name, to))
 	}
-	readable := m.Role != staff.RoleOps || contains(m.Stores, c.Store)
+	readable := m.CanRead(c.Store)
 	if readable && full.Rotation.DueSince.IsZero() {
 		full.Rotation.DueSince = at
 		if !contains(full.Assignees, to) {
@@ -252,7 +253,7 @@ func (r *Repo) flagPayouts(ctx context.Context, m staff.Member, at time.Time, op
 	if m.Role == staff.RoleOps {
 		return nil, op.planned(nil) // staff never read payout records
 	}
-	stores, err := r.ListStores(ctx)
+	stores, err := r.Stores().List(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -41,20 +41,20 @@ func offboardFixture(t *testing.T, r *repo.Repo, leaver, successor string) {
 		{Store: "acme-us", Name: "seller-central", Login: "a", Password: "p", Owner: leaver, Assignees: []string{leaver}},
 		{Store: "acme-us", Name: "ads", Login: "b", Password: "p"},
 	} {
-		if err := r.AddCredential(ctx, c); err != nil {
+		if err := r.Creds().Add(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := r.AddMailbox(ctx, records.Mailbox{Address: leaver + "@acme.example", Password: "p"}); err != nil {
+	if err := r.Contacts().AddMailbox(ctx, records.Mailbox{Address: leaver + "@acme.example", Password: "p"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.AddPhone(ctx, records.Phone{Number: "+14155550100"}); err != nil {
+	if err := r.Contacts().AddPhone(ctx, records.Phone{Number: "+14155550100"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Onboard(ctx, staff.Member{Name: successor, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
+	if _, err := r.Members().Onboard(ctx, staff.Member{Name: successor, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Onboard(ctx, staff.Member{Name: leaver, Role: staff.RoleOps, Stores: []string{"acme-us"},
+	if _, err := r.Members().Onboard(ctx, staff.Member{Name: leaver, Role: staff.RoleOps, Stores: []string{"acme-us"},
 		Email: leaver + "@acme.example", Phone: "+14155550100"}, time.Hour, time.Now); err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +82,8 @@ func checkOffboarded(t *testing.T, c *vault.Client, r *repo.Repo, l vault.Layout
 	if _, err := c.Userpass().Login(ctx, vault.UserpassMount, leaver, "anything"); err == nil {
 		t.Error("the login still works")
 	}
-	m, _, _ := r.GetMailbox(ctx, leaver+"@acme.example")
-	p, _, _ := r.GetPhone(ctx, "+14155550100")
+	m, _, _ := r.Contacts().GetMailbox(ctx, leaver+"@acme.example")
+	p, _, _ := r.Contacts().GetPhone(ctx, "+14155550100")
 	if m.Assignee != successor || p.Assignee != successor {
 		t.Errorf("mailbox held by %q, phone by %q", m.Assignee, p.Assignee)
 	}
@@ -91,7 +91,7 @@ func checkOffboarded(t *testing.T, c *vault.Client, r *repo.Repo, l vault.Layout
 		t.Errorf("the leaver's mailbox and phone are not due for rotation: %+v, %+v", m.Rotation, p.Rotation)
 	}
 	for _, name := range []string{"seller-central", "ads"} {
-		cred, _, err := r.GetCredential(ctx, "acme-us", name)
+		cred, _, err := r.Creds().Get(ctx, "acme-us", name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func checkOffboarded(t *testing.T, c *vault.Client, r *repo.Repo, l vault.Layout
 			}
 		}
 	}
-	member, _, err := r.GetMember(ctx, leaver)
+	member, _, err := r.Members().Get(ctx, leaver)
 	if err != nil || member.Status != staff.StatusOffboarded {
 		t.Errorf("staff record: %+v, %v", member, err)
 	}
@@ -150,7 +150,7 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = repo.New(fc, l).Offboard(ctx, leaver, successor, false, time.Now)
+		_, err = repo.New(fc, l).Members().Offboard(ctx, leaver, successor, false, time.Now)
 		if !faults.Failed() {
 			if err != nil {
 				t.Fatalf("no fault injected, yet: %v", err)
@@ -160,7 +160,7 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 			}
 			t.Logf("offboarding makes %d writes; each was failed once and resumed", k-1)
 			checkOffboarded(t, c, r, l, leaver, successor)
-			rep, err := r.Offboard(ctx, leaver, successor, false, time.Now)
+			rep, err := r.Members().Offboard(ctx, leaver, successor, false, time.Now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,7 +170,7 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 		if err == nil {
 			t.Fatalf("write %d failed, yet the offboarding reported success", k)
 		}
-		rep, err := r.Offboard(ctx, leaver, successor, false, time.Now)
+		rep, err := r.Members().Offboard(ctx, leaver, successor, false, time.Now)
 		if err != nil || !rep.Completed {
 			t.Fatalf("resume after a fault at write %d: %v", k, err)
 		}
@@ -178,7 +178,7 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 		// The first write records that the first run began: failed, the
 		// run began nothing.
 		checkCompleteReport(t, rep, map[bool]int{true: 1, false: 2}[k == 1])
-		again, err := r.Offboard(ctx, leaver, successor, false, time.Now)
+		again, err := r.Members().Offboard(ctx, leaver, successor, false, time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,11 +226,11 @@ func TestOffboardRevokesWrappedReads(t *testing.T) {
 	if err != nil || wrapped.WrapInfo.Token == "" {
 		t.Fatalf("the member could not wrap a read (status %d, %v): the test proves nothing", resp.StatusCode, err)
 	}
-	pending, err := r.Onboard(ctx, staff.Member{Name: "wrap-newbie-" + l.Prefix, Role: staff.RoleOps}, time.Hour, time.Now)
+	pending, err := r.Members().Onboard(ctx, staff.Member{Name: "wrap-newbie-" + l.Prefix, Role: staff.RoleOps}, time.Hour, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := r.Offboard(ctx, leaver, successor, false, time.Now)
+	rep, err := r.Members().Offboard(ctx, leaver, successor, false, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestOffboardManagerEndsReminderSecretIDs(t *testing.T) {
 	r, c, l := newRepo(t)
 	leaver, successor := "mgr-leaver-"+l.Prefix, "mgr-succ-"+l.Prefix
 	for _, name := range []string{successor, leaver} {
-		if _, err := r.Onboard(ctx, staff.Member{Name: name, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
+		if _, err := r.Members().Onboard(ctx, staff.Member{Name: name, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -273,7 +273,7 @@ func TestOffboardManagerEndsReminderSecretIDs(t *testing.T) {
 	if _, err := c.AppRoles().LoginWith(ctx, vault.AppRoleMount, roleID, kept.ID); err != nil {
 		t.Fatalf("the secret ID does not log in before the offboarding: %v", err)
 	}
-	if _, err := r.Offboard(ctx, leaver, successor, false, time.Now); err != nil {
+	if _, err := r.Members().Offboard(ctx, leaver, successor, false, time.Now); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.AppRoles().LoginWith(ctx, vault.AppRoleMount, roleID, kept.ID); err == nil {
@@ -290,10 +290,10 @@ func TestOffboardSeesEditsMadeAroundSellervault(t *testing.T) {
 	leaver, successor := "leaver-"+l.Prefix, "boss-"+l.Prefix
 	offboardFixture(t, r, leaver, successor)
 	// a store the leaver could not read: only its metadata says who holds it
-	if err := r.AddStore(ctx, records.Store{Name: "acme-de", Marketplace: "amazon", Region: "de"}); err != nil {
+	if err := r.Stores().Add(ctx, records.Store{Name: "acme-de", Marketplace: "amazon", Region: "de"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-de", Name: "ads", Login: "de", Password: "p", Owner: "someone"}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-de", Name: "ads", Login: "de", Password: "p", Owner: "someone"}); err != nil {
 		t.Fatal(err)
 	}
 	path := records.CredPath("acme-de", "ads")
@@ -305,11 +305,11 @@ func TestOffboardSeesEditsMadeAroundSellervault(t *testing.T) {
 	if _, err := c.KV().Put(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := r.Offboard(ctx, leaver, successor, false, time.Now)
+	rep, err := r.Members().Offboard(ctx, leaver, successor, false, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cred, _, err := r.GetCredential(ctx, "acme-de", "ads")
+	cred, _, err := r.Creds().Get(ctx, "acme-de", "ads")
 	if err != nil || cred.Owner != successor {
 		t.Fatalf("ads is owned by %q after the offboarding (%v), want %s", cred.Owner, err, successor)
 	}

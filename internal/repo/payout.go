@@ -74,8 +74,9 @@ type Payout struct {
 	UpdatedAt  string
 }
 
-// GetPayout reads a store's payout record (finance and managers only).
-func (r *Repo) GetPayout(ctx context.Context, store string) (*Payout, error) {
+// Get reads a store's payout record (finance and managers only).
+func (f Payouts) Get(ctx context.Context, store string) (*Payout, error) {
+	r := f.r
 	rec, err := r.c.KV().Get(ctx, r.mount, payoutPath(store))
 	if errors.Is(err, vault.ErrNotFound) {
 		if serr := r.requireStore(ctx, store); serr != nil {
@@ -124,19 +125,20 @@ func requestFields(store, id string, base int, rec payout.Record) []string {
 
 const purposeRequest = "payout-request"
 
-// ProposePayout records a change request for a store's payout details.
+// Propose records a change request for a store's payout details.
 // The record must be normalised and valid. With dryRun nothing is
 // written. The request is written once (check-and-set 0) in the proposals
 // mount, signed with the requester's key, and never changed: finance may
 // create requests but not update them, and the decision goes to a
 // separate record only managers write.
-func (r *Repo) ProposePayout(ctx context.Context, store string, rec payout.Record, now func() time.Time, dryRun bool) (*Request, error) {
+func (f Payouts) Propose(ctx context.Context, store string, rec payout.Record, now func() time.Time, dryRun bool) (*Request, error) {
+	r := f.r
 	if err := r.requireStore(ctx, store); err != nil {
 		return nil, err
 	}
 	var old payout.Record
 	base := 0
-	current, err := r.GetPayout(ctx, store)
+	current, err := r.Payouts().Get(ctx, store)
 	switch {
 	case err == nil:
 		old, base = current.Record, current.Version
@@ -279,9 +281,10 @@ func (r *Repo) personName(ctx context.Context, entity, claimed string, signed bo
 	return claimed
 }
 
-// PayoutRequests lists change requests, newest first; store "" lists
+// Requests lists change requests, newest first; store "" lists
 // every store's. Each request is read in full, with its decision.
-func (r *Repo) PayoutRequests(ctx context.Context, store string) ([]*Request, error) {
+func (f Payouts) Requests(ctx context.Context, store string) ([]*Request, error) {
+	r := f.r
 	mount := r.layout.Proposals()
 	stores := []string{store}
 	if store == "" {
@@ -321,7 +324,8 @@ func (r *Repo) PayoutRequests(ctx context.Context, store string) ([]*Request, er
 // unique, but a finance member can create a request under another store
 // with the same ID: an ID found under more than one store is refused, and
 // the error asks for STORE/ID.
-func (r *Repo) FindRequest(ctx context.Context, id string) (*Request, error) {
+func (f Payouts) FindRequest(ctx context.Context, id string) (*Request, error) {
+	r := f.r
 	if store, rest, ok := strings.Cut(id, "/"); ok {
 		if _, err := records.ParseStoreName(store); err != nil || !requestIDPattern.MatchString(rest) {
 			return nil, fmt.Errorf("payout change %q: give ID or STORE/ID", id)
@@ -357,7 +361,8 @@ func (r *Repo) FindRequest(ctx context.Context, id string) (*Request, error) {
 var requestIDPattern = regexp.MustCompile(`^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$`)
 
 // CoolingOff reads the team's payout cooling-off period.
-func (r *Repo) CoolingOff(ctx context.Context) (time.Duration, error) {
+func (f Payouts) CoolingOff(ctx context.Context) (time.Duration, error) {
+	r := f.r
 	rec, err := r.c.KV().Get(ctx, r.mount, setup.SettingsPath)
 	if errors.Is(err, vault.ErrNotFound) {
 		return setup.DefaultCoolingOff, nil
@@ -373,150 +378,10 @@ func (r *Repo) CoolingOff(ctx context.Context) (time.Duration, error) {
 	return d, nil
 }
 
-// ErrConfirmation: the approver did not type the new account's last four
-// characters.
-var ErrConfirmation = kindError{"the characters typed are not the last four of the new account: nothing was approved; compare the change with the request's source again", vault.ErrDenied}
-
-// ApprovePayout applies a pending change: signed by its requester, by
-// someone other than the requester, after the cooling-off period (from
-// Vault's clock), over the payout version the request was made against
-// (check-and-set), once the approver has typed the last four characters
-// of the new IBAN or account number (confirm). The decision is claimed
-// first, as a record that can be created once.
-func (r *Repo) ApprovePayout(ctx context.Context, id, confirm string, now func() time.Time) (*Request, error) {
-	q, err := r.FindRequest(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return r.ApproveRequest(ctx, q, confirm, now)
-}
-
-// ApproveRequest is ApprovePayout of a request the caller has read (with
-// FindRequest, to show it to the approver first): the checks run again,
-// and the writes are check-and-set, so a decision or payout change made
-// since it was read still wins.
-func (r *Repo) ApproveRequest(ctx context.Context, q *Request, confirm string, now func() time.Time) (*Request, error) {
-	if err := r.CanApprove(ctx, q, now); err != nil {
-		return nil, err
-	}
-	if !payout.ConfirmsLast4(q.Record, confirm) {
-		return nil, ErrConfirmation
-	}
-	_, who, err := r.identity(ctx)
-	if err != nil {
-		return nil, err
-	}
-	at := nowUTC(now)
-	q.Status, q.DecidedBy, q.DecidedAt = StatusApproved, who, at.Format(time.RFC3339)
-	if err := r.decide(ctx, q, 0); err != nil {
-		return nil, err
-	}
-	data := encodePayout(q.Record, map[string]interface{}{"kind": "payout", "approved_by": who,
-		"approved_at": q.DecidedAt, "requested_by": q.RequestedBy, "requested_by_entity": q.requesterID,
-		"request_id": q.ID, "updated_at": q.DecidedAt})
-	if _, err := r.c.KV().Put(ctx, r.mount, payoutPath(q.Store), data, q.BaseVersion); err != nil {
-		// An answer lost on the way may hide a write that happened.
-		if p, gerr := r.GetPayout(ctx, q.Store); gerr == nil && p.RequestID == q.ID {
-			return q, nil
-		}
-		q.Status, q.Reason = "failed", "not applied: "+err.Error()
-		_ = r.decide(ctx, q, 1)
-		if errors.Is(err, vault.ErrConflict) {
-			return nil, ErrStale
-		}
-		return nil, err
-	}
-	meta := nonEmpty(map[string]string{"kind": "payout", "scheme": q.Record.Scheme(), "country": q.Record.Country,
-		"currency": q.Record.Currency, "provider": q.Record.Provider, "approved_by": who, "approved_at": q.DecidedAt})
-	if err := r.c.KV().SetCustomMetadata(ctx, r.mount, payoutPath(q.Store), meta); err != nil {
-		return q, fmt.Errorf("approved and applied, but the listing metadata was not updated: %w", err)
-	}
-	if err := r.indexRecord(ctx, payoutPath(q.Store), payoutSensitive(q.Record)); err != nil {
-		return q, fmt.Errorf("approved and applied, but %w", err)
-	}
-	return q, nil
-}
-
-// CanApprove says why the caller may not approve a request, if they may
-// not: decided already, unsigned, stale, their own, cooling off, or no
-// longer valid. Everything but the approver's confirmation is checked,
-// so the approver is asked only for a change they may approve.
-func (r *Repo) CanApprove(ctx context.Context, q *Request, now func() time.Time) error {
-	if q.Status != StatusPending {
-		return fmt.Errorf("%w (%s)", ErrNotPending, q.Status)
-	}
-	entity, _, err := r.identity(ctx)
-	if err != nil {
-		return err
-	}
-	switch {
-	case entity == "":
-		return ErrNoIdentity
-	case entity == q.requesterID:
-		return ErrSelfApproval
-	case !q.checked:
-		return ErrNotApprover
-	case !q.Signed:
-		return fmt.Errorf("payout change %s: %w (reject it, and propose it again with sellervault)", q.ID, ErrUnsigned)
-	case q.Stale:
-		return ErrStale
-	}
-	cooling, err := r.CoolingOff(ctx)
-	if err != nil {
-		return err
-	}
-	requested, _ := time.Parse(time.RFC3339, q.RequestedAt)
-	if wait := requested.Add(cooling).Sub(nowUTC(now)); wait > 0 {
-		return fmt.Errorf("%w: approve it after %s (in %s)", ErrCoolingOff, requested.Add(cooling).Format(time.RFC3339), wait.Round(time.Second))
-	}
-	if err := q.Record.Validate(); err != nil {
-		return fmt.Errorf("payout change %s is not valid any more: %w", q.ID, err)
-	}
-	return nil
-}
-
-// RejectPayout closes a pending change without applying it.
-func (r *Repo) RejectPayout(ctx context.Context, id, reason string, now func() time.Time) (*Request, error) {
-	q, err := r.FindRequest(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if q.Status != StatusPending {
-		return nil, fmt.Errorf("%w (%s)", ErrNotPending, q.Status)
-	}
-	_, who, err := r.identity(ctx)
-	if err != nil {
-		return nil, err
-	}
-	q.Status, q.DecidedBy, q.DecidedAt, q.Reason = StatusRejected, who, nowUTC(now).Format(time.RFC3339), reason
-	return q, r.decide(ctx, q, 0)
-}
-
-// decide writes the request's decision record over version (0: it must
-// not exist yet, so a request is decided once).
-func (r *Repo) decide(ctx context.Context, q *Request, version int) error {
-	_, err := r.c.KV().Put(ctx, r.mount, records.DecisionPath(q.Store, q.ID), map[string]interface{}{
-		"kind": "payout-decision", "status": q.Status, "decided_by": q.DecidedBy, "decided_at": q.DecidedAt, "reason": q.Reason,
-	}, version)
-	if errors.Is(err, vault.ErrConflict) {
-		return fmt.Errorf("%w (decided by someone else meanwhile)", ErrNotPending)
-	}
-	return err
-}
-
-// nonEmpty drops empty values, which Vault refuses in custom metadata.
-func nonEmpty(m map[string]string) map[string]string {
-	for k, v := range m {
-		if v == "" {
-			delete(m, k)
-		}
-	}
-	return m
-}
-
 // SetCoolingOff changes the team's payout cooling-off period (what
 // `init --payout-cooling-off` sets), with check-and-set.
-func (r *Repo) SetCoolingOff(ctx context.Context, d time.Duration) error {
+func (f Payouts) SetCoolingOff(ctx context.Context, d time.Duration) error {
+	r := f.r
 	version := 0
 	data := map[string]interface{}{}
 	rec, err := r.c.KV().Get(ctx, r.mount, setup.SettingsPath)
@@ -533,14 +398,15 @@ func (r *Repo) SetCoolingOff(ctx context.Context, d time.Duration) error {
 
 const purposeVerification = "payout-verification"
 
-// RecordPayoutVerification records that a field of a store's payout
+// RecordVerification records that a field of a store's payout
 // details matched what the marketplace shows, in the verifications mount
 // (finance writes it; the payout record and its metadata stay a manager's
 // to change): the verification schedule (and any flag from an offboarding
 // or incident) starts again from when Vault wrote it. The record is
 // signed with the verifier's key; its time is Vault's, never the
 // verifier's word.
-func (r *Repo) RecordPayoutVerification(ctx context.Context, store, field string, now time.Time) error {
+func (f Payouts) RecordVerification(ctx context.Context, store, field string, now time.Time) error {
+	r := f.r
 	who, err := r.writer(ctx)
 	if err != nil {
 		return err

@@ -67,7 +67,7 @@ func TestApproveRefusesModifiedRequest(t *testing.T) {
 	finance, _ := member(t, c, l, "finance")
 	manager, _ := member(t, c, l, "manager")
 	rec := validRecord(t, payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"})
-	q, err := finance.ProposePayout(ctx, "acme-us", rec, time.Now, false)
+	q, err := finance.Payouts().Propose(ctx, "acme-us", rec, time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,22 +75,22 @@ func TestApproveRefusesModifiedRequest(t *testing.T) {
 	if _, err := c.KV().Put(ctx, l.Proposals(), records.ProposalPath("acme-us", q.ID), tampered, 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err = manager.ApprovePayout(ctx, q.ID, "6819", later); err == nil {
+	if _, err = manager.Payouts().Approve(ctx, q.ID, "6819", later); err == nil {
 		t.Fatal("a modified request was approved")
 	}
-	if _, err := root.GetPayout(ctx, "acme-us"); err == nil {
+	if _, err := root.Payouts().Get(ctx, "acme-us"); err == nil {
 		t.Fatal("the payout record was written")
 	}
 	// Root has no identity: it can neither propose (nothing to sign with)
 	// nor approve.
-	if _, err := root.ProposePayout(ctx, "acme-us", rec, time.Now, false); !errors.Is(err, vault.ErrDenied) {
+	if _, err := root.Payouts().Propose(ctx, "acme-us", rec, time.Now, false); !errors.Is(err, vault.ErrDenied) {
 		t.Fatalf("root proposing: %v, want a refusal", err)
 	}
-	q2, err := finance.ProposePayout(ctx, "acme-us", rec, time.Now, false)
+	q2, err := finance.Payouts().Propose(ctx, "acme-us", rec, time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := root.ApprovePayout(ctx, q2.ID, last4(rec), later); !errors.Is(err, repo.ErrNoIdentity) {
+	if _, err := root.Payouts().Approve(ctx, q2.ID, last4(rec), later); !errors.Is(err, repo.ErrNoIdentity) {
 		t.Fatalf("root approving: %v, want ErrNoIdentity", err)
 	}
 }
@@ -105,24 +105,24 @@ func TestApprovalShowsTheRealChange(t *testing.T) {
 	finance, financeClient := member(t, c, l, "finance")
 	manager, _ := member(t, c, l, "manager")
 	other, _ := member(t, c, l, "manager")
-	if err := root.SetCoolingOff(ctx, 0); err != nil {
+	if err := root.Payouts().SetCoolingOff(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
 	first := validRecord(t, payout.Record{Holder: "Acme Inc", Routing: "021000021", Account: "000123456789", AccountType: "checking", Bank: "JPMorgan Chase", Currency: "USD", Country: "US"})
-	q, err := finance.ProposePayout(ctx, "acme-us", first, time.Now, false)
+	q, err := finance.Payouts().Propose(ctx, "acme-us", first, time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !q.Signed {
 		t.Fatal("a request made with sellervault is not signed")
 	}
-	if _, err := manager.ApprovePayout(ctx, q.ID, "0000", later); !errors.Is(err, repo.ErrConfirmation) {
+	if _, err := manager.Payouts().Approve(ctx, q.ID, "0000", later); !errors.Is(err, repo.ErrConfirmation) {
 		t.Fatalf("approving with the wrong last four: %v", err)
 	}
-	if _, err := root.GetPayout(ctx, "acme-us"); err == nil {
+	if _, err := root.Payouts().Get(ctx, "acme-us"); err == nil {
 		t.Fatal("a refused approval wrote the payout record")
 	}
-	if _, err := manager.ApprovePayout(ctx, q.ID, "6789", later); err != nil {
+	if _, err := manager.Payouts().Approve(ctx, q.ID, "6789", later); err != nil {
 		t.Fatal(err)
 	}
 
@@ -138,7 +138,7 @@ func TestApprovalShowsTheRealChange(t *testing.T) {
 	if _, err := financeClient.KV().Put(ctx, l.Proposals(), records.ProposalPath("acme-us", id), data, 0); err != nil {
 		t.Fatal(err)
 	}
-	got, err := manager.FindRequest(ctx, id)
+	got, err := manager.Payouts().FindRequest(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,23 +149,23 @@ func TestApprovalShowsTheRealChange(t *testing.T) {
 	if got.Signed || !strings.Contains(got.RequestedBy, "unproven") {
 		t.Fatalf("an unsigned request is shown as signed by %q", got.RequestedBy)
 	}
-	if _, err := manager.ApprovePayout(ctx, id, "8777", later); !errors.Is(err, repo.ErrUnsigned) {
+	if _, err := manager.Payouts().Approve(ctx, id, "8777", later); !errors.Is(err, repo.ErrUnsigned) {
 		t.Fatalf("approving an unsigned request: %v, want ErrUnsigned", err)
 	}
 
 	// A manager proposes, then claims another manager wrote it (to approve
 	// it alone): the signature does not check, so it cannot be approved.
-	own, err := manager.ProposePayout(ctx, "acme-us", swapped, time.Now, false)
+	own, err := manager.Payouts().Propose(ctx, "acme-us", swapped, time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := manager.ApprovePayout(ctx, own.ID, "8777", later); !errors.Is(err, repo.ErrSelfApproval) {
+	if _, err := manager.Payouts().Approve(ctx, own.ID, "8777", later); !errors.Is(err, repo.ErrSelfApproval) {
 		t.Fatalf("self-approval: %v", err)
 	}
-	if _, err := other.ApprovePayout(ctx, own.ID, "8777", later); err != nil {
+	if _, err := other.Payouts().Approve(ctx, own.ID, "8777", later); err != nil {
 		t.Fatalf("another manager approving: %v", err)
 	}
-	p, err := root.GetPayout(ctx, "acme-us")
+	p, err := root.Payouts().Get(ctx, "acme-us")
 	if err != nil || p.Record.Account != swapped.Account {
 		t.Fatalf("payout after the approval: %+v, %v", p, err)
 	}
@@ -178,15 +178,15 @@ func TestVerificationTimeIsVaults(t *testing.T) {
 	root, c, l := newRepo(t)
 	finance, financeClient := member(t, c, l, "finance")
 	manager, _ := member(t, c, l, "manager")
-	if err := root.SetCoolingOff(ctx, 0); err != nil {
+	if err := root.Payouts().SetCoolingOff(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
 	rec := validRecord(t, payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"})
-	q, err := finance.ProposePayout(ctx, "acme-us", rec, time.Now, false)
+	q, err := finance.Payouts().Propose(ctx, "acme-us", rec, time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := manager.ApprovePayout(ctx, q.ID, last4(rec), later); err != nil {
+	if _, err := manager.Payouts().Approve(ctx, q.ID, last4(rec), later); err != nil {
 		t.Fatal(err)
 	}
 	before := time.Now().Add(-time.Second)
@@ -194,7 +194,7 @@ func TestVerificationTimeIsVaults(t *testing.T) {
 		map[string]interface{}{"verified_at": "2099-01-01T00:00:00Z", "verified_by": "userpass-the-manager"}, 0); err != nil {
 		t.Fatal(err)
 	}
-	inv, err := root.Inventory(ctx)
+	inv, err := root.Rotation().Inventory(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,10 +205,10 @@ func TestVerificationTimeIsVaults(t *testing.T) {
 	if at.Before(before) || at.After(time.Now().Add(time.Minute)) {
 		t.Fatalf("verified at %s: the verifier's own date was used", at)
 	}
-	if err := finance.RecordPayoutVerification(ctx, "acme-us", "iban", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+	if err := finance.Payouts().RecordVerification(ctx, "acme-us", "iban", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	if inv, err = root.Inventory(ctx); err != nil || inv.Payouts[0].VerifiedAt.Year() == 2099 {
+	if inv, err = root.Rotation().Inventory(ctx); err != nil || inv.Payouts[0].VerifiedAt.Year() == 2099 {
 		t.Fatalf("verified at %v, %v", inv.Payouts[0].VerifiedAt, err)
 	}
 }
@@ -242,10 +242,10 @@ func requestData(rec payout.Record, entity, name, sig string) map[string]interfa
 func TestRequesterCannotBeForged(t *testing.T) {
 	ctx := context.Background()
 	root, c, l := newRepo(t)
-	if err := root.AddStore(ctx, records.Store{Name: "acme-de", Marketplace: "amazon", Region: "de"}); err != nil {
+	if err := root.Stores().Add(ctx, records.Store{Name: "acme-de", Marketplace: "amazon", Region: "de"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := root.SetCoolingOff(ctx, 0); err != nil {
+	if err := root.Payouts().SetCoolingOff(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
 	manager, managerClient := member(t, c, l, "manager")
@@ -264,22 +264,22 @@ func TestRequesterCannotBeForged(t *testing.T) {
 	if _, err := managerClient.KV().Put(ctx, l.Proposals(), records.ProposalPath("acme-us", id), data, 0); err != nil {
 		t.Fatal(err)
 	}
-	q, err := manager.FindRequest(ctx, id)
+	q, err := manager.Payouts().FindRequest(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if q.Signed || !strings.Contains(q.RequestedBy, "unproven") {
 		t.Fatalf("a request naming %q is shown as signed by %q", self.EntityID+"/sha2-256", q.RequestedBy)
 	}
-	if _, err := manager.ApprovePayout(ctx, id, "6819", later); !errors.Is(err, repo.ErrUnsigned) {
+	if _, err := manager.Payouts().Approve(ctx, id, "6819", later); !errors.Is(err, repo.ErrUnsigned) {
 		t.Fatalf("a manager approving their own request alone: %v, want ErrUnsigned", err)
 	}
-	if _, err := root.GetPayout(ctx, "acme-us"); err == nil {
+	if _, err := root.Payouts().Get(ctx, "acme-us"); err == nil {
 		t.Fatal("the payout record was written")
 	}
 
 	// The same ID under another store.
-	real, err := finance.ProposePayout(ctx, "acme-us", validRecord(t, payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"}), time.Now, false)
+	real, err := finance.Payouts().Propose(ctx, "acme-us", validRecord(t, payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"}), time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,17 +291,17 @@ func TestRequesterCannotBeForged(t *testing.T) {
 	if _, err := financeClient.KV().Put(ctx, l.Proposals(), records.ProposalPath("acme-de", real.ID), requestData(rec, fin.EntityID, "x", twinSig), 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := manager.FindRequest(ctx, real.ID); !errors.Is(err, vault.ErrConflict) {
+	if _, err := manager.Payouts().FindRequest(ctx, real.ID); !errors.Is(err, vault.ErrConflict) {
 		t.Fatalf("an ID under two stores: %v, want a conflict", err)
 	}
-	if _, err := manager.ApprovePayout(ctx, real.ID, "3000", later); err == nil {
+	if _, err := manager.Payouts().Approve(ctx, real.ID, "3000", later); err == nil {
 		t.Fatal("an ambiguous ID was approved")
 	}
-	got, err := manager.FindRequest(ctx, "acme-us/"+real.ID)
+	got, err := manager.Payouts().FindRequest(ctx, "acme-us/"+real.ID)
 	if err != nil || got.Store != "acme-us" || got.Record.IBAN != "DE89370400440532013000" {
 		t.Fatalf("STORE/ID: %+v, %v", got, err)
 	}
-	if _, err := manager.ApprovePayout(ctx, "acme-us/"+real.ID, "3000", later); err != nil {
+	if _, err := manager.Payouts().Approve(ctx, "acme-us/"+real.ID, "3000", later); err != nil {
 		t.Fatalf("approving by STORE/ID: %v", err)
 	}
 }

@@ -22,7 +22,8 @@ import (
 // person is meant to have; groups that give more show up as reads
 // outside their stores. It needs a manager's token (staff records,
 // identity entities and groups).
-func (r *Repo) AuditPeople(ctx context.Context) ([]audit.Person, error) {
+func (f Members) AuditPeople(ctx context.Context) ([]audit.Person, error) {
+	r := f.r
 	entries, err := r.listMeta(ctx, staff.Dir)
 	if err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ func BenchmarkRedactTransit(b *testing.B) {
 	ctx := context.Background()
 	r, _, _ := newRepo(b)
 	audience := vault.StoreAudience("acme-us")
-	hasher := r.Hasher(audience)
+	hasher := r.Index().Hasher(audience)
 	rnd := rand.New(rand.NewPCG(7, 11))
 	secrets := redacttest.Secrets(rnd, 10000)
 

@@ -32,12 +32,12 @@ func TestRedactDemoTeamRoundTrip(t *testing.T) {
 	}
 	var own, others []string // values for the staff member: own audience (or pattern), others'
 	for _, store := range []string{"acme-us", "acme-de"} {
-		creds, err := root.ListCredentials(ctx, store)
+		creds, err := root.Creds().List(ctx, store)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, cr := range creds {
-			full, _, err := root.GetCredential(ctx, cr.Store, cr.Name)
+			full, _, err := root.Creds().Get(ctx, cr.Store, cr.Name)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -53,7 +53,7 @@ func TestRedactDemoTeamRoundTrip(t *testing.T) {
 		}
 	}
 	for _, addr := range []string{"ops-us@acme.example", "ops-de@acme.example"} {
-		full, _, err := root.GetMailbox(ctx, addr)
+		full, _, err := root.Contacts().GetMailbox(ctx, addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +75,7 @@ func TestRedactDemoTeamRoundTrip(t *testing.T) {
 	}
 	redacted := func(r *repo.Repo, values []string) ([]string, redact.Stats) {
 		t.Helper()
-		o, err := r.RedactOptions(ctx)
+		o, err := r.Index().RedactOptions(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func TestRedactDemoTeamRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	staff := repo.New(sc, l)
-	if _, _, err := staff.GetCredential(ctx, "acme-de", "seller-central"); err == nil {
+	if _, _, err := staff.Creds().Get(ctx, "acme-de", "seller-central"); err == nil {
 		t.Fatal("the staff member can read another store's credential")
 	}
 	got, stats := redacted(staff, own)
@@ -133,11 +133,11 @@ func TestRedactDemoTeamRoundTrip(t *testing.T) {
 func TestRedactIndexFollowsWrites(t *testing.T) {
 	ctx := context.Background()
 	r, _, _ := newRepo(t)
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "seller-login", Password: "first-Secret-1"}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "seller-login", Password: "first-Secret-1"}); err != nil {
 		t.Fatal(err)
 	}
 	find := func(text string) []string {
-		o, err := r.RedactOptions(ctx)
+		o, err := r.Index().RedactOptions(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +154,7 @@ func TestRedactIndexFollowsWrites(t *testing.T) {
 	if got := find("first-Secret-1 and seller-login"); strings.Join(got, ",") != "password,login" {
 		t.Fatalf("before: %v", got)
 	}
-	if err := r.MarkRotated(ctx, "acme-us", "sc", "second-Secret-2", time.Now()); err != nil {
+	if err := r.Rotation().MarkRotated(ctx, "acme-us", "sc", "second-Secret-2", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if got := find("first-Secret-1 second-Secret-2"); strings.Join(got, ",") != "password" {
@@ -163,7 +163,7 @@ func TestRedactIndexFollowsWrites(t *testing.T) {
 	if got := find("first-Secret-1"); len(got) != 0 {
 		t.Fatalf("the replaced password is still in the index: %v", got)
 	}
-	rep, err := r.Reindex(ctx)
+	rep, err := r.Index().Reindex(ctx)
 	if err != nil || rep.Records != 1 || rep.Entries != 2 || rep.Audiences != 1 {
 		t.Fatalf("reindex: %+v, %v", rep, err)
 	}
@@ -172,13 +172,13 @@ func TestRedactIndexFollowsWrites(t *testing.T) {
 	}
 	// A deleted credential's values leave the index (someone who joins
 	// the store later may not read them); undeleted, they come back.
-	if err := r.DeleteCredential(ctx, "acme-us", "sc"); err != nil {
+	if err := r.Creds().Delete(ctx, "acme-us", "sc"); err != nil {
 		t.Fatal(err)
 	}
 	if got := find("second-Secret-2 seller-login"); len(got) != 0 {
 		t.Fatalf("after delete: %v", got)
 	}
-	if err := r.UndeleteCredential(ctx, "acme-us", "sc"); err != nil {
+	if err := r.Creds().Undelete(ctx, "acme-us", "sc"); err != nil {
 		t.Fatal(err)
 	}
 	if got := find("second-Secret-2 seller-login"); len(got) != 2 {
@@ -193,10 +193,10 @@ func TestRedactIndexFollowsWrites(t *testing.T) {
 func TestRedactSurvivesKeyRotation(t *testing.T) {
 	ctx := context.Background()
 	r, _, l := newRepo(t)
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "x", Password: "rotation-Secret-1"}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "x", Password: "rotation-Secret-1"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.AddMailbox(ctx, records.Mailbox{Address: "rot@acme.example", Password: "p"}); err != nil {
+	if err := r.Contacts().AddMailbox(ctx, records.Mailbox{Address: "rot@acme.example", Password: "p"}); err != nil {
 		t.Fatal(err)
 	}
 	srv, _ := devvault.Shared()
@@ -213,7 +213,7 @@ func TestRedactSurvivesKeyRotation(t *testing.T) {
 			t.Fatalf("rotate %s: %s", a, resp.Status)
 		}
 	}
-	o, err := r.RedactOptions(ctx)
+	o, err := r.Index().RedactOptions(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +221,7 @@ func TestRedactSurvivesKeyRotation(t *testing.T) {
 	if err != nil || len(findings) != 1 {
 		t.Errorf("after a key rotation: %+v, %v", findings, err)
 	}
-	if _, _, err := r.GetMailbox(ctx, "rot@acme.example"); err != nil {
+	if _, _, err := r.Contacts().GetMailbox(ctx, "rot@acme.example"); err != nil {
 		t.Errorf("the mailbox by its address after a key rotation: %v", err)
 	}
 }

@@ -27,7 +27,8 @@ func reminderPath(channel, person string) string {
 
 // ReminderNote reads what channel last sent person; never sent is the
 // zero Note.
-func (r *Repo) ReminderNote(ctx context.Context, channel, person string) (rotation.Note, error) {
+func (f Rotation) ReminderNote(ctx context.Context, channel, person string) (rotation.Note, error) {
+	r := f.r
 	meta, err := r.c.KV().Metadata(ctx, r.layout.Reminders(), reminderPath(channel, person))
 	if errors.Is(err, vault.ErrNotFound) {
 		return rotation.Note{}, nil
@@ -40,7 +41,8 @@ func (r *Repo) ReminderNote(ctx context.Context, channel, person string) (rotati
 }
 
 // SetReminderNote records that channel reminded person.
-func (r *Repo) SetReminderNote(ctx context.Context, channel, person string, n rotation.Note) error {
+func (f Rotation) SetReminderNote(ctx context.Context, channel, person string, n rotation.Note) error {
+	r := f.r
 	return r.c.KV().SetCustomMetadata(ctx, r.layout.Reminders(), reminderPath(channel, person), map[string]string{
 		"sent_at": n.SentAt.UTC().Format(time.RFC3339), "digest": n.Digest,
 	})

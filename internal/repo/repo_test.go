@@ -36,7 +36,7 @@ var prefixes atomic.Int64
 func newRepo(t testing.TB) (*repo.Repo, *vault.Client, vault.Layout) {
 	t.Helper()
 	r, c, l := newTeam(t, "repo")
-	if err := r.AddStore(context.Background(), records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
+	if err := r.Stores().Add(context.Background(), records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
 		t.Fatal(err)
 	}
 	return r, c, l
@@ -73,7 +73,7 @@ func TestConcurrentEdits(t *testing.T) {
 	ctx := context.Background()
 	r, _, _ := newRepo(t)
 	base := records.Credential{Store: "acme-us", Name: "seller-central", Login: "ops@acme.example", Password: "p0"}
-	if err := r.AddCredential(ctx, base); err != nil {
+	if err := r.Creds().Add(ctx, base); err != nil {
 		t.Fatal(err)
 	}
 	const writers = 20
@@ -92,7 +92,7 @@ func TestConcurrentEdits(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			name := fmt.Sprintf("writer%02d", i)
-			cred, version, err := r.GetCredential(ctx, "acme-us", "seller-central")
+			cred, version, err := r.Creds().Get(ctx, "acme-us", "seller-central")
 			read.Done()
 			if err != nil {
 				mu.Lock()
@@ -102,7 +102,7 @@ func TestConcurrentEdits(t *testing.T) {
 			}
 			<-start // all have read before anyone writes
 			cred.Assignees = append(cred.Assignees, name)
-			err = r.UpdateCredential(ctx, cred, version)
+			err = r.Creds().Update(ctx, cred, version)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -127,7 +127,7 @@ func TestConcurrentEdits(t *testing.T) {
 	if len(landed) != 1 {
 		t.Fatalf("%d writes based on the same version landed; check-and-set allows exactly one", len(landed))
 	}
-	final, version, err := r.GetCredential(ctx, "acme-us", "seller-central")
+	final, version, err := r.Creds().Get(ctx, "acme-us", "seller-central")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestConcurrentEdits(t *testing.T) {
 func TestConcurrentEditsWithRetry(t *testing.T) {
 	ctx := context.Background()
 	r, _, _ := newRepo(t)
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "ads", Login: "a", Password: "p"}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "ads", Login: "a", Password: "p"}); err != nil {
 		t.Fatal(err)
 	}
 	const writers = 20
@@ -153,13 +153,13 @@ func TestConcurrentEditsWithRetry(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			for attempt := 0; attempt < 200; attempt++ {
-				cred, version, err := r.GetCredential(ctx, "acme-us", "ads")
+				cred, version, err := r.Creds().Get(ctx, "acme-us", "ads")
 				if err != nil {
 					errs <- err
 					return
 				}
 				cred.Assignees = append(cred.Assignees, fmt.Sprintf("w%02d", i))
-				err = r.UpdateCredential(ctx, cred, version)
+				err = r.Creds().Update(ctx, cred, version)
 				if err == nil {
 					return
 				}
@@ -177,7 +177,7 @@ func TestConcurrentEditsWithRetry(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	final, version, err := r.GetCredential(ctx, "acme-us", "ads")
+	final, version, err := r.Creds().Get(ctx, "acme-us", "ads")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestConcurrentEditsWithRetry(t *testing.T) {
 func TestGetIsOneRequest(t *testing.T) {
 	ctx := context.Background()
 	r, _, l := newRepo(t)
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "a", Password: "p"}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "a", Password: "p"}); err != nil {
 		t.Fatal(err)
 	}
 	srv, _ := devvault.Shared()
@@ -212,7 +212,7 @@ func TestGetIsOneRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cred, _, err := repo.New(c, l).GetCredential(ctx, "acme-us", "sc")
+	cred, _, err := repo.New(c, l).Creds().Get(ctx, "acme-us", "sc")
 	if err != nil || cred.Password != "p" {
 		t.Fatalf("get through the proxy: %+v, %v", cred, err)
 	}
@@ -225,14 +225,14 @@ func TestListsReadMetadataOnly(t *testing.T) {
 	ctx := context.Background()
 	r, _, _ := newRepo(t)
 	for _, n := range []string{"b", "a", "c"} {
-		if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: n, Login: "login-" + n, Password: "SECRET-" + n, Owner: "olga"}); err != nil {
+		if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: n, Login: "login-" + n, Password: "SECRET-" + n, Owner: "olga"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := r.DeleteCredential(ctx, "acme-us", "c"); err != nil {
+	if err := r.Creds().Delete(ctx, "acme-us", "c"); err != nil {
 		t.Fatal(err)
 	}
-	list, err := r.ListCredentials(ctx, "")
+	list, err := r.Creds().List(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestListsReadMetadataOnly(t *testing.T) {
 	if !sort.StringsAreSorted(names) || strings.Join(names, " ") != "acme-us/a acme-us/b" {
 		t.Fatalf("listed %v, want acme-us/a acme-us/b (deleted c left out)", names)
 	}
-	if _, err := r.ListCredentials(ctx, "acme-xx"); !errors.Is(err, repo.ErrNoStore) || !errors.Is(err, vault.ErrNotFound) {
+	if _, err := r.Creds().List(ctx, "acme-xx"); !errors.Is(err, repo.ErrNoStore) || !errors.Is(err, vault.ErrNotFound) {
 		t.Fatalf("listing an unknown store: %v", err)
 	}
 }
@@ -276,14 +276,14 @@ func TestCredentialListing(t *testing.T) {
 	r.SetVerifyUpTo(0)
 	const many = 30 // more than the listing's reads
 	for i := 0; i < many; i++ {
-		if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: fmt.Sprintf("z%02d", i), Login: "l", Password: "p"}); err != nil {
+		if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: fmt.Sprintf("z%02d", i), Login: "l", Password: "p"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	requests := func() int {
 		t.Helper()
 		proxy.ResetRequests()
-		if _, err := r.ListCredentials(ctx, ""); err != nil {
+		if _, err := r.Creds().List(ctx, ""); err != nil {
 			t.Fatal(err)
 		}
 		return proxy.Requests()
@@ -292,7 +292,7 @@ func TestCredentialListing(t *testing.T) {
 		t.Fatalf("listing %d credentials took %d requests: the listing is not used", many, n)
 	}
 	proxy.ResetRequests()
-	if _, err := r.ListCredentials(ctx, "acme-us"); err != nil {
+	if _, err := r.Creds().List(ctx, "acme-us"); err != nil {
 		t.Fatal(err)
 	}
 	if n := proxy.Requests(); n <= many {
@@ -300,7 +300,7 @@ func TestCredentialListing(t *testing.T) {
 	}
 	names := func() string {
 		t.Helper()
-		creds, err := r.ListCredentials(ctx, "acme-us")
+		creds, err := r.Creds().List(ctx, "acme-us")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,19 +313,19 @@ func TestCredentialListing(t *testing.T) {
 		return strings.Join(out, ",")
 	}
 	for _, n := range []string{"a", "b", "c"} {
-		if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: n, Login: "l", Password: "p", Owner: "maria"}); err != nil {
+		if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: n, Login: "l", Password: "p", Owner: "maria"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	cr, v, err := r.GetCredential(ctx, "acme-us", "b")
+	cr, v, err := r.Creds().Get(ctx, "acme-us", "b")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cr.Owner = "tom"
-	if err := r.UpdateCredential(ctx, cr, v); err != nil {
+	if err := r.Creds().Update(ctx, cr, v); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.DeleteCredential(ctx, "acme-us", "c"); err != nil {
+	if err := r.Creds().Delete(ctx, "acme-us", "c"); err != nil {
 		t.Fatal(err)
 	}
 	if got := names(); got != "a:maria,b:tom" {
@@ -336,7 +336,7 @@ func TestCredentialListing(t *testing.T) {
 	if err != nil || shard.Data["complete"] != "yes" {
 		t.Fatalf("listing shard: %v, %v", shard, err)
 	}
-	if err := r.UndeleteCredential(ctx, "acme-us", "c"); err != nil {
+	if err := r.Creds().Undelete(ctx, "acme-us", "c"); err != nil {
 		t.Fatal(err)
 	}
 	if got := names(); got != "a:maria,b:tom,c:maria" {
@@ -363,7 +363,7 @@ func TestCredentialListing(t *testing.T) {
 	if got := names(); got != "b:tom,c:maria,d:olga" {
 		t.Fatalf("with a credential destroyed around the listing: %s", got)
 	}
-	if err := r.RebuildListings(ctx); err != nil {
+	if err := r.Index().RebuildListings(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := names(); got != "b:tom,c:maria,d:olga" {

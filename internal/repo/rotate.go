@@ -15,10 +15,11 @@ var ErrPending = kindError{"a rotation is already pending: confirm it (rotate --
 // errNoPending: there is no rotation to confirm or abort.
 var errNoPending = kindError{"no rotation is pending", vault.ErrNotFound}
 
-// StartRotation keeps a new password as pending beside the current one,
+// Start keeps a new password as pending beside the current one,
 // which stays valid and retrievable until the change is confirmed.
-func (r *Repo) StartRotation(ctx context.Context, store, name, password string, now time.Time) error {
-	c, v, err := r.GetCredential(ctx, store, name)
+func (f Rotation) Start(ctx context.Context, store, name, password string, now time.Time) error {
+	r := f.r
+	c, v, err := r.Creds().Get(ctx, store, name)
 	if err != nil {
 		return err
 	}
@@ -26,13 +27,14 @@ func (r *Repo) StartRotation(ctx context.Context, store, name, password string, 
 		return fmt.Errorf("%s: %w", c.Address(), ErrPending)
 	}
 	c.Pending, c.PendingSince = password, now.UTC().Truncate(time.Second)
-	return r.UpdateCredential(ctx, c, v)
+	return r.Creds().Update(ctx, c, v)
 }
 
-// ConfirmRotation promotes the pending password to current, over the
+// Confirm promotes the pending password to current, over the
 // version read, so that two confirmations cannot both land.
-func (r *Repo) ConfirmRotation(ctx context.Context, store, name string, now time.Time) error {
-	c, v, err := r.GetCredential(ctx, store, name)
+func (f Rotation) Confirm(ctx context.Context, store, name string, now time.Time) error {
+	r := f.r
+	c, v, err := r.Creds().Get(ctx, store, name)
 	if err != nil {
 		return err
 	}
@@ -41,12 +43,13 @@ func (r *Repo) ConfirmRotation(ctx context.Context, store, name string, now time
 	}
 	c.Password, c.Pending, c.PendingSince = c.Pending, "", time.Time{}
 	c.Rotation.LastRotated, c.Rotation.DueSince = now.UTC().Truncate(time.Second), time.Time{}
-	return r.UpdateCredential(ctx, c, v)
+	return r.Creds().Update(ctx, c, v)
 }
 
-// AbortRotation drops the pending password.
-func (r *Repo) AbortRotation(ctx context.Context, store, name string) error {
-	c, v, err := r.GetCredential(ctx, store, name)
+// Abort drops the pending password.
+func (f Rotation) Abort(ctx context.Context, store, name string) error {
+	r := f.r
+	c, v, err := r.Creds().Get(ctx, store, name)
 	if err != nil {
 		return err
 	}
@@ -54,18 +57,19 @@ func (r *Repo) AbortRotation(ctx context.Context, store, name string) error {
 		return fmt.Errorf("%s: %w", c.Address(), errNoPending)
 	}
 	c.Pending, c.PendingSince = "", time.Time{}
-	return r.UpdateCredential(ctx, c, v)
+	return r.Creds().Update(ctx, c, v)
 }
 
 // MarkRotated records a rotation done outside sellervault.
-func (r *Repo) MarkRotated(ctx context.Context, store, name, password string, now time.Time) error {
-	c, v, err := r.GetCredential(ctx, store, name)
+func (f Rotation) MarkRotated(ctx context.Context, store, name, password string, now time.Time) error {
+	r := f.r
+	c, v, err := r.Creds().Get(ctx, store, name)
 	if err != nil {
 		return err
 	}
 	c.Password, c.Pending, c.PendingSince = password, "", time.Time{}
 	c.Rotation.LastRotated, c.Rotation.DueSince = now.UTC().Truncate(time.Second), time.Time{}
-	return r.UpdateCredential(ctx, c, v)
+	return r.Creds().Update(ctx, c, v)
 }
 
 // editRotation reads a target's record, lets edit change its secret and
@@ -78,32 +82,33 @@ func (r *Repo) editRotation(ctx context.Context, t records.Target, edit func(sec
 	}
 	switch t.Kind {
 	case records.TargetMailbox:
-		m, v, err := r.GetMailbox(ctx, t.Address)
+		m, v, err := r.Contacts().GetMailbox(ctx, t.Address)
 		if err != nil || !edit(&m.Password, &m.Rotation) {
 			return err
 		}
 		m.UpdatedBy = who
 		return r.updateMailbox(ctx, m, v)
 	case records.TargetPhone:
-		p, v, err := r.GetPhone(ctx, t.Number)
+		p, v, err := r.Contacts().GetPhone(ctx, t.Number)
 		if err != nil || !edit(&p.PIN, &p.Rotation) {
 			return err
 		}
 		p.UpdatedBy = who
 		return r.updatePhone(ctx, p, v)
 	default:
-		c, v, err := r.GetCredential(ctx, t.Store, t.Name)
+		c, v, err := r.Creds().Get(ctx, t.Store, t.Name)
 		if err != nil || !edit(&c.Password, &c.Rotation) {
 			return err
 		}
-		return r.UpdateCredential(ctx, c, v)
+		return r.Creds().Update(ctx, c, v)
 	}
 }
 
 // MarkDue marks a record due for rotation now, by hand, as an offboarding
 // does; a record marked already keeps its first mark (and marked is
 // false).
-func (r *Repo) MarkDue(ctx context.Context, t records.Target, now time.Time) (marked bool, err error) {
+func (f Rotation) MarkDue(ctx context.Context, t records.Target, now time.Time) (marked bool, err error) {
+	r := f.r
 	err = r.editRotation(ctx, t, func(_ *string, rot *records.Rotation) bool {
 		if !rot.DueSince.IsZero() {
 			return false
@@ -114,13 +119,14 @@ func (r *Repo) MarkDue(ctx context.Context, t records.Target, now time.Time) (ma
 	return marked, err
 }
 
-// MarkRotationDone records a rotation done outside sellervault: a mailbox
+// MarkDone records a rotation done outside sellervault: a mailbox
 // password or SIM PIN changed at the provider, or a credential changed by
 // hand (as MarkRotated). The new secret is kept, last rotated is now, and
 // the record is no longer due.
-func (r *Repo) MarkRotationDone(ctx context.Context, t records.Target, secret string, now time.Time) error {
+func (f Rotation) MarkDone(ctx context.Context, t records.Target, secret string, now time.Time) error {
+	r := f.r
 	if t.Kind == records.TargetCredential {
-		return r.MarkRotated(ctx, t.Store, t.Name, secret, now)
+		return r.Rotation().MarkRotated(ctx, t.Store, t.Name, secret, now)
 	}
 	return r.editRotation(ctx, t, func(s *string, rot *records.Rotation) bool {
 		*s = secret

@@ -7,18 +7,19 @@ import (
 	"github.com/sellervault/sellervault/internal/rotation"
 )
 
-// RotationItems gathers, from metadata only, every record with a
+// Items gathers, from metadata only, every record with a
 // rotation schedule: credentials (of one store, or all), mailboxes,
 // phones, and the payout records' verification.
-func (r *Repo) RotationItems(ctx context.Context, store string) ([]rotation.Item, error) {
+func (f Rotation) Items(ctx context.Context, store string) ([]rotation.Item, error) {
+	r := f.r
 	if store == "" {
-		inv, err := r.Inventory(ctx)
+		inv, err := r.Rotation().Inventory(ctx)
 		if err != nil {
 			return nil, err
 		}
 		return rotation.Items(inv), nil
 	}
-	creds, err := r.ListCredentials(ctx, store)
+	creds, err := r.Creds().List(ctx, store)
 	if err != nil {
 		return nil, err
 	}

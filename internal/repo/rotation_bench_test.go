@@ -37,7 +37,7 @@ const (
 )
 
 // BenchmarkRotationStatus times what `sellervault rotation status` does
-// (RotationItems over every store, then rotation.Report) against the
+// (Rotation().Items over every store, then rotation.Report) against the
 // in-process dev Vault, with 10,000 and 20,000 credentials, and in the
 // same iteration a plain sequential read of the same metadata (list each
 // folder, then one metadata read per key, one after another). Status
@@ -47,7 +47,7 @@ const (
 //
 // ns/op is the status pass alone; the metrics are:
 //
-//	status-ms/op      the status pass (RotationItems + Report)
+//	status-ms/op      the status pass (Rotation().Items + Report)
 //	sequential-ms/op  the sequential baseline over the same records
 //	seq/status        how many times faster status is than the baseline
 //	requests/op       Vault requests of one status pass
@@ -118,7 +118,7 @@ func benchRotationStatus(b *testing.B, srv *devvault.Server, fx *rotFixture) {
 	statusAt := func(c *vault.Client, now time.Time) int {
 		r := repo.New(c, fx.layout)
 		r.SetClock(func() time.Time { return now })
-		items, err := r.RotationItems(ctx, "")
+		items, err := r.Rotation().Items(ctx, "")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -240,7 +240,7 @@ func processCPU() time.Duration {
 	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
-// sequentialMetadata is the baseline: every folder RotationItems reads,
+// sequentialMetadata is the baseline: every folder Rotation().Items reads,
 // listed, then one metadata read per key, one request at a time. It
 // returns the number of live records with a rotation item.
 func sequentialMetadata(ctx context.Context, c *vault.Client, mount string) (int, error) {
@@ -327,18 +327,18 @@ func rotationFixture(b *testing.B, srv *devvault.Server, n int) *rotFixture {
 	stores := make([]string, benchStores)
 	for i := range stores {
 		stores[i] = storeName(i)
-		if err := r.AddStore(ctx, records.Store{Name: stores[i], Marketplace: "amazon", Region: "us"}); err != nil {
+		if err := r.Stores().Add(ctx, records.Store{Name: stores[i], Marketplace: "amazon", Region: "us"}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	for i := 0; i < benchMailboxes; i++ {
-		if err := r.AddMailbox(ctx, records.Mailbox{Address: fmt.Sprintf("ops%d@acme.example", i), Password: "p",
+		if err := r.Contacts().AddMailbox(ctx, records.Mailbox{Address: fmt.Sprintf("ops%d@acme.example", i), Password: "p",
 			Assignee: fmt.Sprintf("staff-%d", i)}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	for i := 0; i < benchPhones; i++ {
-		if err := r.AddPhone(ctx, records.Phone{Number: fmt.Sprintf("+1415555%04d", i)}); err != nil {
+		if err := r.Contacts().AddPhone(ctx, records.Phone{Number: fmt.Sprintf("+1415555%04d", i)}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -373,7 +373,7 @@ func rotationFixture(b *testing.B, srv *devvault.Server, n int) *rotFixture {
 	}
 
 	// Credentials, written straight to KV (data, then custom metadata, as
-	// AddCredential does after its checks), a few at a time.
+	// Creds().Add does after its checks), a few at a time.
 	work := make(chan int)
 	var wg sync.WaitGroup
 	var failed atomic.Pointer[error]
@@ -415,7 +415,7 @@ func rotationFixture(b *testing.B, srv *devvault.Server, n int) *rotFixture {
 	// Written around the repository, so the stores' listings are
 	// rebuilt, as `redact --reindex` does (without them, status reads
 	// each credential's metadata: the sequential baseline's requests).
-	if err := r.RebuildListings(ctx); err != nil {
+	if err := r.Index().RebuildListings(ctx); err != nil {
 		b.Fatal(err)
 	}
 	fx := &rotFixture{layout: l, creds: n, items: n + benchMailboxes + benchPhones + payouts}

@@ -31,7 +31,8 @@ type Scope struct {
 var ErrNotMember = kindError{"you are not a member of that store: ask a manager to add you to it", vault.ErrDenied}
 
 // Scope returns the caller's scope (one lookup-self per repository).
-func (r *Repo) Scope(ctx context.Context) (Scope, error) {
+func (f Members) Scope(ctx context.Context) (Scope, error) {
+	r := f.r
 	if _, _, err := r.identity(ctx); err != nil {
 		return Scope{}, err
 	}
@@ -63,7 +64,7 @@ func (s Scope) member(store string) bool {
 // scopeStores lists the stores the caller may see: all for managers and
 // finance (who list them), else their groups' stores, read one by one.
 func (r *Repo) scopeStores(ctx context.Context) ([]records.Store, error) {
-	s, err := r.Scope(ctx)
+	s, err := r.Members().Scope(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +93,7 @@ func (r *Repo) scopeStores(ctx context.Context) ([]records.Store, error) {
 // every store for a manager, else their groups' (finance included: they
 // reach logins only through store groups).
 func (r *Repo) credentialStores(ctx context.Context) ([]records.Store, error) {
-	s, err := r.Scope(ctx)
+	s, err := r.Members().Scope(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func (r *Repo) credentialStores(ctx context.Context) ([]records.Store, error) {
 // requireMember checks a store the caller named: it exists and they may
 // use it.
 func (r *Repo) requireMember(ctx context.Context, store string) error {
-	s, err := r.Scope(ctx)
+	s, err := r.Members().Scope(ctx)
 	if err != nil {
 		return err
 	}
@@ -123,7 +124,8 @@ func (r *Repo) requireMember(ctx context.Context, store string) error {
 // life is left and Vault allows renewing it (up to its maximum), so that
 // a working day is not cut by a token that ends at lunch. It reports the
 // TTL the token now has (0 when it never expires or was not renewed).
-func (r *Repo) RenewIfNear(ctx context.Context, within, increment time.Duration) (time.Duration, bool, error) {
+func (f Members) RenewIfNear(ctx context.Context, within, increment time.Duration) (time.Duration, bool, error) {
+	r := f.r
 	if _, _, err := r.identity(ctx); err != nil {
 		return 0, false, err
 	}

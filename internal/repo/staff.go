@@ -21,7 +21,8 @@ import (
 // wrapping token that holds the initial login (valid for wrapTTL). The
 // password itself is never returned. Re-running after a failure finishes
 // the job.
-func (r *Repo) Onboard(ctx context.Context, m staff.Member, wrapTTL time.Duration, now func() time.Time) (string, error) {
+func (f Members) Onboard(ctx context.Context, m staff.Member, wrapTTL time.Duration, now func() time.Time) (string, error) {
+	r := f.r
 	for _, s := range m.Stores {
 		if err := r.requireStore(ctx, s); err != nil {
 			return "", err
@@ -30,7 +31,7 @@ func (r *Repo) Onboard(ctx context.Context, m staff.Member, wrapTTL time.Duratio
 	if err := r.refuseLocked(ctx, m.Stores); err != nil {
 		return "", err
 	}
-	current, version, err := r.GetMember(ctx, m.Name)
+	current, version, err := r.Members().Get(ctx, m.Name)
 	switch {
 	case err == nil && current.Status == staff.StatusActive:
 		return "", fmt.Errorf("team member %s %w", m.Name, ErrExists)
@@ -94,7 +95,7 @@ func (r *Repo) freeMailbox(ctx context.Context, address, name string) (*records.
 	if address == "" {
 		return nil, 0, nil
 	}
-	m, v, err := r.GetMailbox(ctx, address)
+	m, v, err := r.Contacts().GetMailbox(ctx, address)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -108,7 +109,7 @@ func (r *Repo) freePhone(ctx context.Context, number, name string) (*records.Pho
 	if number == "" {
 		return nil, 0, nil
 	}
-	p, v, err := r.GetPhone(ctx, number)
+	p, v, err := r.Contacts().GetPhone(ctx, number)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -128,8 +129,9 @@ func assignable(kind, id string, personal bool, assignee, name string) error {
 	return nil
 }
 
-// GetMember reads a staff record and its version.
-func (r *Repo) GetMember(ctx context.Context, name string) (staff.Member, int, error) {
+// Get reads a staff record and its version.
+func (f Members) Get(ctx context.Context, name string) (staff.Member, int, error) {
+	r := f.r
 	rec, err := r.c.KV().Get(ctx, r.mount, staff.Path(name))
 	if errors.Is(err, vault.ErrNotFound) {
 		return staff.Member{}, 0, fmt.Errorf("team member %s: %w", name, errNoRecord)
@@ -146,8 +148,9 @@ func (r *Repo) GetMember(ctx context.Context, name string) (staff.Member, int, e
 	return staff.FromMetadata(name, meta), rec.Version, nil
 }
 
-// ListMembers lists staff records from metadata.
-func (r *Repo) ListMembers(ctx context.Context) ([]staff.Member, error) {
+// List lists staff records from metadata.
+func (f Members) List(ctx context.Context) ([]staff.Member, error) {
+	r := f.r
 	entries, err := r.listMeta(ctx, staff.Dir)
 	if err != nil {
 		return nil, err
@@ -177,8 +180,9 @@ func (r *Repo) memberGroups(role string, stores []string) []string {
 // SetAccess changes an active member's role and stores: it works out the
 // group memberships to add and remove and, unless dryRun, applies them
 // and updates the staff record (check-and-set).
-func (r *Repo) SetAccess(ctx context.Context, name, role string, stores []string, dryRun bool) (*AccessChange, error) {
-	m, version, err := r.GetMember(ctx, name)
+func (f Members) SetAccess(ctx context.Context, name, role string, stores []string, dryRun bool) (*AccessChange, error) {
+	r := f.r
+	m, version, err := r.Members().Get(ctx, name)
 	if err != nil {
 		return nil, err
 	}

@@ -10,9 +10,10 @@ import (
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
-// AddStore records a new store and creates its access policy and group,
+// Add records a new store and creates its access policy and group,
 // through which staff are given the store.
-func (r *Repo) AddStore(ctx context.Context, s records.Store) error {
+func (f Stores) Add(ctx context.Context, s records.Store) error {
+	r := f.r
 	who, err := r.writer(ctx)
 	if err != nil {
 		return err
@@ -31,8 +32,9 @@ func (r *Repo) AddStore(ctx context.Context, s records.Store) error {
 	return setup.EnsureStoreAccess(ctx, r.c, r.layout, s.Name)
 }
 
-// GetStore reads a store record.
-func (r *Repo) GetStore(ctx context.Context, name string) (records.Store, error) {
+// Get reads a store record.
+func (f Stores) Get(ctx context.Context, name string) (records.Store, error) {
+	r := f.r
 	rec, err := r.c.KV().Get(ctx, r.mount, records.StorePath(name))
 	if errors.Is(err, vault.ErrNotFound) {
 		return records.Store{}, fmt.Errorf("store %s: %w", name, ErrNoStore)
@@ -52,8 +54,9 @@ func (r *Repo) requireStore(ctx context.Context, name string) error {
 	return err
 }
 
-// ListStores lists the stores the caller may see (Scope), from metadata.
-func (r *Repo) ListStores(ctx context.Context) ([]records.Store, error) {
+// List lists the stores the caller may see (Scope), from metadata.
+func (f Stores) List(ctx context.Context) ([]records.Store, error) {
+	r := f.r
 	return r.scopeStores(ctx)
 }
 
@@ -72,13 +75,14 @@ func (r *Repo) allStores(ctx context.Context) ([]records.Store, error) {
 	return out, nil
 }
 
-// RemoveStore soft-deletes a store that has no credentials left, and
+// Remove soft-deletes a store that has no credentials left, and
 // removes its access group and policy so that nobody keeps access to it.
-func (r *Repo) RemoveStore(ctx context.Context, name string) error {
+func (f Stores) Remove(ctx context.Context, name string) error {
+	r := f.r
 	if err := r.requireStore(ctx, name); err != nil {
 		return err
 	}
-	creds, err := r.ListCredentials(ctx, name)
+	creds, err := r.Creds().List(ctx, name)
 	if err != nil {
 		return err
 	}

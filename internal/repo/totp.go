@@ -16,18 +16,19 @@ import (
 // the one computed locally: the key was removed again.
 var ErrCodeMismatch = errors.New("vault's code for the imported seed does not match the seed; the key was removed again")
 
-// AddTOTP imports a credential's TOTP seed into the TOTP engine, checks
+// Add imports a credential's TOTP seed into the TOTP engine, checks
 // that Vault's current code matches the seed's, links the key to the
 // credential, and returns the current code. An existing key is kept
 // unless replace is set. With escrow recipients configured, the seed's
 // escrow copy is written before the key is linked (and a failure to write
 // it leaves the credential as it was).
-func (r *Repo) AddTOTP(ctx context.Context, store, name string, key totp.Key, replace bool, now func() time.Time) (string, error) {
-	cred, version, err := r.GetCredential(ctx, store, name)
+func (f TOTP) Add(ctx context.Context, store, name string, key totp.Key, replace bool, now func() time.Time) (string, error) {
+	r := f.r
+	cred, version, err := r.Creds().Get(ctx, store, name)
 	if err != nil {
 		return "", err
 	}
-	recipients, err := r.RecoveryRecipients(ctx)
+	recipients, err := r.TOTP().RecoveryRecipients(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -69,7 +70,7 @@ func (r *Repo) AddTOTP(ctx context.Context, store, name string, key totp.Key, re
 		_ = r.c.TOTP().Delete(ctx, r.layout.TOTP(), checkName)
 	}
 	cred.TOTPKey, cred.TOTPPeriod = keyName, key.Period
-	if err := r.UpdateCredential(ctx, cred, version); err != nil {
+	if err := r.Creds().Update(ctx, cred, version); err != nil {
 		return "", fmt.Errorf("the key is imported but not linked to %s: %w", cred.Address(), err)
 	}
 	return code, nil
@@ -87,10 +88,11 @@ func matchesNearby(key totp.Key, code string, now time.Time) bool {
 	return false
 }
 
-// TOTPCode returns a credential's current code and its key's period. It
+// Code returns a credential's current code and its key's period. It
 // reads the credential (for the link and the period) and the code.
-func (r *Repo) TOTPCode(ctx context.Context, store, name string) (code string, period int, err error) {
-	cred, _, err := r.GetCredential(ctx, store, name)
+func (f TOTP) Code(ctx context.Context, store, name string) (code string, period int, err error) {
+	r := f.r
+	cred, _, err := r.Creds().Get(ctx, store, name)
 	if err != nil {
 		return "", 0, err
 	}
@@ -118,9 +120,10 @@ type TOTPEntry struct {
 	Period     int    `json:"period"`
 }
 
-// ListTOTP lists the TOTP engine's keys with their parameters.
-func (r *Repo) ListTOTP(ctx context.Context) ([]TOTPEntry, error) {
-	scope, err := r.Scope(ctx)
+// List lists the TOTP engine's keys with their parameters.
+func (f TOTP) List(ctx context.Context) ([]TOTPEntry, error) {
+	r := f.r
+	scope, err := r.Members().Scope(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +150,7 @@ func (r *Repo) ListTOTP(ctx context.Context) ([]TOTPEntry, error) {
 // from the credentials' metadata (the key name and period): a member may
 // get codes, not read the keys' settings (issuer, account, algorithm).
 func (r *Repo) memberTOTP(ctx context.Context) ([]TOTPEntry, error) {
-	creds, err := r.ListCredentials(ctx, "")
+	creds, err := r.Creds().List(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +163,9 @@ func (r *Repo) memberTOTP(ctx context.Context) ([]TOTPEntry, error) {
 	return out, nil
 }
 
-// RemoveTOTP deletes a credential's TOTP key and unlinks it.
-func (r *Repo) RemoveTOTP(ctx context.Context, store, name string) error {
+// Remove deletes a credential's TOTP key and unlinks it.
+func (f TOTP) Remove(ctx context.Context, store, name string) error {
+	r := f.r
 	keyName := records.TOTPKeyName(store, name)
 	if _, err := r.c.TOTP().KeyInfo(ctx, r.layout.TOTP(), keyName); err != nil {
 		if errors.Is(err, vault.ErrNotFound) {
@@ -175,7 +179,7 @@ func (r *Repo) RemoveTOTP(ctx context.Context, store, name string) error {
 	if err := r.dropEscrow(ctx, store, name); err != nil {
 		return err
 	}
-	cred, version, err := r.GetCredential(ctx, store, name)
+	cred, version, err := r.Creds().Get(ctx, store, name)
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil // the credential went first; nothing to unlink
 	}
@@ -183,5 +187,5 @@ func (r *Repo) RemoveTOTP(ctx context.Context, store, name string) error {
 		return err
 	}
 	cred.TOTPKey, cred.TOTPPeriod = "", 0
-	return r.UpdateCredential(ctx, cred, version)
+	return r.Creds().Update(ctx, cred, version)
 }

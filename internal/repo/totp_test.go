@@ -28,10 +28,10 @@ func TestVaultCodeEqualsLocalCode(t *testing.T) {
 			t.Fatal(err)
 		}
 		name := []string{"a", "b", "c"}[i]
-		if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: name, Login: "x", Password: "p"}); err != nil {
+		if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: name, Login: "x", Password: "p"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := r.AddTOTP(ctx, "acme-us", name, key, false, time.Now); err != nil {
+		if _, err := r.TOTP().Add(ctx, "acme-us", name, key, false, time.Now); err != nil {
 			t.Fatalf("%s: %v", key.Algorithm, err)
 		}
 		matched := false
@@ -65,8 +65,8 @@ func TestAddTOTPOnUnknownCredentialWritesNothing(t *testing.T) {
 	ctx := context.Background()
 	r, c, l := newRepo(t)
 	key, _ := totp.Parse("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-	if _, err := r.AddTOTP(ctx, "acme-us", "nothing", key, false, time.Now); !errors.Is(err, vault.ErrNotFound) {
-		t.Fatalf("AddTOTP on a missing credential: %v", err)
+	if _, err := r.TOTP().Add(ctx, "acme-us", "nothing", key, false, time.Now); !errors.Is(err, vault.ErrNotFound) {
+		t.Fatalf("TOTP().Add on a missing credential: %v", err)
 	}
 	keys, err := c.TOTP().Keys(ctx, l.TOTP())
 	if err != nil || len(keys) != 0 {
@@ -79,18 +79,18 @@ func TestAddTOTPOnUnknownCredentialWritesNothing(t *testing.T) {
 func TestAddTOTPRemovesKeyOnMismatch(t *testing.T) {
 	ctx := context.Background()
 	r, c, l := newRepo(t)
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "x", Password: "p"}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "x", Password: "p"}); err != nil {
 		t.Fatal(err)
 	}
 	key, _ := totp.Parse("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 	skewed := func() time.Time { return time.Now().Add(-time.Hour) }
-	if _, err := r.AddTOTP(ctx, "acme-us", "sc", key, false, skewed); !errors.Is(err, repo.ErrCodeMismatch) {
+	if _, err := r.TOTP().Add(ctx, "acme-us", "sc", key, false, skewed); !errors.Is(err, repo.ErrCodeMismatch) {
 		t.Fatalf("got %v, want a code mismatch", err)
 	}
 	if keys, _ := c.TOTP().Keys(ctx, l.TOTP()); len(keys) != 0 {
 		t.Fatalf("key left behind: %v", keys)
 	}
-	cred, _, _ := r.GetCredential(ctx, "acme-us", "sc")
+	cred, _, _ := r.Creds().Get(ctx, "acme-us", "sc")
 	if cred.TOTPKey != "" {
 		t.Fatal("credential linked to a removed key")
 	}
@@ -100,19 +100,19 @@ func TestAddTOTPRemovesKeyOnMismatch(t *testing.T) {
 func TestReplaceKeepsWorkingKeyOnFailure(t *testing.T) {
 	ctx := context.Background()
 	r, c, l := newRepo(t)
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "x", Password: "p"}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "x", Password: "p"}); err != nil {
 		t.Fatal(err)
 	}
 	good, _ := totp.Parse("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-	if _, err := r.AddTOTP(ctx, "acme-us", "sc", good, false, time.Now); err != nil {
+	if _, err := r.TOTP().Add(ctx, "acme-us", "sc", good, false, time.Now); err != nil {
 		t.Fatal(err)
 	}
 	other, _ := totp.Parse("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
 	skewed := func() time.Time { return time.Now().Add(-time.Hour) }
-	if _, err := r.AddTOTP(ctx, "acme-us", "sc", other, true, skewed); !errors.Is(err, repo.ErrCodeMismatch) {
+	if _, err := r.TOTP().Add(ctx, "acme-us", "sc", other, true, skewed); !errors.Is(err, repo.ErrCodeMismatch) {
 		t.Fatalf("replace with a failing check: %v", err)
 	}
-	code, _, err := r.TOTPCode(ctx, "acme-us", "sc")
+	code, _, err := r.TOTP().Code(ctx, "acme-us", "sc")
 	if err != nil {
 		t.Fatalf("the working key is gone: %v", err)
 	}

@@ -42,7 +42,7 @@ func seedSchema2(t *testing.T, c *vault.Client, l vault.Layout) {
 		t.Fatal(err)
 	}
 	r := repo.New(c, l)
-	if err := r.AddStore(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
+	if err := r.Stores().Add(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
 		t.Fatal(err)
 	}
 	must := func(err error) {
@@ -94,7 +94,7 @@ func seedSchema2(t *testing.T, c *vault.Client, l vault.Layout) {
 // reindexWith is the Reindex of init, on a client.
 func reindexWith(c *vault.Client, l vault.Layout) func(context.Context) error {
 	return func(ctx context.Context) error {
-		_, err := repo.New(c, l).Reindex(ctx)
+		_, err := repo.New(c, l).Index().Reindex(ctx)
 		return err
 	}
 }
@@ -189,7 +189,7 @@ func checkSchema3(t *testing.T, c *vault.Client, l vault.Layout) {
 	}
 	// A manager finds the mailbox by its address.
 	r := repo.New(c, l)
-	m, _, err := r.GetMailbox(ctx, s2Mailbox)
+	m, _, err := r.Contacts().GetMailbox(ctx, s2Mailbox)
 	if err != nil || m.Password != s2MailboxPW {
 		t.Errorf("the mailbox by its address: %+v, %v", m, err)
 	}
@@ -207,7 +207,7 @@ func checkSchema3(t *testing.T, c *vault.Client, l vault.Layout) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := repo.New(sc, l).RedactOptions(ctx)
+	o, err := repo.New(sc, l).Index().RedactOptions(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +329,7 @@ func TestMigrateSchema2Conflict(t *testing.T) {
 		t.Errorf("the old phone record was touched: %+v, %v", old, err)
 	}
 	// Sellervault refuses contact work until the migration is done.
-	if _, _, err := repo.New(c, l).GetPhone(ctx, s2Phone); !errors.Is(err, repo.ErrOldLayout) {
+	if _, _, err := repo.New(c, l).Contacts().GetPhone(ctx, s2Phone); !errors.Is(err, repo.ErrOldLayout) {
 		t.Errorf("a phone lookup on an unfinished migration: %v", err)
 	}
 }

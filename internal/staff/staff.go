@@ -45,6 +45,14 @@ func PersonRole(role string) string {
 	return role
 }
 
+// CanRead reports whether a member of this role may read the store's
+// logins: ops only those of their own stores, finance and managers every
+// store's. (Finance's grant to logins is the managers' decision in the
+// policies; here it means what an offboarding treats as seen.)
+func (m Member) CanRead(store string) bool {
+	return m.Role != RoleOps || records.Contains(m.Stores, store)
+}
+
 // ParseRole checks a role name.
 func ParseRole(s string) (string, error) {
 	switch r := strings.ToLower(strings.TrimSpace(s)); r {

@@ -53,3 +53,15 @@ func TestMemberRoundTrip(t *testing.T) {
 		t.Fatal("an empty value went into metadata")
 	}
 }
+
+func TestCanRead(t *testing.T) {
+	ops := Member{Name: "olga", Role: RoleOps, Stores: []string{"acme-us"}}
+	if !ops.CanRead("acme-us") || ops.CanRead("acme-de") {
+		t.Error("ops reads exactly their own stores")
+	}
+	for _, role := range []string{RoleFinance, RoleManager} {
+		if m := (Member{Role: role}); !m.CanRead("acme-de") {
+			t.Errorf("%s reads every store", role)
+		}
+	}
+}

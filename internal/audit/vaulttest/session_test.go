@@ -94,23 +94,23 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 	must(setup.Run(ctx, root, setup.Options{Layout: l, AuditFile: logFile}))
 	admin := repo.New(root, l)
 	for _, st := range []records.Store{{Name: "acme-us", Marketplace: "amazon", Region: "us"}, {Name: "acme-de", Marketplace: "amazon", Region: "de"}} {
-		must(0, admin.AddStore(ctx, st))
+		must(0, admin.Stores().Add(ctx, st))
 	}
 	for _, c := range []records.Credential{
 		{Store: "acme-us", Name: "seller-central", Login: "ops-us@acme.example", Password: "pw-us-1"},
 		{Store: "acme-us", Name: "advertising", Login: "ops-us@acme.example", Password: "pw-us-2"},
 		{Store: "acme-de", Name: "seller-central", Login: "ops-de@acme.example", Password: "pw-de-1"},
 	} {
-		must(0, admin.AddCredential(ctx, c))
+		must(0, admin.Creds().Add(ctx, c))
 	}
-	must(0, admin.AddMailbox(ctx, records.Mailbox{Address: "ops-us@acme.example", Password: "mail-pw"}))
+	must(0, admin.Contacts().AddMailbox(ctx, records.Mailbox{Address: "ops-us@acme.example", Password: "mail-pw"}))
 	seed := make([]byte, 20)
 	_, _ = rand.Read(seed)
-	must(admin.AddTOTP(ctx, "acme-us", "seller-central", totp.Key{Secret: base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(seed),
+	must(admin.TOTP().Add(ctx, "acme-us", "seller-central", totp.Key{Secret: base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(seed),
 		Algorithm: "SHA1", Digits: 6, Period: 30, Issuer: "Amazon", Account: "ops-us@acme.example"}, false, time.Now))
 
 	login := func(m staff.Member) (*repo.Repo, string) {
-		wrapped := must(admin.Onboard(ctx, m, time.Hour, time.Now))
+		wrapped := must(admin.Members().Onboard(ctx, m, time.Hour, time.Now))
 		data := must(root.Tokens().Unwrap(ctx, wrapped))
 		token := must(root.Userpass().Login(ctx, vault.UserpassMount, m.Name, data["password"].(string)))
 		return repo.New(must(root.WithToken(token)), l), token
@@ -123,28 +123,28 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 
 	// olga works: a login and a code of her store; then one of another
 	// store and a payout record (both refused).
-	must2(olga.GetCredential(ctx, "acme-us", "seller-central"))
-	must2(olga.TOTPCode(ctx, "acme-us", "seller-central"))
-	if _, _, err := olga.GetCredential(ctx, "acme-de", "seller-central"); !isDenied(err) {
+	must2(olga.Creds().Get(ctx, "acme-us", "seller-central"))
+	must2(olga.TOTP().Code(ctx, "acme-us", "seller-central"))
+	if _, _, err := olga.Creds().Get(ctx, "acme-de", "seller-central"); !isDenied(err) {
 		return nil, fmt.Errorf("olga read acme-de: %v", err)
 	}
-	if _, err := olga.GetPayout(ctx, "acme-us"); !isDenied(err) {
+	if _, err := olga.Payouts().Get(ctx, "acme-us"); !isDenied(err) {
 		return nil, fmt.Errorf("olga read the payout record: %v", err)
 	}
 
 	// farid proposes payout details; maria approves them.
 	rec := payout.Record{Holder: "Acme Outdoor Inc", IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX",
 		Bank: "Commerzbank", Currency: "EUR", Provider: "payoneer"}.Normalize()
-	q := must(farid.ProposePayout(ctx, "acme-us", rec, time.Now, false))
-	must(0, maria.SetCoolingOff(ctx, 0))
-	must(maria.ApprovePayout(ctx, q.ID, rec.IBAN[len(rec.IBAN)-4:], time.Now)) // the approver types the last four
-	must(farid.GetPayout(ctx, "acme-us"))
+	q := must(farid.Payouts().Propose(ctx, "acme-us", rec, time.Now, false))
+	must(0, maria.Payouts().SetCoolingOff(ctx, 0))
+	must(maria.Payouts().Approve(ctx, q.ID, rec.IBAN[len(rec.IBAN)-4:], time.Now)) // the approver types the last four
+	must(farid.Payouts().Get(ctx, "acme-us"))
 
 	// tom works on acme-de, then is offboarded (his token and login
 	// stop working), and tries again.
-	must2(tom.GetCredential(ctx, "acme-de", "seller-central"))
-	must(maria.Offboard(ctx, "tom", "olga", false, time.Now))
-	if _, _, err := tom.GetCredential(ctx, "acme-de", "seller-central"); !isDenied(err) {
+	must2(tom.Creds().Get(ctx, "acme-de", "seller-central"))
+	must(maria.Members().Offboard(ctx, "tom", "olga", false, time.Now))
+	if _, _, err := tom.Creds().Get(ctx, "acme-de", "seller-central"); !isDenied(err) {
 		return nil, fmt.Errorf("tom after offboarding: %v", err)
 	}
 	if _, err := root.Userpass().Login(ctx, vault.UserpassMount, "tom", tomPassword); err == nil {
@@ -154,9 +154,9 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 	// sam's identity is disabled by hand (no offboarding): his token,
 	// not revoked, stops working.
 	sam, _ := login(staff.Member{Name: "sam", Role: staff.RoleOps, Stores: []string{"acme-us"}})
-	must2(sam.GetCredential(ctx, "acme-us", "seller-central"))
+	must2(sam.Creds().Get(ctx, "acme-us", "seller-central"))
 	must(0, root.Identity().DisableEntity(ctx, "sam"))
-	if _, _, err := sam.GetCredential(ctx, "acme-us", "seller-central"); !isDenied(err) {
+	if _, _, err := sam.Creds().Get(ctx, "acme-us", "seller-central"); !isDenied(err) {
 		return nil, fmt.Errorf("sam after his identity was disabled: %v", err)
 	}
 
@@ -164,14 +164,14 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 	// server's example team is): no staff record, only groups.
 	must(setup.EnsurePerson(ctx, root, l, setup.Person{Name: "zoe", Role: "staff", Stores: []string{"acme-de"}}, "zoe-password-1234", time.Now()))
 	zoe := repo.New(must(root.WithToken(must(root.Userpass().Login(ctx, vault.UserpassMount, "zoe", "zoe-password-1234")))), l)
-	must2(zoe.GetCredential(ctx, "acme-de", "seller-central"))
-	if _, _, err := zoe.GetCredential(ctx, "acme-us", "seller-central"); !isDenied(err) {
+	must2(zoe.Creds().Get(ctx, "acme-de", "seller-central"))
+	if _, _, err := zoe.Creds().Get(ctx, "acme-us", "seller-central"); !isDenied(err) {
 		return nil, fmt.Errorf("zoe read acme-us: %v", err)
 	}
 
 	// olga reads one login 25 times in a row: a burst.
 	for i := 0; i < 25; i++ {
-		must2(olga.GetCredential(ctx, "acme-us", "advertising"))
+		must2(olga.Creds().Get(ctx, "acme-us", "advertising"))
 	}
 
 	olgaID := must(root.Identity().EntityID(ctx, "olga"))
@@ -215,7 +215,7 @@ func analyse(t *testing.T, opts audit.Options) *audit.Report {
 		t.Fatal(err)
 	}
 	l, _ := vault.NewLayout(prefix)
-	people, err := repo.New(c, l).AuditPeople(ctx)
+	people, err := repo.New(c, l).Members().AuditPeople(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

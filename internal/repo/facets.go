@@ -1,0 +1,77 @@
+package repo
+
+// The store is split by concern, as its Vault client is: each facet is a
+// view of the same Repo (its connection, layout and settings), taken as
+// r.Creds(), r.Payouts() and so on, and costs nothing to take.
+
+// Creds keeps a store's credentials: logins, passwords and their metadata mirrors.
+type Creds struct{ r *Repo }
+
+// Contacts keeps the team's company mailboxes and phone numbers, under keyed IDs.
+type Contacts struct{ r *Repo }
+
+// Stores keeps the stores (seller accounts) and their access groups.
+type Stores struct{ r *Repo }
+
+// Members keeps the team's people: onboarding, access, offboarding, and each member's own view.
+type Members struct{ r *Repo }
+
+// TOTP keeps the 2-step verification keys in Vault's TOTP engine.
+type TOTP struct{ r *Repo }
+
+// Rotation tracks rotations: pending values, due marks, what is due, the reminder notes.
+type Rotation struct{ r *Repo }
+
+// Payouts keeps the payout records under two-person change control.
+type Payouts struct{ r *Repo }
+
+// Incidents locks a store down when it looks taken over, and lifts the lockdown.
+type Incidents struct{ r *Repo }
+
+// Backups dumps the team's records for a backup and restores them.
+type Backups struct{ r *Repo }
+
+// Imports brings credentials in from another password manager, resumably.
+type Imports struct{ r *Repo }
+
+// Index keeps the redaction indexes and the credential listings.
+type Index struct{ r *Repo }
+
+// Doctor checks the team's records after a failure and repairs them.
+type Doctor struct{ r *Repo }
+
+// Creds is the store's view of what Creds does.
+func (r *Repo) Creds() Creds { return Creds{r} }
+
+// Contacts is the store's view of what Contacts does.
+func (r *Repo) Contacts() Contacts { return Contacts{r} }
+
+// Stores is the store's view of what Stores does.
+func (r *Repo) Stores() Stores { return Stores{r} }
+
+// Members is the store's view of what Members does.
+func (r *Repo) Members() Members { return Members{r} }
+
+// TOTP is the store's view of what TOTP does.
+func (r *Repo) TOTP() TOTP { return TOTP{r} }
+
+// Rotation is the store's view of what Rotation does.
+func (r *Repo) Rotation() Rotation { return Rotation{r} }
+
+// Payouts is the store's view of what Payouts does.
+func (r *Repo) Payouts() Payouts { return Payouts{r} }
+
+// Incidents is the store's view of what Incidents does.
+func (r *Repo) Incidents() Incidents { return Incidents{r} }
+
+// Backups is the store's view of what Backups does.
+func (r *Repo) Backups() Backups { return Backups{r} }
+
+// Imports is the store's view of what Imports does.
+func (r *Repo) Imports() Imports { return Imports{r} }
+
+// Index is the store's view of what Index does.
+func (r *Repo) Index() Index { return Index{r} }
+
+// Doctor is the store's view of what Doctor does.
+func (r *Repo) Doctor() Doctor { return Doctor{r} }
