@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
@@ -48,18 +49,18 @@ func newTeam(t *testing.T) *team {
 	if _, err := setup.Run(ctx, root, setup.Options{Layout: l}); err != nil {
 		t.Fatal(err)
 	}
-	if err := setup.EnsureStoreAccess(ctx, root, l, "acme-de"); err != nil {
+	if err := access.EnsureStoreAccess(ctx, root, l, "acme-de"); err != nil {
 		t.Fatal(err)
 	}
 	tm := &team{root: root, tokens: map[string]*vault.Client{}}
-	people := []setup.Person{
+	people := []access.Person{
 		{Name: "mgr", Role: "manager"},
 		{Name: "fin", Role: "finance"},
 		{Name: "ops", Role: "staff", Stores: []string{"acme-us"}},
 	}
 	for _, p := range people {
 		password := randomPassword(t)
-		if _, err := setup.EnsurePerson(ctx, root, l, p, password, time.Now()); err != nil {
+		if _, err := access.EnsurePerson(ctx, root, l, p, password, time.Now()); err != nil {
 			t.Fatalf("person %s: %v", p.Name, err)
 		}
 		token, err := root.Userpass().Login(ctx, vault.UserpassMount, p.Name, password)

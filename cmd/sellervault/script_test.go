@@ -24,9 +24,9 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/term"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/app"
 	"github.com/sellervault/sellervault/internal/devvault"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/totp"
 	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/internal/xvfbtest"
@@ -329,14 +329,14 @@ func cmdLoginAs(ts *testscript.TestScript, neg bool, args []string) {
 	root := rootClient(ts)
 	layout, err := vault.NewLayout(ts.Getenv("SELLERVAULT_MOUNT"))
 	ts.Check(err)
-	p := setup.Person{Name: args[0] + "-" + ts.Getenv("SELLERVAULT_MOUNT"), Role: args[0]}
+	p := access.Person{Name: args[0] + "-" + ts.Getenv("SELLERVAULT_MOUNT"), Role: args[0]}
 	if len(args) == 2 {
 		p.Stores = strings.Split(args[1], ",")
 	}
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	password := hex.EncodeToString(b)
-	_, err = setup.EnsurePerson(ctx, root, layout, p, password, time.Now())
+	_, err = access.EnsurePerson(ctx, root, layout, p, password, time.Now())
 	ts.Check(err)
 	token, err := root.Userpass().Login(ctx, vault.UserpassMount, p.Name, password)
 	ts.Check(err)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
@@ -125,7 +126,7 @@ func newTeam(ctx context.Context) (*team, error) {
 		return nil, fmt.Errorf("setup.Run: %w", err)
 	}
 	for _, s := range stores {
-		if err := setup.EnsureStoreAccess(ctx, root, l, s); err != nil {
+		if err := access.EnsureStoreAccess(ctx, root, l, s); err != nil {
 			return nil, fmt.Errorf("store %s: %w", s, err)
 		}
 	}
@@ -209,23 +210,23 @@ func (tm *team) mountOf(path string) string {
 	return ""
 }
 
-// addPeople onboards the people with setup.EnsurePerson (the no-role
+// addPeople onboards the people with access.EnsurePerson (the no-role
 // person by hand: a login and an entity in no group) and logs each in.
 func (tm *team) addPeople(ctx context.Context) error {
 	people := []struct {
 		role string
-		p    setup.Person
+		p    access.Person
 	}{
-		{roleManager, setup.Person{Name: "mgr", Role: "manager"}},
-		{roleFinance, setup.Person{Name: "fin", Role: "finance"}},
-		{roleStaff, setup.Person{Name: "ops", Role: "staff", Stores: []string{storeUS}}},
+		{roleManager, access.Person{Name: "mgr", Role: "manager"}},
+		{roleFinance, access.Person{Name: "fin", Role: "finance"}},
+		{roleStaff, access.Person{Name: "ops", Role: "staff", Stores: []string{storeUS}}},
 		// Offboarded later: finance with a store, the widest grants a
 		// leaver can have had.
-		{roleOffboarded, setup.Person{Name: "gone", Role: "finance", Stores: []string{storeUS}}},
+		{roleOffboarded, access.Person{Name: "gone", Role: "finance", Stores: []string{storeUS}}},
 	}
 	for _, pp := range people {
 		m := &member{role: pp.role, name: pp.p.Name, password: randomHex(16)}
-		id, err := setup.EnsurePerson(ctx, tm.root, tm.l, pp.p, m.password, time.Now())
+		id, err := access.EnsurePerson(ctx, tm.root, tm.l, pp.p, m.password, time.Now())
 		if err != nil {
 			return fmt.Errorf("person %s: %w", pp.p.Name, err)
 		}
@@ -238,7 +239,7 @@ func (tm *team) addPeople(ctx context.Context) error {
 		return err
 	}
 	nobody.entityID = id
-	if err := tm.root.Userpass().PutUser(ctx, vault.UserpassMount, nobody.name, nobody.password, setup.PersonTokenPolicies(tm.l)); err != nil {
+	if err := tm.root.Userpass().PutUser(ctx, vault.UserpassMount, nobody.name, nobody.password, access.PersonTokenPolicies(tm.l)); err != nil {
 		return err
 	}
 	if err := tm.root.Identity().EnsureEntityAlias(ctx, id, nobody.name, tm.accessor); err != nil {

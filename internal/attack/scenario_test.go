@@ -3,12 +3,12 @@ package attack
 import (
 	"context"
 	"encoding/json"
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/repo"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -369,7 +369,7 @@ func TestScenarioWrappedCopyOutlivesOffboarding(t *testing.T) {
 	ctx := context.Background()
 	P := tm.l.KV()
 	leaver := &member{role: roleFinance, name: "leaver", password: randomHex(16)}
-	id, err := setup.EnsurePerson(ctx, tm.root, tm.l, setup.Person{Name: leaver.name, Role: "finance", Stores: []string{storeUS}}, leaver.password, time.Now())
+	id, err := access.EnsurePerson(ctx, tm.root, tm.l, access.Person{Name: leaver.name, Role: "finance", Stores: []string{storeUS}}, leaver.password, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

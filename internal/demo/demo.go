@@ -16,10 +16,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/payout"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/totp"
 	"github.com/sellervault/sellervault/internal/vault"
@@ -160,8 +160,8 @@ func LoadWithLogins(ctx context.Context, c *vault.Client, l vault.Layout, now ti
 		if err != nil {
 			return nil, err
 		}
-		p := setup.Person{Name: m.Name, Role: staff.PersonRole(m.Role), Stores: m.Stores}
-		if _, err := setup.EnsurePerson(ctx, c, l, p, password, now); err != nil {
+		p := access.Person{Name: m.Name, Role: staff.PersonRole(m.Role), Stores: m.Stores}
+		if _, err := access.EnsurePerson(ctx, c, l, p, password, now); err != nil {
 			return nil, fmt.Errorf("demo person %s: %w", m.Name, err)
 		}
 		if tokens[m.Name], err = c.Userpass().Login(ctx, vault.UserpassMount, m.Name, password); err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/backup"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/setup"
@@ -326,7 +327,7 @@ func (r *Repo) peopleForBackup(ctx context.Context, recs []backup.Record) ([]bac
 		}
 	}
 	byEntity := map[string]*backup.Person{}
-	for _, role := range setup.PersonRoles {
+	for _, role := range access.PersonRoles {
 		g, err := r.c.Identity().GroupByName(ctx, r.layout.RoleGroup(role))
 		if errors.Is(err, vault.ErrNotFound) {
 			continue

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/rotation"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/policies"
 )
@@ -46,7 +46,7 @@ func BenchmarkMemberViews(b *testing.B) {
 		stores[i] = storeName(i)
 	}
 	name := "bench-member-" + fx.layout.Prefix
-	if _, err := setup.EnsurePerson(ctx, root, fx.layout, setup.Person{Name: name, Role: "staff", Stores: stores}, "a-long-bench-password", time.Now()); err != nil {
+	if _, err := access.EnsurePerson(ctx, root, fx.layout, access.Person{Name: name, Role: "staff", Stores: stores}, "a-long-bench-password", time.Now()); err != nil {
 		b.Fatal(err)
 	}
 	token, err := root.Userpass().Login(ctx, vault.UserpassMount, name, "a-long-bench-password")

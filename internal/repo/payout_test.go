@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/payout"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -28,7 +28,7 @@ func member(t *testing.T, root *vault.Client, l vault.Layout, role string, store
 	ctx := context.Background()
 	name := fmt.Sprintf("%s-%s-%d", l.Prefix, role, people.Add(1))
 	password := "pw-" + name + "-long-enough"
-	if _, err := setup.EnsurePerson(ctx, root, l, setup.Person{Name: name, Role: role, Stores: stores}, password, time.Now()); err != nil {
+	if _, err := access.EnsurePerson(ctx, root, l, access.Person{Name: name, Role: role, Stores: stores}, password, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	token, err := root.Userpass().Login(ctx, vault.UserpassMount, name, password)

@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/demo"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
 	"github.com/sellervault/sellervault/internal/repo"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -97,7 +97,7 @@ func TestRedactDemoTeamRoundTrip(t *testing.T) {
 	}
 
 	// A staff member of acme-us only.
-	if _, err := setup.EnsurePerson(ctx, c, l, setup.Person{Name: "red-olga", Role: "staff", Stores: []string{"acme-us"}}, "pw-red-olga-1", time.Now()); err != nil {
+	if _, err := access.EnsurePerson(ctx, c, l, access.Person{Name: "red-olga", Role: "staff", Stores: []string{"acme-us"}}, "pw-red-olga-1", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	token, err := c.Userpass().Login(ctx, vault.UserpassMount, "red-olga", "pw-red-olga-1")

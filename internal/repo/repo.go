@@ -10,6 +10,23 @@
 //
 // Reads of a single record are one request; listings are one list request
 // plus one metadata read per record, a few at a time.
+//
+// A Repo is used through its facets, one per concern (facets.go), as
+// Vault's own client is used through Sys() and Logical():
+//
+//	r.Creds()      credentials (creds.go, listing.go, mirror repair)
+//	r.Contacts()   company mailboxes and phones (contacts.go)
+//	r.Stores()     stores and their access groups (stores.go)
+//	r.Members()    people: onboarding, access, member views (scope.go),
+//	               offboarding (offboard*.go)
+//	r.TOTP()       2-step keys in the TOTP engine, seed escrow (totp.go, escrow.go)
+//	r.Rotation()   pending values, due marks, reminder notes (rotate.go, rotation.go, reminders.go)
+//	r.Payouts()    payout records under two-person control (payout*.go, sign.go)
+//	r.Incidents()  store lockdowns (incident.go)
+//	r.Backups()    dump and restore (backup.go, restore.go)
+//	r.Imports()    imports that resume (import*.go)
+//	r.Index()      redaction indexes and listings (redactindex.go, reindex.go)
+//	r.Doctor()     checks and repairs after a failure (doctor.go)
 package repo
 
 import (

@@ -11,6 +11,7 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/backup"
 	"github.com/sellervault/sellervault/internal/escrow"
 	"github.com/sellervault/sellervault/internal/records"
@@ -146,7 +147,7 @@ func (f Backups) Restore(ctx context.Context, doc *backup.Document, opts Restore
 			continue
 		}
 		store := strings.TrimPrefix(rec.Path, records.StoreDir()+"/")
-		if err := setup.EnsureStoreAccess(ctx, r.c, r.layout, store); err != nil {
+		if err := access.EnsureStoreAccess(ctx, r.c, r.layout, store); err != nil {
 			return nil, fmt.Errorf("store access for %s (no record written yet): %w", store, err)
 		}
 		rep.StoreAccess = append(rep.StoreAccess, store)

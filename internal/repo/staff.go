@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/records"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -54,8 +54,8 @@ func (f Members) Onboard(ctx context.Context, m staff.Member, wrapTTL time.Durat
 	if err != nil {
 		return "", err
 	}
-	person := setup.Person{Name: m.Name, Role: staff.PersonRole(m.Role), Stores: m.Stores, By: who}
-	if _, err := setup.EnsurePerson(ctx, r.c, r.layout, person, password, now()); err != nil {
+	person := access.Person{Name: m.Name, Role: staff.PersonRole(m.Role), Stores: m.Stores, By: who}
+	if _, err := access.EnsurePerson(ctx, r.c, r.layout, person, password, now()); err != nil {
 		return "", err
 	}
 	m.Status, m.OnboardedAt, m.OnboardedBy = staff.StatusActive, now().UTC().Truncate(time.Second), who
@@ -221,7 +221,7 @@ func (f Members) SetAccess(ctx context.Context, name, role string, stores []stri
 		return nil, err
 	}
 	for _, s := range stores {
-		if err := setup.EnsureStoreAccess(ctx, r.c, r.layout, s); err != nil {
+		if err := access.EnsureStoreAccess(ctx, r.c, r.layout, s); err != nil {
 			return nil, err
 		}
 	}

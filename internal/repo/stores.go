@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/records"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -20,7 +20,7 @@ func (f Stores) Add(ctx context.Context, s records.Store) error {
 	}
 	s.UpdatedBy = who
 	// The key first: the store's name, if sensitive, is indexed with it.
-	if err := setup.EnsureStoreKey(ctx, r.c, r.layout, s.Name); err != nil {
+	if err := access.EnsureStoreKey(ctx, r.c, r.layout, s.Name); err != nil {
 		return err
 	}
 	if err := r.create(ctx, "store "+s.Name, records.StorePath(s.Name), s.Encode()); err != nil {
@@ -29,7 +29,7 @@ func (f Stores) Add(ctx context.Context, s records.Store) error {
 	if err := r.writeListing(ctx, s.Name, nil, nil); err != nil { // no credential yet
 		return fmt.Errorf("saved, but %w (%v)", ErrIndexStale, err)
 	}
-	return setup.EnsureStoreAccess(ctx, r.c, r.layout, s.Name)
+	return access.EnsureStoreAccess(ctx, r.c, r.layout, s.Name)
 }
 
 // Get reads a store record.
@@ -92,5 +92,5 @@ func (f Stores) Remove(ctx context.Context, name string) error {
 	if err := r.c.KV().Delete(ctx, r.mount, records.StorePath(name)); err != nil {
 		return err
 	}
-	return setup.RemoveStoreAccess(ctx, r.c, r.layout, name)
+	return access.RemoveStoreAccess(ctx, r.c, r.layout, name)
 }

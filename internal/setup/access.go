@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/policies"
@@ -55,7 +56,7 @@ func (r *runner) storePolicies() step {
 		},
 		apply: func(ctx context.Context) error {
 			for _, store := range stale {
-				if err := EnsureStoreAccess(ctx, r.c, r.l, store); err != nil {
+				if err := access.EnsureStoreAccess(ctx, r.c, r.l, store); err != nil {
 					return fmt.Errorf("store %s: %w", store, err)
 				}
 			}
@@ -87,11 +88,6 @@ func storeNames(ctx context.Context, c *vault.Client, l vault.Layout) ([]string,
 	return out, nil
 }
 
-// PersonTokenPolicies are the token policies of a person's login: the
-// self-service policy instead of Vault's default one. Roles and stores
-// come through identity groups.
-func PersonTokenPolicies(l vault.Layout) []string { return []string{l.SelfPolicy()} }
-
 // userpassLogins makes the logins of the team's people (the members of
 // its role groups; other teams on the same Vault share the userpass
 // mount) carry the self-service policy and not Vault's default policy,
@@ -99,7 +95,7 @@ func PersonTokenPolicies(l vault.Layout) []string { return []string{l.SelfPolicy
 // offboarding.
 func (r *runner) userpassLogins() step {
 	var stale []string
-	want := PersonTokenPolicies(r.l)
+	want := access.PersonTokenPolicies(r.l)
 	return step{
 		item: fmt.Sprintf("people's logins: tokens carry %s, not Vault's default policy", strings.Join(want, ", ")),
 		check: func(ctx context.Context) (Action, error) {
@@ -144,7 +140,7 @@ func (r *runner) userpassLogins() step {
 func teamPeople(ctx context.Context, c *vault.Client, l vault.Layout) ([]string, error) {
 	seen := map[string]bool{}
 	var names []string
-	for _, role := range PersonRoles {
+	for _, role := range access.PersonRoles {
 		g, err := c.Identity().GroupByName(ctx, l.RoleGroup(role))
 		if errors.Is(err, vault.ErrNotFound) {
 			continue

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/faultproxy"
 	"github.com/sellervault/sellervault/internal/records"
@@ -196,7 +197,7 @@ func checkSchema3(t *testing.T, c *vault.Client, l vault.Layout) {
 	// Redaction works for a member of acme-us: its password through the
 	// store's index, the address by the team's domain.
 	name := "mig-ops-" + l.Prefix
-	if _, err := setup.EnsurePerson(ctx, c, l, setup.Person{Name: name, Role: "staff", Stores: []string{"acme-us"}}, "a-long-test-password", time.Now()); err != nil {
+	if _, err := access.EnsurePerson(ctx, c, l, access.Person{Name: name, Role: "staff", Stores: []string{"acme-us"}}, "a-long-test-password", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	token, err := c.Userpass().Login(ctx, vault.UserpassMount, name, "a-long-test-password")

@@ -31,4 +31,7 @@
 //   - optionally a file audit device;
 //   - last, the marker record _meta/init that `sellervault status` reads,
 //     with the layout's schema number.
+//
+// Provisioning a person or a store at run time (onboarding, `store add`)
+// is package access's, which init uses for the same steps.
 package setup

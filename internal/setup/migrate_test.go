@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/faultproxy"
 	"github.com/sellervault/sellervault/internal/setup"
@@ -97,7 +98,7 @@ func seedLegacy(t *testing.T, c *vault.Client, srv *devvault.Server, l vault.Lay
 		raw("PUT", "sys/policies/acl/"+l.StorePolicy(store), map[string]string{"policy": fmt.Sprintf(`path "%s/data/stores/%s/creds/*" { capabilities = ["read"] }`, l.KV(), store)})
 	}
 	raw("PUT", "sys/policies/acl/"+l.RolePolicy("staff"), map[string]string{"policy": fmt.Sprintf(`path "%s/data/_meta/*" { capabilities = ["read"] }`, l.KV())})
-	if _, err := setup.EnsurePerson(ctx, c, l, setup.Person{Name: "legacy-" + l.Prefix, Role: "staff"}, "a-long-legacy-password", time.Now()); err != nil {
+	if _, err := access.EnsurePerson(ctx, c, l, access.Person{Name: "legacy-" + l.Prefix, Role: "staff"}, "a-long-legacy-password", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	raw("POST", "auth/userpass/users/legacy-"+l.Prefix, map[string]interface{}{"token_policies": "", "token_no_default_policy": false})

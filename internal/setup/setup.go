@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/policies"
 )
@@ -21,9 +22,6 @@ const KVMaxVersions = 20
 // took values out of paths and metadata and gave each audience its own
 // redaction index (contacts.go).
 const SchemaVersion = 3
-
-// PersonRoles are the roles people hold, each with a policy and a group.
-var PersonRoles = []string{"manager", "finance", "staff"}
 
 // Options configure one run.
 type Options struct {
@@ -161,7 +159,7 @@ func (r *runner) steps() []step {
 	for _, role := range policies.Roles {
 		steps = append(steps, r.policy(role))
 	}
-	for _, role := range PersonRoles {
+	for _, role := range access.PersonRoles {
 		steps = append(steps, r.group(role))
 	}
 	steps = append(steps, r.reminderRole(), r.storePolicies(), r.userpassLogins())

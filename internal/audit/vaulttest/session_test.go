@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/audit"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/payout"
@@ -160,9 +161,9 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 		return nil, fmt.Errorf("sam after his identity was disabled: %v", err)
 	}
 
-	// zoe was given access by hand (setup.EnsurePerson, as the dev
+	// zoe was given access by hand (access.EnsurePerson, as the dev
 	// server's example team is): no staff record, only groups.
-	must(setup.EnsurePerson(ctx, root, l, setup.Person{Name: "zoe", Role: "staff", Stores: []string{"acme-de"}}, "zoe-password-1234", time.Now()))
+	must(access.EnsurePerson(ctx, root, l, access.Person{Name: "zoe", Role: "staff", Stores: []string{"acme-de"}}, "zoe-password-1234", time.Now()))
 	zoe := repo.New(must(root.WithToken(must(root.Userpass().Login(ctx, vault.UserpassMount, "zoe", "zoe-password-1234")))), l)
 	must2(zoe.Creds().Get(ctx, "acme-de", "seller-central"))
 	if _, _, err := zoe.Creds().Get(ctx, "acme-us", "seller-central"); !isDenied(err) {

@@ -1,4 +1,4 @@
-package setup
+package access
 
 import (
 	"context"
@@ -7,6 +7,15 @@ import (
 
 	"github.com/sellervault/sellervault/internal/vault"
 )
+
+// PersonRoles are the roles people hold, each with a policy and a group
+// (the CLI's ops is the staff role here; see staff.PersonRole).
+var PersonRoles = []string{"manager", "finance", "staff"}
+
+// PersonTokenPolicies are the token policies of a person's login: the
+// self-service policy instead of Vault's default one. Roles and stores
+// come through identity groups.
+func PersonTokenPolicies(l vault.Layout) []string { return []string{l.SelfPolicy()} }
 
 // Person is someone with a Vault identity in the team.
 type Person struct {
