@@ -60,9 +60,6 @@ dry run that found something.`,
 }
 
 func (s *session) printDoctor(rep *repo.DoctorReport) error {
-	if s.format == "json" {
-		return s.env.writeJSON(rep)
-	}
 	action := "repaired"
 	if rep.DryRun {
 		action = "to repair"
@@ -79,5 +76,5 @@ func (s *session) printDoctor(rep *repo.DoctorReport) error {
 		}
 		rows = append(rows, []string{g.what, orDash(strings.Join(g.items, "; ")), state})
 	}
-	return s.env.writeTable([]string{"CHECK", "FOUND", "STATE"}, rows)
+	return s.render(rep, []string{"CHECK", "FOUND", "STATE"}, rows)
 }

@@ -2,12 +2,12 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,7 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sellervault/sellervault/internal/importer"
-	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/importrun"
 	"github.com/sellervault/sellervault/internal/repo"
 )
 
@@ -113,95 +113,29 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 		return nil
 	}
 
-	// The writes, in plan order.
-	now := time.Now().UTC().Truncate(time.Second)
-	var writes []repo.ImportWrite
-	var at []int // the plan item of each write
-	for i, it := range plan.Items {
-		row := it.Row
-		switch it.Action {
-		case importer.ActionAdd:
-			writes = append(writes, repo.ImportWrite{Cred: row.Credential(now)})
-		case importer.ActionUpdate:
-			writes = append(writes, repo.ImportWrite{Cred: records.Credential{Store: row.Store, Name: row.Name},
-				Update: func(cur records.Credential) (records.Credential, bool, error) { return row.Merge(cur, now) }})
-		default:
-			continue
-		}
-		at = append(at, i)
-	}
-	runs := s.loadImportRuns(ctx, r, plan.Items, writes, now)
-	progress, done := s.env.importProgress(len(writes))
-	results := r.Imports().Import(ctx, writes, repo.ImportOptions{Progress: progress})
-	done()
-
-	items := append([]importer.Item(nil), plan.Items...)
-	var firstErr error
-	failed, stale := 0, false
-	counts := map[importer.Action]int{}
-	for k, out := range results {
-		it := &items[at[k]]
-		it.Row = nil
-		switch out.Outcome {
-		case repo.ImportUnchanged:
-			it.Action, it.Reason = importer.ActionSkip, "unchanged: it holds what the file gives"
-		case repo.ImportFailed, repo.ImportNotTried:
-			failed++
-			it.Action, it.Reason = importer.ActionError, "not imported: the import stopped before it"
-			if out.Err != nil {
-				it.Reason = "not imported: " + out.Err.Error()
-				if firstErr == nil {
-					firstErr = out.Err
-				}
-			}
-		}
-		if out.Err != nil && errors.Is(out.Err, repo.ErrIndexStale) {
-			stale = true
-			it.Reason = strings.TrimPrefix(it.Reason+"; saved, but the redaction index or the credential listing was not updated", "; ")
-		}
-	}
-	// What an interrupted run left: a credential written without its
-	// metadata is skipped now (it exists, or holds what the file gives),
-	// so its metadata is written again from its data.
-	var skipped []int
-	var addrs []string
-	for i, it := range items {
-		if it.Action == importer.ActionSkip && it.Address != "" && failed == 0 {
-			skipped, addrs = append(skipped, i), append(addrs, it.Address)
-		}
-	}
-	repaired, err := r.Doctor().RepairMirrors(ctx, addrs)
-	if err != nil {
-		stale = true
-	}
-	for k, i := range skipped {
-		if len(repaired[k]) > 0 {
-			items[i].Reason += "; its metadata was behind its data (an interrupted import): repaired"
-		}
-	}
-	across := s.recordImportRuns(ctx, r, runs, items, results, at, now)
-	for _, it := range items {
-		counts[it.Action]++
-	}
-	if err := s.printImport(res, items, false); err != nil {
+	progress, done := s.env.importProgress(plan.Counts[importer.ActionAdd] + plan.Counts[importer.ActionUpdate])
+	deps := importrun.Deps{Store: r.Creds(), Mirrors: r.Doctor(), Progress: r.Imports()}
+	rep, runErr := importrun.Run(ctx, deps, plan, importrun.Options{
+		Stale: repo.ErrIndexStale, OnWrite: progress, AfterWrites: done,
+		Warn: func(err error) { s.env.say("%v", err) },
+	})
+	if err := s.printImport(res, rep.Items, false); err != nil {
 		return err
 	}
 	s.importTOTPNote(plan)
+	across := ""
+	if rep.Run > 1 {
+		across = fmt.Sprintf(" across %d runs", rep.Run)
+	}
 	s.env.say("imported %d of %d%s: %d added, %d updated, %d skipped",
-		counts[importer.ActionAdd]+counts[importer.ActionUpdate], len(items), across,
-		counts[importer.ActionAdd], counts[importer.ActionUpdate], counts[importer.ActionSkip])
-	if stale {
+		rep.Counts[importer.ActionAdd]+rep.Counts[importer.ActionUpdate], len(rep.Items), across,
+		rep.Counts[importer.ActionAdd], rep.Counts[importer.ActionUpdate], rep.Counts[importer.ActionSkip])
+	if rep.Stale {
 		s.env.say("some updates of the redaction index or the credential listing failed: run `sellervault redact --reindex`")
 	}
-	if failed > 0 {
-		if firstErr == nil {
-			firstErr = ctx.Err()
-		}
-		if firstErr == nil {
-			firstErr = errors.New("the import stopped")
-		}
+	if runErr != nil {
 		s.env.say("run the same command again to finish: what was imported is skipped, or left unchanged")
-		return fmt.Errorf("%d of %d credentials were not imported (listed above): %w", failed, len(writes), firstErr)
+		return runErr
 	}
 	s.env.importDeleteAdvice(path, format)
 	return nil
@@ -235,34 +169,18 @@ func readImportFile(path string) ([]byte, error) {
 // importInventory reads what the plan depends on: the stores, and which
 // of the file's credentials exist (live or deleted) in the stores it names.
 func importInventory(ctx context.Context, r *repo.Repo, res *importer.Result, store string) (importer.Inventory, error) {
-	inv := importer.Inventory{Stores: map[string]bool{}, Creds: map[string]importer.CredState{}}
 	stores, err := r.Stores().List(ctx)
 	if err != nil {
-		return inv, err
+		return importer.Inventory{}, err
 	}
+	names := make([]string, 0, len(stores))
 	for _, st := range stores {
-		inv.Stores[st.Name] = true
+		names = append(names, st.Name)
 	}
-	if store != "" && !inv.Stores[store] {
-		return inv, fmt.Errorf("store %s: %w", store, repo.ErrNoStore)
+	if store != "" && !slices.Contains(names, store) {
+		return importer.Inventory{}, fmt.Errorf("store %s: %w", store, repo.ErrNoStore)
 	}
-	for _, st := range res.Stores() {
-		if !inv.Stores[st] {
-			continue
-		}
-		existing, err := r.Creds().Existing(ctx, st, res.Names(st))
-		if err != nil {
-			return inv, err
-		}
-		for name, deleted := range existing {
-			state := importer.Live
-			if deleted {
-				state = importer.Deleted
-			}
-			inv.Creds[st+"/"+name] = state
-		}
-	}
-	return inv, nil
+	return importrun.Inventory(ctx, r.Creds(), names, res)
 }
 
 // importRowView is one row of the import's JSON output (never a value).
@@ -364,70 +282,4 @@ func shellQuoteImport(s string) string {
 		return `"` + s + `"`
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// loadImportRuns reads what earlier runs of this import did (package
-// repo, ImportProgress) and records, before any write, what this run sets
-// out to write; nil, said on stderr, when it cannot be read or written:
-// this run's report then covers this run only.
-func (s *session) loadImportRuns(ctx context.Context, r *repo.Repo, items []importer.Item, writes []repo.ImportWrite, now time.Time) *repo.ImportProgress {
-	var addrs, starting []string
-	for _, it := range items {
-		if it.Address != "" {
-			addrs = append(addrs, it.Address)
-		}
-	}
-	for _, w := range writes {
-		starting = append(starting, w.Cred.Address())
-	}
-	runs, err := r.Imports().LoadProgress(ctx, addrs)
-	if err == nil {
-		runs.Start(starting, now)
-		err = r.Imports().SaveProgress(ctx, runs)
-	}
-	if err != nil {
-		s.env.say("the report covers this run only: %v", err)
-		return nil
-	}
-	return runs
-}
-
-// recordImportRuns records what this run wrote in the import's progress
-// and marks each credential this run skipped because an earlier run of
-// the same import wrote it, so that the report covers every run. It
-// returns the summary's note of the runs ("" for a first run).
-func (s *session) recordImportRuns(ctx context.Context, r *repo.Repo, runs *repo.ImportProgress, items []importer.Item,
-	results []repo.ImportResult, at []int, now time.Time) string {
-	if runs == nil {
-		return ""
-	}
-	for k, out := range results {
-		if out.Outcome == repo.ImportAdded || out.Outcome == repo.ImportUpdated {
-			runs.Record(items[at[k]].Address, out.Outcome, now)
-		}
-	}
-	for i, it := range items {
-		d, ok := runs.Earlier(it.Address)
-		if it.Action != importer.ActionSkip || !ok {
-			continue
-		}
-		items[i].Action = importer.ActionAdd
-		if d.Outcome == repo.ImportUpdated {
-			items[i].Action = importer.ActionUpdate
-		}
-		items[i].Reason = fmt.Sprintf("%s by run %d of this import", d.Outcome, d.Run)
-		if d.Outcome == repo.ImportStarted { // written by a run that stopped before it could say so
-			items[i].Reason = fmt.Sprintf("added by run %d of this import, which stopped part way", d.Run)
-		}
-		if _, repair, ok := strings.Cut(it.Reason, "; "); ok {
-			items[i].Reason += "; " + repair // its metadata repaired by this run
-		}
-	}
-	if err := r.Imports().SaveProgress(ctx, runs); err != nil {
-		s.env.say("the next run's report will not cover this one: %v", err)
-	}
-	if runs.Run == 1 {
-		return ""
-	}
-	return fmt.Sprintf(" across %d runs", runs.Run)
 }

@@ -139,12 +139,6 @@ func oneLine(s string) (string, bool) {
 }
 
 func (s *session) printIncidents(list []*repo.IncidentProgress) error {
-	if s.format == "json" {
-		if list == nil {
-			list = []*repo.IncidentProgress{}
-		}
-		return s.env.writeJSON(list)
-	}
 	var rows [][]string
 	for _, p := range list {
 		payoutState := "done"
@@ -157,5 +151,5 @@ func (s *session) printIncidents(list []*repo.IncidentProgress) error {
 		rows = append(rows, []string{p.Store, p.Status, p.StartedAt.Format("2006-01-02 15:04"), p.StartedBy,
 			orDash(strings.Join(p.OpenRotations, ",")), payoutState, p.Reason})
 	}
-	return s.env.writeTable([]string{"STORE", "STATUS", "STARTED", "BY", "ROTATIONS OPEN", "PAYOUT CHECK", "REASON"}, rows)
+	return s.render(list, []string{"STORE", "STATUS", "STARTED", "BY", "ROTATIONS OPEN", "PAYOUT CHECK", "REASON"}, rows)
 }

@@ -233,12 +233,9 @@ func (s *session) printPayout(p *repo.Payout) error {
 		view.Fields[f.Name], view.Validity[f.Name] = f.Value, valid
 		rows = append(rows, []string{f.Name, orDash(f.Value), valid})
 	}
-	if s.format == "json" {
-		return s.env.writeJSON(view)
-	}
 	rows = append(rows, []string{"approved by", orDash(p.ApprovedBy), ""}, []string{"approved at", orDash(p.ApprovedAt), ""},
 		[]string{"request", orDash(p.RequestID), ""})
-	return s.env.writeTable([]string{"FIELD", "VALUE", "VALID"}, rows)
+	return s.render(view, []string{"FIELD", "VALUE", "VALID"}, rows)
 }
 
 // validatePayoutField checks one stored field again, for display: data

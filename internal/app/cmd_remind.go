@@ -120,14 +120,11 @@ func (s *session) remind(ctx context.Context, o remindOptions) error {
 }
 
 func (s *session) printOutcomes(outcomes []remind.Outcome) error {
-	if s.format == "json" {
-		return s.env.writeJSON(outcomes)
-	}
 	rows := make([][]string, 0, len(outcomes))
 	for _, o := range outcomes {
 		rows = append(rows, []string{o.Channel, o.Type, o.Result, strconv.Itoa(o.People), strconv.Itoa(o.Items), orDash(o.Error)})
 	}
-	return s.env.writeTable([]string{"CHANNEL", "TYPE", "RESULT", "PEOPLE", "ITEMS", "ERROR"}, rows)
+	return s.render(outcomes, []string{"CHANNEL", "TYPE", "RESULT", "PEOPLE", "ITEMS", "ERROR"}, rows)
 }
 
 func remindSetupCommand(env *Env) *cli.Command {

@@ -123,12 +123,6 @@ func schedule(c *cli.Context) (time.Duration, rotation.Defaults, error) {
 }
 
 func (s *session) printRotation(results []rotation.Result) error {
-	if s.format == "json" {
-		if results == nil {
-			results = []rotation.Result{}
-		}
-		return s.env.writeJSON(results)
-	}
 	rows := make([][]string, 0, len(results))
 	for _, r := range results {
 		state := r.State
@@ -138,5 +132,5 @@ func (s *session) printRotation(results []rotation.Result) error {
 		rows = append(rows, []string{state, r.Kind, r.ID, orDash(r.Owner), orDash(strings.Join(r.Assignees, ",")),
 			r.Interval, r.Due.UTC().Format("2006-01-02")})
 	}
-	return s.env.writeTable([]string{"STATE", "KIND", "RECORD", "OWNER", "ASSIGNEES", "EVERY", "DUE"}, rows)
+	return s.render(results, []string{"STATE", "KIND", "RECORD", "OWNER", "ASSIGNEES", "EVERY", "DUE"}, rows)
 }

@@ -279,14 +279,11 @@ func (s *session) printToken(token string) error {
 }
 
 func (s *session) printOffboard(rep *repo.OffboardReport) error {
-	if s.format == "json" {
-		return s.env.writeJSON(rep)
-	}
 	rows := make([][]string, 0, len(rep.Steps))
 	for _, st := range rep.Steps {
 		rows = append(rows, []string{st.Step, offboardState(rep, st), orDash(strings.Join(st.Items, ", "))})
 	}
-	return s.env.writeTable([]string{"STEP", "STATE", "ITEMS"}, rows)
+	return s.render(rep, []string{"STEP", "STATE", "ITEMS"}, rows)
 }
 
 // offboardState says what a step did: in this run, an earlier one, both.

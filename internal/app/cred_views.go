@@ -35,15 +35,12 @@ func (s *session) printCredList(creds []records.Credential) error {
 			RotateEvery: f["rotate-every"], LastRotated: f["last-rotated"],
 			RecoveryEmail: c.RecoveryEmail, RecoveryPhone: c.RecoveryPhone})
 	}
-	if s.format == "json" {
-		return s.env.writeJSON(rows)
-	}
 	table := make([][]string, 0, len(rows))
 	for _, r := range rows {
 		table = append(table, []string{r.Credential, orDash(r.Owner), orDash(strings.Join(r.Assignees, ",")),
 			orDash(r.RotateEvery), orDash(r.LastRotated)})
 	}
-	return s.env.writeTable([]string{"CREDENTIAL", "OWNER", "ASSIGNEES", "ROTATE EVERY", "LAST ROTATED"}, table)
+	return s.render(rows, []string{"CREDENTIAL", "OWNER", "ASSIGNEES", "ROTATE EVERY", "LAST ROTATED"}, table)
 }
 
 func (s *session) printFactors(c *cli.Context, r *repo.Repo, creds []records.Credential) error {
@@ -73,21 +70,15 @@ func (s *session) printFactors(c *cli.Context, r *repo.Repo, creds []records.Cre
 		return active, known
 	}
 	rows := records.Factors(creds, byID, phonesByID, people)
-	if s.format == "json" {
-		return s.env.writeJSON(rows)
-	}
 	table := make([][]string, 0, len(rows))
 	for _, row := range rows {
 		table = append(table, []string{row.Credential, orDash(row.Mailbox), orDash(row.MailboxHolder),
 			orDash(row.Phone), orDash(row.PhoneHolder), orDash(strings.Join(row.Warnings, "; "))})
 	}
-	return s.env.writeTable([]string{"CREDENTIAL", "MAILBOX", "HELD BY", "PHONE", "HELD BY", "WARNINGS"}, table)
+	return s.render(rows, []string{"CREDENTIAL", "MAILBOX", "HELD BY", "PHONE", "HELD BY", "WARNINGS"}, table)
 }
 
 func (s *session) printHistory(versions []repo.Version) error {
-	if s.format == "json" {
-		return s.env.writeJSON(versions)
-	}
 	table := make([][]string, 0, len(versions))
 	for _, v := range versions {
 		state := "live"
@@ -102,7 +93,7 @@ func (s *session) printHistory(versions []repo.Version) error {
 		}
 		table = append(table, []string{strconv.Itoa(v.Version), shortTime(v.Created), orDash(v.UpdatedBy), state})
 	}
-	return s.env.writeTable([]string{"VERSION", "CREATED", "BY", "STATE"}, table)
+	return s.render(versions, []string{"VERSION", "CREATED", "BY", "STATE"}, table)
 }
 
 func fieldMap(fields []records.Field) map[string]string {

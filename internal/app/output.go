@@ -1,9 +1,11 @@
 package app
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"text/tabwriter"
 
@@ -30,6 +32,29 @@ func (e *Env) writeJSON(v interface{}) error {
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// render is the one renderer of what a command shows, in the session's
+// --format: json writes v, whose type (defined beside the command that
+// builds it) is the JSON shape; csv writes the header and rows as CSV
+// (for the commands that accept it); table writes them as aligned
+// columns. A nil list is written as [] in JSON.
+func (s *session) render(v any, header []string, rows [][]string) error {
+	switch s.format {
+	case "json":
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+			v = []struct{}{} // a list of nothing is [], not null
+		}
+		return s.env.writeJSON(v)
+	case "csv":
+		w := csv.NewWriter(s.env.Stdout)
+		if header != nil {
+			_ = w.Write(header)
+		}
+		_ = w.WriteAll(rows) // flushes, and reports the first error
+		return w.Error()
+	}
+	return s.env.writeTable(header, rows)
 }
 
 // writeTable writes rows as aligned columns; header may be nil.

@@ -16,6 +16,8 @@ import (
 	vaultcore "github.com/hashicorp/vault/vault"
 
 	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/importer"
+	"github.com/sellervault/sellervault/internal/importrun"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
 	"github.com/sellervault/sellervault/internal/repo"
@@ -82,14 +84,14 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 
 	// The import, with the active node sealed after the 40th write.
 	const n = 200
-	writes := make([]repo.ImportWrite, n)
+	writes := make([]importrun.Write, n)
 	for i := range writes {
-		writes[i] = repo.ImportWrite{Cred: records.Credential{Store: "acme-us", Name: fmt.Sprintf("login-%03d", i),
+		writes[i] = importrun.Write{Cred: records.Credential{Store: "acme-us", Name: fmt.Sprintf("login-%03d", i),
 			Login: fmt.Sprintf("ops-%03d@acme.example", i), Password: fmt.Sprintf("CANARY-ha-%03d", i), Owner: "olga"}}
 	}
 	var once sync.Once
 	var sealed func(*testing.T)
-	results := r.Imports().Import(ctx, writes, repo.ImportOptions{Progress: func(done, _ int) {
+	results := importrun.Import(ctx, r.Creds(), writes, importrun.Options{Stale: repo.ErrIndexStale, OnWrite: func(done, _ int) {
 		if done >= 40 {
 			once.Do(func() { sealed = sealSoon(cluster, 0) })
 		}
@@ -100,7 +102,7 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	sealed(t)
 	failed := 0
 	for _, res := range results {
-		if res.Outcome != repo.ImportAdded {
+		if res.Outcome != importer.OutcomeAdded {
 			failed++
 		}
 	}
@@ -111,7 +113,7 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	// The re-run, as `sellervault import` does it: a credential that
 	// exists is skipped and its metadata repaired if it is behind.
 	for i, res := range results {
-		if res.Outcome == repo.ImportAdded {
+		if res.Outcome == importer.OutcomeAdded {
 			continue
 		}
 		err := r.Creds().Add(ctx, writes[i].Cred)

@@ -2,7 +2,9 @@
 // sellervault — a spreadsheet, a Bitwarden export, a 1Password export —
 // and turns them into credentials, checked row by row, and a plan of what
 // `sellervault import` does with each. It is pure Go: no Vault, no I/O;
-// package repo writes the plan.
+// package importrun carries the plan out through the store. The shape of
+// an import's progress record, which lets a re-run's report cover every
+// run, is defined here (progress.go) for both of them.
 //
 // # Formats
 //

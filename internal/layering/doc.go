@@ -8,7 +8,7 @@
 //	                  the result; talks to Vault only through connect
 //	internal/connect  opens the connection, hands out the store and the
 //	                  workflows, answers status and login
-//	workflows         remind (the reminder job), …: each depends on small
+//	workflows         remind (the reminder job), importrun (an import): each depends on small
 //	                  interfaces of the store, never on Vault
 //	internal/repo     the store: the team's records in Vault
 //	internal/setup    what init does: mounts, policies, migrations

@@ -38,7 +38,7 @@ var models = []string{
 }
 
 // workflows depend on small interfaces of the store, not on it.
-var workflows = []string{"internal/remind"}
+var workflows = []string{"internal/importrun", "internal/remind"}
 
 // storeAndVault are what models and workflows must not import.
 var storeAndVault = []string{"internal/repo", "internal/setup", "internal/access", "internal/connect", "internal/vault", "internal/devvault"}

@@ -31,7 +31,7 @@ type Incidents struct{ r *Repo }
 // Backups dumps the team's records for a backup and restores them.
 type Backups struct{ r *Repo }
 
-// Imports brings credentials in from another password manager, resumably.
+// Imports keeps each import's progress record, for the report of its re-runs (the run itself is package importrun).
 type Imports struct{ r *Repo }
 
 // Index keeps the redaction indexes and the credential listings.

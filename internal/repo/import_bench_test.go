@@ -13,6 +13,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/importer"
+	"github.com/sellervault/sellervault/internal/importrun"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -37,7 +38,7 @@ func importBenchCSV(n int) string {
 // check, the check-and-set write, its custom metadata and the redaction
 // index (an HMAC from Transit and a check-and-set write of one of 64
 // shards). Every iteration imports into a fresh mount; ns/op is
-// Repo.Import alone. The sub-benchmarks are
+// importrun.Import alone. The sub-benchmarks are
 //
 //	rtt=0/workers=N    the client straight to the dev Vault, N writes in
 //	                   flight (1, 4, 8 = the default, 16): the Vault core
@@ -71,25 +72,25 @@ func BenchmarkImport5000(b *testing.B) {
 		workers int
 	}
 	var variants []variant
-	for _, w := range []int{1, 4, repo.DefaultImportWorkers, 16} {
+	for _, w := range []int{1, 4, importrun.DefaultWorkers, 16} {
 		variants = append(variants, variant{0, w})
 	}
-	for _, w := range []int{1, repo.DefaultImportWorkers} {
+	for _, w := range []int{1, importrun.DefaultWorkers} {
 		variants = append(variants, variant{2 * time.Millisecond, w})
 	}
 	for _, v := range variants {
 		b.Run(fmt.Sprintf("rtt=%s/workers=%d", v.rtt, v.workers), func(b *testing.B) {
 			ctx := context.Background()
-			plan := func(r *repo.Repo) []repo.ImportWrite {
+			plan := func(r *repo.Repo) []importrun.Write {
 				_, writes := importPlan(b, r, csv, importer.Skip)
 				if len(writes) != importBenchCreds {
 					b.Fatalf("%d writes planned", len(writes))
 				}
 				return writes
 			}
-			check := func(results []repo.ImportResult) {
+			check := func(results []importrun.Result) {
 				for _, res := range results {
-					if res.Outcome != repo.ImportAdded || res.Err != nil {
+					if res.Outcome != importer.OutcomeAdded || res.Err != nil {
 						b.Fatalf("%s: %v", res.Outcome, res.Err)
 					}
 				}
@@ -113,7 +114,7 @@ func BenchmarkImport5000(b *testing.B) {
 				writes := plan(r)
 				start := time.Now()
 				b.StartTimer()
-				results := r.Imports().Import(ctx, writes, repo.ImportOptions{Workers: v.workers})
+				results := importrun.Import(ctx, r.Creds(), writes, importrun.Options{Stale: repo.ErrIndexStale, Workers: v.workers})
 				b.StopTimer()
 				total += time.Since(start)
 				check(results)
@@ -129,7 +130,7 @@ func BenchmarkImport5000(b *testing.B) {
 			r := repo.New(client(counter.URL), l)
 			writes := plan(r)
 			counter.ResetRequests()
-			check(r.Imports().Import(ctx, writes, repo.ImportOptions{Workers: v.workers}))
+			check(importrun.Import(ctx, r.Creds(), writes, importrun.Options{Stale: repo.ErrIndexStale, Workers: v.workers}))
 			b.ReportMetric(float64(counter.Requests())/importBenchCreds, "requests/cred")
 		})
 	}

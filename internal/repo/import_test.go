@@ -11,6 +11,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/importer"
+	"github.com/sellervault/sellervault/internal/importrun"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
 	"github.com/sellervault/sellervault/internal/repo"
@@ -19,7 +20,7 @@ import (
 
 // importPlan parses a sellervault CSV and plans it against the repo, as
 // `sellervault import` does.
-func importPlan(t testing.TB, r *repo.Repo, csv string, dup importer.OnDuplicate) (*importer.Plan, []repo.ImportWrite) {
+func importPlan(t testing.TB, r *repo.Repo, csv string, dup importer.OnDuplicate) (*importer.Plan, []importrun.Write) {
 	t.Helper()
 	ctx := context.Background()
 	res, err := importer.Parse(importer.CSV, []byte(csv), importer.Options{})
@@ -54,23 +55,23 @@ func importPlan(t testing.TB, r *repo.Repo, csv string, dup importer.OnDuplicate
 	return plan, importWrites(plan)
 }
 
-func importWrites(plan *importer.Plan) []repo.ImportWrite {
+func importWrites(plan *importer.Plan) []importrun.Write {
 	now := time.Now()
-	var writes []repo.ImportWrite
+	var writes []importrun.Write
 	for _, it := range plan.Items {
 		row := it.Row
 		switch it.Action {
 		case importer.ActionAdd:
-			writes = append(writes, repo.ImportWrite{Cred: row.Credential(now)})
+			writes = append(writes, importrun.Write{Cred: row.Credential(now)})
 		case importer.ActionUpdate:
-			writes = append(writes, repo.ImportWrite{Cred: records.Credential{Store: row.Store, Name: row.Name},
+			writes = append(writes, importrun.Write{Cred: records.Credential{Store: row.Store, Name: row.Name},
 				Update: func(cur records.Credential) (records.Credential, bool, error) { return row.Merge(cur, now) }})
 		}
 	}
 	return writes
 }
 
-func outcomes(results []repo.ImportResult) string {
+func outcomes(results []importrun.Result) string {
 	var out []string
 	for _, r := range results {
 		out = append(out, string(r.Outcome))
@@ -111,7 +112,7 @@ func TestImport(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var seen []int
-	results := r.Imports().Import(ctx, writes, repo.ImportOptions{Progress: func(done, total int) {
+	results := importrun.Import(ctx, r.Creds(), writes, importrun.Options{Stale: repo.ErrIndexStale, OnWrite: func(done, total int) {
 		mu.Lock()
 		defer mu.Unlock()
 		if total != len(writes) {
@@ -151,7 +152,7 @@ func TestImport(t *testing.T) {
 	if !plan.Valid() || plan.Counts[importer.ActionUpdate] != 4 {
 		t.Fatalf("plan %v", plan.Counts)
 	}
-	results = r.Imports().Import(ctx, writes, repo.ImportOptions{Workers: 2})
+	results = importrun.Import(ctx, r.Creds(), writes, importrun.Options{Stale: repo.ErrIndexStale, Workers: 2})
 	if got := outcomes(results); got != "unchanged,unchanged,updated,unchanged" {
 		t.Fatalf("outcomes %s (%v)", got, results)
 	}
@@ -170,13 +171,13 @@ func TestImport(t *testing.T) {
 func TestImportFailures(t *testing.T) {
 	ctx := context.Background()
 	r, _, l := newRepo(t)
-	writes := []repo.ImportWrite{
+	writes := []importrun.Write{
 		{Cred: records.Credential{Store: "acme-us", Name: "a", Login: "a", Password: "p"}},
 		{Cred: records.Credential{Store: "acme-us", Name: "a", Login: "a", Password: "p"}}, // exists by then
 		{Cred: records.Credential{Store: "acme-xx", Name: "b", Login: "b", Password: "p"}}, // no such store
 		{Cred: records.Credential{Store: "acme-us", Name: "c", Login: "c", Password: "p"}},
 	}
-	results := r.Imports().Import(ctx, writes, repo.ImportOptions{Workers: 1})
+	results := importrun.Import(ctx, r.Creds(), writes, importrun.Options{Stale: repo.ErrIndexStale, Workers: 1})
 	if got := outcomes(results); got != "added,failed,failed,added" {
 		t.Fatalf("outcomes %s", got)
 	}
@@ -185,9 +186,9 @@ func TestImportFailures(t *testing.T) {
 	}
 	// an update refused by its merge (a rotation under way)
 	pending := errors.New("pending")
-	results = r.Imports().Import(ctx, []repo.ImportWrite{{Cred: records.Credential{Store: "acme-us", Name: "a"},
-		Update: func(cur records.Credential) (records.Credential, bool, error) { return cur, false, pending }}}, repo.ImportOptions{})
-	if results[0].Outcome != repo.ImportFailed || !errors.Is(results[0].Err, pending) {
+	results = importrun.Import(ctx, r.Creds(), []importrun.Write{{Cred: records.Credential{Store: "acme-us", Name: "a"},
+		Update: func(cur records.Credential) (records.Credential, bool, error) { return cur, false, pending }}}, importrun.Options{Stale: repo.ErrIndexStale})
+	if results[0].Outcome != importer.OutcomeFailed || !errors.Is(results[0].Err, pending) {
 		t.Errorf("%+v", results[0])
 	}
 
@@ -200,17 +201,17 @@ func TestImportFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	many := make([]repo.ImportWrite, 50)
+	many := make([]importrun.Write, 50)
 	for i := range many {
-		many[i] = repo.ImportWrite{Cred: records.Credential{Store: "acme-us", Name: fmt.Sprintf("d%d", i), Login: "d", Password: "p"}}
+		many[i] = importrun.Write{Cred: records.Credential{Store: "acme-us", Name: fmt.Sprintf("d%d", i), Login: "d", Password: "p"}}
 	}
-	results = repo.New(c, l).Imports().Import(ctx, many, repo.ImportOptions{Workers: 2})
+	results = importrun.Import(ctx, repo.New(c, l).Creds(), many, importrun.Options{Stale: repo.ErrIndexStale, Workers: 2})
 	notTried := 0
 	for _, res := range results {
 		switch {
-		case res.Outcome == repo.ImportNotTried:
+		case res.Outcome == importer.OutcomeNotTried:
 			notTried++
-		case res.Outcome != repo.ImportFailed || !errors.Is(res.Err, vault.ErrDenied):
+		case res.Outcome != importer.OutcomeFailed || !errors.Is(res.Err, vault.ErrDenied):
 			t.Errorf("%+v", res)
 		}
 	}
@@ -220,9 +221,9 @@ func TestImportFailures(t *testing.T) {
 	// a cancelled context starts nothing
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	results = r.Imports().Import(cancelled, many, repo.ImportOptions{})
+	results = importrun.Import(cancelled, r.Creds(), many, importrun.Options{Stale: repo.ErrIndexStale})
 	for _, res := range results {
-		if res.Outcome != repo.ImportNotTried && !errors.Is(res.Err, context.Canceled) {
+		if res.Outcome != importer.OutcomeNotTried && !errors.Is(res.Err, context.Canceled) {
 			t.Errorf("%+v", res)
 		}
 	}
@@ -241,10 +242,10 @@ func TestImportResumesAfterFaultAtEveryWrite(t *testing.T) {
 	t.Setenv("VAULT_MAX_RETRIES", "0")
 	ctx := context.Background()
 	srv, _ := devvault.Shared()
-	creds := func() []repo.ImportWrite {
-		var w []repo.ImportWrite
+	creds := func() []importrun.Write {
+		var w []importrun.Write
 		for i := 0; i < 3; i++ {
-			w = append(w, repo.ImportWrite{Cred: records.Credential{Store: "acme-us", Name: fmt.Sprintf("login-%d", i),
+			w = append(w, importrun.Write{Cred: records.Credential{Store: "acme-us", Name: fmt.Sprintf("login-%d", i),
 				Login: fmt.Sprintf("ops-%d@acme.example", i), Password: fmt.Sprintf("CANARY-resume-%d", i), Owner: "maria",
 				RecoveryEmail: "boss@acme.example"}})
 		}
@@ -258,7 +259,7 @@ func TestImportResumesAfterFaultAtEveryWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		writes := creds()
-		results := repo.New(fc, l).Imports().Import(ctx, writes, repo.ImportOptions{Workers: 1})
+		results := importrun.Import(ctx, repo.New(fc, l).Creds(), writes, importrun.Options{Stale: repo.ErrIndexStale, Workers: 1})
 		if !faults.Failed() {
 			if k < 4 {
 				t.Fatalf("the import made only %d writes", k-1)
@@ -267,7 +268,7 @@ func TestImportResumesAfterFaultAtEveryWrite(t *testing.T) {
 			return
 		}
 		for i, res := range results {
-			if res.Outcome == repo.ImportAdded && res.Err == nil {
+			if res.Outcome == importer.OutcomeAdded && res.Err == nil {
 				continue
 			}
 			err := r.Creds().Add(ctx, writes[i].Cred)
@@ -307,13 +308,13 @@ func TestImportProgressAcrossRuns(t *testing.T) {
 	ctx := context.Background()
 	srv, _ := devvault.Shared()
 	_, c, l := newRepo(t)
-	var writes []repo.ImportWrite
+	var writes []importrun.Write
 	var addrs []string
 	for i := 0; i < 6; i++ {
 		c := records.Credential{Store: "acme-us", Name: fmt.Sprintf("login-%d", i), Login: "l", Password: fmt.Sprintf("CANARY-runs-%d", i)}
-		writes, addrs = append(writes, repo.ImportWrite{Cred: c}), append(addrs, c.Address())
+		writes, addrs = append(writes, importrun.Write{Cred: c}), append(addrs, c.Address())
 	}
-	run := func(vc *vault.Client, want int) (*repo.ImportProgress, []repo.ImportResult) {
+	run := func(vc *vault.Client, want int) (*importer.Progress, []importrun.Result) {
 		t.Helper()
 		rr := repo.New(vc, l)
 		p, err := rr.Imports().LoadProgress(ctx, addrs)
@@ -327,9 +328,9 @@ func TestImportProgressAcrossRuns(t *testing.T) {
 		if err := rr.Imports().SaveProgress(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-		results := rr.Imports().Import(ctx, writes, repo.ImportOptions{Workers: 1})
+		results := importrun.Import(ctx, rr.Creds(), writes, importrun.Options{Stale: repo.ErrIndexStale, Workers: 1})
 		for i, res := range results {
-			if res.Outcome == repo.ImportAdded {
+			if res.Outcome == importer.OutcomeAdded {
 				p.Record(addrs[i], res.Outcome, time.Now())
 			}
 		}
@@ -346,7 +347,7 @@ func TestImportProgressAcrossRuns(t *testing.T) {
 	_, first := run(fc, 1)
 	added := 0
 	for _, res := range first {
-		if res.Outcome == repo.ImportAdded {
+		if res.Outcome == importer.OutcomeAdded {
 			added++
 		}
 	}
@@ -357,11 +358,11 @@ func TestImportProgressAcrossRuns(t *testing.T) {
 	for i, res := range second {
 		earlier, ok := p.Earlier(addrs[i])
 		switch {
-		case first[i].Outcome == repo.ImportAdded:
-			if !ok || earlier.Run != 1 || earlier.Outcome != repo.ImportAdded || res.Outcome != repo.ImportFailed {
+		case first[i].Outcome == importer.OutcomeAdded:
+			if !ok || earlier.Run != 1 || earlier.Outcome != importer.OutcomeAdded || res.Outcome != importer.OutcomeFailed {
 				t.Errorf("%s: added by the first run; the second reports %v, earlier %+v (%v)", addrs[i], res.Outcome, earlier, ok)
 			}
-		case res.Outcome != repo.ImportAdded || ok:
+		case res.Outcome != importer.OutcomeAdded || ok:
 			t.Errorf("%s: not added by the first run; the second: %v, earlier %+v (%v)", addrs[i], res.Outcome, earlier, ok)
 		}
 	}

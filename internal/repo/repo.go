@@ -24,7 +24,7 @@
 //	r.Payouts()    payout records under two-person control (payout*.go, sign.go)
 //	r.Incidents()  store lockdowns (incident.go)
 //	r.Backups()    dump and restore (backup.go, restore.go)
-//	r.Imports()    imports that resume (import*.go)
+//	r.Imports()    imports' progress records (import_progress.go; the run is package importrun)
 //	r.Index()      redaction indexes and listings (redactindex.go, reindex.go)
 //	r.Doctor()     checks and repairs after a failure (doctor.go)
 package repo
