@@ -5,25 +5,13 @@ import (
 	"testing"
 
 	"github.com/sellervault/sellervault/internal/access"
-	"github.com/sellervault/sellervault/internal/devvault"
-	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 func TestEnsureStoreAccessRefusesBadNameAndWritesNothing(t *testing.T) {
 	ctx := context.Background()
-	srv, err := devvault.Shared()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("VAULT_CACERT", srv.CACertFile)
-	c, err := vault.New(vault.Options{Address: srv.URL, Token: srv.RootToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := vault.NewLayout("badstore")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := vaulttest.Root(t)
+	l := vaulttest.Layout(t, "badstore")
 	if err := access.EnsureStoreAccess(ctx, c, l, "../evil"); err == nil {
 		t.Fatal("a store name with a path in it was accepted")
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
-	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 // The record store's facets are what a run works through.
@@ -31,19 +31,8 @@ func TestMain(m *testing.M) {
 // second finds what the first wrote, and credits it to run 1.
 func TestRunAgainstVault(t *testing.T) {
 	ctx := context.Background()
-	srv, err := devvault.Shared()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("VAULT_CACERT", srv.CACertFile)
-	c, err := vault.New(vault.Options{Address: srv.URL, Token: srv.RootToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := vault.NewLayout("importrun")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := vaulttest.Root(t)
+	l := vaulttest.Layout(t, "importrun")
 	if _, err := setup.Run(ctx, c, setup.Options{Layout: l}); err != nil {
 		t.Fatal(err)
 	}
