@@ -39,11 +39,11 @@ func BenchmarkCredGet(b *testing.B) {
 		b.Fatal(err)
 	}
 	r := repo.New(c, l)
-	if err := r.AddStore(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
+	if err := r.Stores().Add(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
 		b.Fatal(err)
 	}
 	const password = "bench-password-1"
-	if err := r.AddCredential(ctx, records.Credential{Store: "acme-us", Name: "seller-central", Login: "ops@acme.example", Password: password}); err != nil {
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "seller-central", Login: "ops@acme.example", Password: password}); err != nil {
 		b.Fatal(err)
 	}
 

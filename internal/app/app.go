@@ -31,6 +31,14 @@ func version() string {
 
 // Main runs the sellervault command line and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 2 && (args[1] == "--version" || args[1] == "-v") {
+		// answered before the command table is built: scripts and
+		// installers call it often, and it needs nothing else
+		if _, err := fmt.Fprintf(stdout, "sellervault version %s\n", version()); err != nil {
+			return ExitError
+		}
+		return ExitOK
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, args, &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr})

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/sellervault/sellervault/internal/inputerr"
 )
@@ -9,20 +10,26 @@ import (
 // OnePasswordHeader is the header of 1Password 8's CSV export.
 const OnePasswordHeader = "Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes"
 
-// onePasswordColumns map 1Password's column names (as headerKey has them;
-// older versions and other locales of the export vary) to fields; label
-// is how errors name the column.
-var onePasswordColumns = map[string]struct {
+// onePasswordColumn is the field a 1Password column holds and the label
+// errors name it by.
+type onePasswordColumn struct {
 	f     field
 	label string
-}{
-	"title": {fName, "Title"}, "name": {fName, "Title"},
-	"url": {fURL, "Url"}, "website": {fURL, "Url"}, "login_url": {fURL, "Url"}, "location": {fURL, "Url"},
-	"username": {fLogin, "Username"}, "user_name": {fLogin, "Username"}, "login": {fLogin, "Username"}, "login_username": {fLogin, "Username"},
-	"password": {fPassword, "Password"}, "login_password": {fPassword, "Password"},
-	"notes": {fNotes, "Notes"}, "note": {fNotes, "Notes"}, "notesplain": {fNotes, "Notes"},
-	"otpauth": {fTOTP, "OTPAuth"}, "one_time_password": {fTOTP, "OTPAuth"}, "totp": {fTOTP, "OTPAuth"}, "otp": {fTOTP, "OTPAuth"},
 }
+
+// onePasswordColumns map 1Password's column names (as headerKey has them;
+// older versions and other locales of the export vary) to fields; label
+// is how errors name the column. Built on first use.
+var onePasswordColumns = sync.OnceValue(func() map[string]onePasswordColumn {
+	return map[string]onePasswordColumn{
+		"title": {fName, "Title"}, "name": {fName, "Title"},
+		"url": {fURL, "Url"}, "website": {fURL, "Url"}, "login_url": {fURL, "Url"}, "location": {fURL, "Url"},
+		"username": {fLogin, "Username"}, "user_name": {fLogin, "Username"}, "login": {fLogin, "Username"}, "login_username": {fLogin, "Username"},
+		"password": {fPassword, "Password"}, "login_password": {fPassword, "Password"},
+		"notes": {fNotes, "Notes"}, "note": {fNotes, "Notes"}, "notesplain": {fNotes, "Notes"},
+		"otpauth": {fTOTP, "OTPAuth"}, "one_time_password": {fTOTP, "OTPAuth"}, "totp": {fTOTP, "OTPAuth"}, "otp": {fTOTP, "OTPAuth"},
+	}
+})
 
 // parseOnePassword reads a 1Password CSV export. Columns are found by
 // name in any order and case; Title, Username and Password must be there,
@@ -50,7 +57,7 @@ func parseOnePassword(data []byte, opts Options) (*Result, error) {
 			kind = i
 			continue
 		}
-		c, ok := onePasswordColumns[k]
+		c, ok := onePasswordColumns()[k]
 		if !ok {
 			continue // Favorite, Tags and the like
 		}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/sellervault/sellervault/internal/inputerr"
 )
@@ -20,11 +21,14 @@ var fieldNames = [nFields]string{
 	fNotes: "notes", fTOTP: "totp",
 }
 
-// csvAliases are other names a spreadsheet may give a column.
-var csvAliases = map[string]field{
-	"title": fName, "username": fLogin, "user_name": fLogin, "user": fLogin,
-	"website": fURL, "note": fNotes, "rotation": fRotateEvery, "otp": fTOTP, "otpauth": fTOTP,
-}
+// csvAliases are other names a spreadsheet may give a column; built on
+// first use.
+var csvAliases = sync.OnceValue(func() map[string]field {
+	return map[string]field{
+		"title": fName, "username": fLogin, "user_name": fLogin, "user": fLogin,
+		"website": fURL, "note": fNotes, "rotation": fRotateEvery, "otp": fTOTP, "otpauth": fTOTP,
+	}
+})
 
 // sellervaultColumn finds the field of a header name.
 func sellervaultColumn(h string) (field, bool) {
@@ -34,7 +38,7 @@ func sellervaultColumn(h string) (field, bool) {
 			return field(f), true
 		}
 	}
-	f, ok := csvAliases[k]
+	f, ok := csvAliases()[k]
 	return f, ok
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/sellervault/sellervault/internal/inputerr"
 )
@@ -33,10 +34,11 @@ var kindWords = map[string]string{
 	kindOther:     "a file type that can run code or fetch a page",
 }
 
-// byExtension: file name extensions (lower case, without the dot) by kind.
-var byExtension = map[string]string{}
-
-func init() {
+// byExtension: file name extensions (lower case, without the dot) by
+// kind. It and byType are built on first use, not at every start of the
+// CLI.
+var byExtension = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
 	for kind, list := range map[string]string{
 		kindProgram:   "exe com scr pif msi msix msixbundle appx appxbundle msp mst dll cpl ocx sys drv jar apk xapk app pkg deb rpm run elf gadget xll",
 		kindScript:    "bat cmd ps1 psm1 psd1 vbs vbe js jse mjs wsf wsh wsc hta sct sh bash zsh py pyw pl rb applescript scpt command reg inf msc jnlp ws lua",
@@ -48,27 +50,30 @@ func init() {
 		kindOther:     "chm one onepkg iqy slk rdp",
 	} {
 		for _, ext := range strings.Fields(list) {
-			byExtension[ext] = kind
+			m[ext] = kind
 		}
 	}
-}
+	return m
+})
 
 // byType: declared media types by kind (x-, vnd. types as mail programs send them).
-var byType = map[string]string{
-	"application/x-msdownload": kindProgram, "application/x-msdos-program": kindProgram, "application/x-dosexec": kindProgram,
-	"application/x-executable": kindProgram, "application/vnd.microsoft.portable-executable": kindProgram, "application/x-msi": kindProgram,
-	"application/x-ms-installer": kindProgram, "application/java-archive": kindProgram, "application/vnd.android.package-archive": kindProgram,
-	"application/x-apple-diskimage": kindDiskImage, "application/x-iso9660-image": kindDiskImage, "application/x-raw-disk-image": kindDiskImage,
-	"application/x-sh": kindScript, "application/x-shellscript": kindScript, "application/javascript": kindScript, "text/javascript": kindScript,
-	"application/x-javascript": kindScript, "application/hta": kindScript, "application/x-bat": kindScript, "text/vbscript": kindScript,
-	"application/x-powershell": kindScript, "text/x-python": kindScript,
-	"application/zip": kindArchive, "application/x-zip-compressed": kindArchive, "application/x-rar-compressed": kindArchive,
-	"application/vnd.rar": kindArchive, "application/x-7z-compressed": kindArchive, "application/gzip": kindArchive, "application/x-gzip": kindArchive,
-	"application/x-tar": kindArchive, "application/x-bzip2": kindArchive, "application/x-xz": kindArchive, "application/vnd.ms-cab-compressed": kindArchive,
-	"application/x-ms-shortcut": kindShortcut, "application/internet-shortcut": kindShortcut, "application/x-mswinurl": kindShortcut,
-	"text/html": kindHTML, "application/xhtml+xml": kindHTML, "image/svg+xml": kindHTML, "message/rfc822-html": kindHTML,
-	"application/vnd.ms-htmlhelp": kindOther, "application/onenote": kindOther, "application/msonenote": kindOther,
-}
+var byType = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"application/x-msdownload": kindProgram, "application/x-msdos-program": kindProgram, "application/x-dosexec": kindProgram,
+		"application/x-executable": kindProgram, "application/vnd.microsoft.portable-executable": kindProgram, "application/x-msi": kindProgram,
+		"application/x-ms-installer": kindProgram, "application/java-archive": kindProgram, "application/vnd.android.package-archive": kindProgram,
+		"application/x-apple-diskimage": kindDiskImage, "application/x-iso9660-image": kindDiskImage, "application/x-raw-disk-image": kindDiskImage,
+		"application/x-sh": kindScript, "application/x-shellscript": kindScript, "application/javascript": kindScript, "text/javascript": kindScript,
+		"application/x-javascript": kindScript, "application/hta": kindScript, "application/x-bat": kindScript, "text/vbscript": kindScript,
+		"application/x-powershell": kindScript, "text/x-python": kindScript,
+		"application/zip": kindArchive, "application/x-zip-compressed": kindArchive, "application/x-rar-compressed": kindArchive,
+		"application/vnd.rar": kindArchive, "application/x-7z-compressed": kindArchive, "application/gzip": kindArchive, "application/x-gzip": kindArchive,
+		"application/x-tar": kindArchive, "application/x-bzip2": kindArchive, "application/x-xz": kindArchive, "application/vnd.ms-cab-compressed": kindArchive,
+		"application/x-ms-shortcut": kindShortcut, "application/internet-shortcut": kindShortcut, "application/x-mswinurl": kindShortcut,
+		"text/html": kindHTML, "application/xhtml+xml": kindHTML, "image/svg+xml": kindHTML, "message/rfc822-html": kindHTML,
+		"application/vnd.ms-htmlhelp": kindOther, "application/onenote": kindOther, "application/msonenote": kindOther,
+	}
+})
 
 // sniff tells a file's kind from its first bytes, or "" for one of no
 // concern (a PDF, an image, an Office document without macros, text).
@@ -158,7 +163,7 @@ func judgeAttachment(a Attachment) (AttachmentResult, []string) {
 		}, name)
 	}
 	ext := strings.TrimPrefix(strings.ToLower(path.Ext(name)), ".")
-	byName, declared, sniffed := byExtension[ext], byType[a.Type], sniff(a.Head)
+	byName, declared, sniffed := byExtension()[ext], byType()[a.Type], sniff(a.Head)
 	if strings.Contains(a.Type, "macroenabled") {
 		declared = kindMacro
 	}

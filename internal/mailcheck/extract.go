@@ -3,6 +3,7 @@ package mailcheck
 import (
 	"net/url"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -150,12 +151,15 @@ func isCJKPunct(r rune) bool {
 	return (r >= 0x3000 && r <= 0x303f) || (r >= 0xff01 && r <= 0xff0f) || (r >= 0xff1a && r <= 0xff20)
 }
 
-// blockTags end a sentence of the visible text, as the eye reads them.
-var blockTags = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.Tr: true, atom.Td: true, atom.Th: true,
-	atom.Table: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Blockquote: true, atom.Hr: true, atom.Section: true, atom.Header: true, atom.Footer: true,
-}
+// blockTags end a sentence of the visible text, as the eye reads them;
+// the set is built on first use.
+var blockTags = sync.OnceValue(func() map[atom.Atom]bool {
+	return map[atom.Atom]bool{
+		atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.Tr: true, atom.Td: true, atom.Th: true,
+		atom.Table: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+		atom.Blockquote: true, atom.Hr: true, atom.Section: true, atom.Header: true, atom.Footer: true,
+	}
+})
 
 // addHTML reads an HTML part: its links (<a>, <area>, <form action>,
 // <meta http-equiv=refresh>, resolved against <base href>), the visible
@@ -212,7 +216,7 @@ func (c *content) addHTML(s string) {
 				case atom.A:
 					finish()
 				}
-				if blockTags[a] {
+				if blockTags()[a] {
 					c.text.WriteString("\n\n")
 				}
 				continue
@@ -267,7 +271,7 @@ func (c *content) addHTML(s string) {
 					anchor.WriteString(" " + attrs["alt"] + " ")
 				}
 			}
-			if blockTags[a] {
+			if blockTags()[a] {
 				c.text.WriteString("\n\n")
 				if open != nil {
 					anchor.WriteString(" ")

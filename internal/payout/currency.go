@@ -2,6 +2,7 @@ package payout
 
 import (
 	"strings"
+	"sync"
 )
 
 // currencyCodes is ISO 4217 list one, the active currency and funds
@@ -21,23 +22,27 @@ const currencyCodes = " " +
 	"XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XTS XUA XXX YER ZAR ZMW ZWG "
 
 // notPayable are the codes of list one that no bank account is held in,
-// with what they are.
-var notPayable = map[string]string{
-	"BOV": "a funds code", "CHE": "a funds code", "CHW": "a funds code", "CLF": "a funds code",
-	"COU": "a funds code", "MXV": "a funds code", "USN": "a funds code", "UYI": "a funds code",
-	"UYW": "a funds code",
-	"XAG": "a precious metal", "XAU": "a precious metal", "XPD": "a precious metal", "XPT": "a precious metal",
-	"XBA": "a bond market unit", "XBB": "a bond market unit", "XBC": "a bond market unit", "XBD": "a bond market unit",
-	"XDR": "a unit of account", "XSU": "a unit of account", "XUA": "a unit of account",
-	"XTS": "the testing code", "XXX": "the code for no currency",
-}
+// with what they are. It and withdrawnCurrencies are built on first use.
+var notPayable = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"BOV": "a funds code", "CHE": "a funds code", "CHW": "a funds code", "CLF": "a funds code",
+		"COU": "a funds code", "MXV": "a funds code", "USN": "a funds code", "UYI": "a funds code",
+		"UYW": "a funds code",
+		"XAG": "a precious metal", "XAU": "a precious metal", "XPD": "a precious metal", "XPT": "a precious metal",
+		"XBA": "a bond market unit", "XBB": "a bond market unit", "XBC": "a bond market unit", "XBD": "a bond market unit",
+		"XDR": "a unit of account", "XSU": "a unit of account", "XUA": "a unit of account",
+		"XTS": "the testing code", "XXX": "the code for no currency",
+	}
+})
 
 // withdrawnCurrencies maps codes withdrawn in recent years to what
 // replaced them, for a helpful error.
-var withdrawnCurrencies = map[string]string{
-	"ANG": "XCG", "BGN": "EUR", "CUC": "CUP", "HRK": "EUR", "LTL": "EUR", "LVL": "EUR", "EEK": "EUR",
-	"SKK": "EUR", "SLL": "SLE", "ZWL": "ZWG", "VEF": "VES", "MRO": "MRU", "STD": "STN", "BYR": "BYN",
-}
+var withdrawnCurrencies = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"ANG": "XCG", "BGN": "EUR", "CUC": "CUP", "HRK": "EUR", "LTL": "EUR", "LVL": "EUR", "EEK": "EUR",
+		"SKK": "EUR", "SLL": "SLE", "ZWL": "ZWG", "VEF": "VES", "MRO": "MRU", "STD": "STN", "BYR": "BYN",
+	}
+})
 
 // validateCurrency checks a normalised currency code: an active ISO 4217
 // code that bank accounts are held in.
@@ -47,12 +52,12 @@ func validateCurrency(s string) error {
 		return invalidf("currency %s is not a three-letter code; %s", quoteInput(s), fix)
 	}
 	if !containsWord(currencyCodes, s) {
-		if now, ok := withdrawnCurrencies[s]; ok {
+		if now, ok := withdrawnCurrencies()[s]; ok {
 			return invalidf("currency %s was withdrawn; use %s", s, now)
 		}
 		return invalidf("currency %s is not an active ISO 4217 code; %s", s, fix)
 	}
-	if what, ok := notPayable[s]; ok {
+	if what, ok := notPayable()[s]; ok {
 		return invalidf("currency %s is %s, not a currency a bank account is held in; %s", s, what, fix)
 	}
 	return nil

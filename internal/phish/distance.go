@@ -1,5 +1,7 @@
 package phish
 
+import "sync"
+
 // Edit distance between a label and an allowlisted one, and what kind of
 // typo a one-letter difference is.
 
@@ -118,8 +120,8 @@ func changedLetter(p, l []rune) (got, want rune) {
 var keyboardRows = [4]string{"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"}
 
 // keyPos is the row and column of each key; each row sits half a key to
-// the right of the one above it.
-var keyPos = func() map[rune][2]int {
+// the right of the one above it. Built on first use.
+var keyPos = sync.OnceValue(func() map[rune][2]int {
 	m := map[rune][2]int{}
 	for r, row := range keyboardRows {
 		for c, k := range row {
@@ -127,7 +129,7 @@ var keyPos = func() map[rune][2]int {
 		}
 	}
 	return m
-}()
+})
 
 // typoChange reports whether typing got where want was meant is a typo
 // that squatters register: a neighbouring key, another vowel, a one-bit
@@ -145,8 +147,9 @@ func typoChange(got, want rune) bool {
 			return true
 		}
 	}
-	pg, okg := keyPos[got]
-	pw, okw := keyPos[want]
+	pos := keyPos()
+	pg, okg := pos[got]
+	pw, okw := pos[want]
 	if !okg || !okw {
 		return false
 	}

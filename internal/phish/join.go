@@ -56,7 +56,7 @@ func (a *Allowlist) shortTokenInside(label string) (token, bool) {
 // madeOfServiceWords reports whether s is service words and allowlisted
 // suffixes run together.
 func (a *Allowlist) madeOfServiceWords(s string) bool {
-	return madeOfWords(s, serviceWords, a.suffixWords)
+	return madeOfWords(s, serviceWords(), a.suffixWords)
 }
 
 // maxSplitLabels bounds how many neighbouring labels splitName joins.

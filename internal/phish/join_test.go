@@ -92,7 +92,7 @@ func TestWords(t *testing.T) {
 			t.Errorf("%q is a common word", w)
 		}
 	}
-	if !madeOfWords("securelogin", serviceWords, nil) || madeOfWords("money", serviceWords, nil) || madeOfWords("", serviceWords, nil) {
+	if !madeOfWords("securelogin", serviceWords(), nil) || madeOfWords("money", serviceWords(), nil) || madeOfWords("", serviceWords(), nil) {
 		t.Error("madeOfWords")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -14,15 +15,15 @@ var commonScripts = []string{
 	"Cherokee", "Thai", "Devanagari", "Bopomofo",
 }
 
-// allScripts is every script name Go knows, sorted.
-var allScripts = func() []string {
+// allScripts is every script name Go knows, sorted; listed on first use.
+var allScripts = sync.OnceValue(func() []string {
 	names := make([]string, 0, len(unicode.Scripts))
 	for name := range unicode.Scripts {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	return names
-}()
+})
 
 // scriptOf returns the Unicode script of r ("Latin", "Cyrillic", "Common"
 // for digits and punctuation, "Inherited" for combining marks), or "".
@@ -32,7 +33,7 @@ func scriptOf(r rune) string {
 			return name
 		}
 	}
-	for _, name := range allScripts {
+	for _, name := range allScripts() {
 		if unicode.Is(unicode.Scripts[name], r) {
 			return name
 		}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/sellervault/sellervault/internal/inputerr"
@@ -13,8 +14,11 @@ import (
 
 const urlExample = "https://sellercentral.amazon.com/"
 
-// schemeRE matches a URL scheme and its colon (RFC 3986 section 3.1).
-var schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.\-]*:`)
+// schemeRE matches a URL scheme and its colon (RFC 3986 section 3.1);
+// compiled on first use.
+var schemeRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.\-]*:`)
+})
 
 // webURL is a parsed link.
 type webURL struct {
@@ -70,7 +74,7 @@ func parseWebURL(s string) (webURL, error) {
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
 		return webURL{}, inputerr.Errorf("url %s has a space or control character; give the link as one word, like %s", q, urlExample)
 	}
-	if m := schemeRE.FindString(s); m != "" {
+	if m := schemeRE().FindString(s); m != "" {
 		scheme, rest := strings.ToLower(m[:len(m)-1]), s[len(m):]
 		switch {
 		case scheme == "http" || scheme == "https":

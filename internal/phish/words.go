@@ -39,7 +39,12 @@ func isCommonWord(s string) bool {
 // (wise) counts inside a longer label only when the rest of the label is
 // made of these, so that otherwise.com or moneywise.com do not point at
 // wise. Generic words (money, home, market) are left out for that reason.
-var serviceWords = toSet(strings.Fields(`
+// The set is built on first use.
+var serviceWords = sync.OnceValue(func() map[string]bool {
+	return toSet(strings.Fields(serviceWordsText))
+})
+
+const serviceWordsText = `
 	www web mail email login logon signin signon secure security verify
 	verified verification validate confirm update updates account
 	accounts acct my id auth sso access unlock recover recovery reset
@@ -49,7 +54,7 @@ var serviceWords = toSet(strings.Fields(`
 	merchants shop store online pay payment payments payout payouts
 	billing invoice refund refunds claim dispute disputes resolution case
 	order orders delivery shipping tracking app portal mobile com net org
-	us usa uk eu`))
+	us usa uk eu`
 
 func toSet(words []string) map[string]bool {
 	m := make(map[string]bool, len(words))

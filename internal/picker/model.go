@@ -140,19 +140,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // listKey handles a key in the list.
 func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
-	case key.Matches(k, keys.Quit):
+	case key.Matches(k, keys().Quit):
 		return m.quit()
-	case key.Matches(k, keys.Up):
+	case key.Matches(k, keys().Up):
 		m.move(-1)
-	case key.Matches(k, keys.Down):
+	case key.Matches(k, keys().Down):
 		m.move(1)
-	case key.Matches(k, keys.PageUp):
+	case key.Matches(k, keys().PageUp):
 		m.move(-m.rows())
-	case key.Matches(k, keys.PageDown):
+	case key.Matches(k, keys().PageDown):
 		m.move(m.rows())
-	case key.Matches(k, keys.Clear):
+	case key.Matches(k, keys().Clear):
 		m.setQuery("")
-	case key.Matches(k, keys.Pick):
+	case key.Matches(k, keys().Pick):
 		return m.pick()
 	case k.Code == tea.KeyBackspace:
 		if r := []rune(m.query); len(r) > 0 {
@@ -168,12 +168,12 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // clipboard, and quitting at any point.
 func (m Model) walkKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
-	case key.Matches(k, keys.Stop):
+	case key.Matches(k, keys().Stop):
 		return m.quit()
-	case key.Matches(k, keys.Pasted) && m.state == stateWaiting:
+	case key.Matches(k, keys().Pasted) && m.state == stateWaiting:
 		m.state = stateChecking
 		return m, m.check(false)
-	case key.Matches(k, keys.Pasted) && (m.state == stateCopying || m.rolling):
+	case key.Matches(k, keys().Pasted) && (m.state == stateCopying || m.rolling):
 		// pasted before the copy was confirmed, or the old code pasted as
 		// the new one replaced it: checked once the value is confirmed
 		m.queued = true

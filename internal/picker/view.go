@@ -18,14 +18,18 @@ import (
 const chromeLines = 6
 
 // Styles. Colours are dropped where the terminal has none or NO_COLOR is
-// set; the "> " marker shows the selection without them.
-var (
-	titleStyle    = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("12"))
-	selectedStyle = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("13"))
-	dimStyle      = lipgloss.NewStyle().Foreground(lipgloss.Color("8"))
-	doneStyle     = lipgloss.NewStyle().Foreground(lipgloss.Color("10"))
-	hintStyle     = lipgloss.NewStyle().Foreground(lipgloss.Color("11"))
-)
+// set; the "> " marker shows the selection without them. They are made
+// when drawn (a Style is a plain value, cheap to make), not at every start
+// of the CLI.
+func titleStyle() lipgloss.Style {
+	return lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("12"))
+}
+func selectedStyle() lipgloss.Style {
+	return lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("13"))
+}
+func dimStyle() lipgloss.Style  { return lipgloss.NewStyle().Foreground(lipgloss.Color("8")) }
+func doneStyle() lipgloss.Style { return lipgloss.NewStyle().Foreground(lipgloss.Color("10")) }
+func hintStyle() lipgloss.Style { return lipgloss.NewStyle().Foreground(lipgloss.Color("11")) }
 
 // View draws the list or the walk in the alternate screen. It shows
 // STORE/NAME, URLs and field names; every value is records.Masked.
@@ -53,7 +57,7 @@ func (m Model) View() tea.View {
 // listLines is the list screen: title, filter, the entries in view, the
 // count and the keys.
 func (m Model) listLines() []string {
-	lines := []string{titleStyle.Render("sellervault · pick a credential"), "filter: " + m.query, ""}
+	lines := []string{titleStyle().Render("sellervault · pick a credential"), "filter: " + m.query, ""}
 	end := min(len(m.matches), m.offset+m.rows())
 	width := 0
 	for _, i := range m.matches[m.offset:end] {
@@ -63,13 +67,13 @@ func (m Model) listLines() []string {
 		e := m.entries[i]
 		row := e.Address + strings.Repeat(" ", width-ansi.StringWidth(e.Address))
 		if e.URL != "" {
-			row += "  " + dimStyle.Render(e.URL)
+			row += "  " + dimStyle().Render(e.URL)
 		}
 		if e.HasCode {
-			row += "  " + hintStyle.Render("2fa")
+			row += "  " + hintStyle().Render("2fa")
 		}
 		if m.offset+n == m.cursor {
-			lines = append(lines, selectedStyle.Render("> ")+selectedStyle.Render(e.Address)+row[len(e.Address):])
+			lines = append(lines, selectedStyle().Render("> ")+selectedStyle().Render(e.Address)+row[len(e.Address):])
 		} else {
 			lines = append(lines, "  "+row)
 		}
@@ -80,16 +84,16 @@ func (m Model) listLines() []string {
 	case len(m.matches) == 0:
 		lines = append(lines, "  nothing matches "+fmt.Sprintf("%q", m.query))
 	}
-	lines = append(lines, "", dimStyle.Render(fmt.Sprintf("%d of %d credentials", len(m.matches), len(m.entries))), helpLine(listHelp()))
+	lines = append(lines, "", dimStyle().Render(fmt.Sprintf("%d of %d credentials", len(m.matches), len(m.entries))), helpLine(listHelp()))
 	return lines
 }
 
 // walkLines is the walk screen: the credential, one line per step with
 // its state, and the keys.
 func (m Model) walkLines() []string {
-	lines := []string{titleStyle.Render("sellervault · " + m.entry.Address)}
+	lines := []string{titleStyle().Render("sellervault · " + m.entry.Address)}
 	if m.entry.URL != "" {
-		lines = append(lines, dimStyle.Render(m.entry.URL))
+		lines = append(lines, dimStyle().Render(m.entry.URL))
 	}
 	lines = append(lines, "")
 	if m.state == stateOpening {
@@ -103,11 +107,11 @@ func (m Model) walkLines() []string {
 		name := s.Name + strings.Repeat(" ", width-len(s.Name))
 		switch {
 		case i < m.step || (i == m.step && m.state == stateEnded && m.result.Outcome == Done):
-			lines = append(lines, "  "+name+"  "+records.Masked+"  "+doneStyle.Render("pasted"))
+			lines = append(lines, "  "+name+"  "+records.Masked+"  "+doneStyle().Render("pasted"))
 		case i == m.step:
-			lines = append(lines, selectedStyle.Render("> "+name)+"  "+records.Masked+"  "+m.stepStatus())
+			lines = append(lines, selectedStyle().Render("> "+name)+"  "+records.Masked+"  "+m.stepStatus())
 		default:
-			lines = append(lines, dimStyle.Render("  "+name+"  next"))
+			lines = append(lines, dimStyle().Render("  "+name+"  next"))
 		}
 	}
 	return append(lines, "", helpLine(walkHelp()))
@@ -120,7 +124,7 @@ func (m Model) stepStatus() string {
 	case stateCopying:
 		s = "copying …"
 	case stateWaiting:
-		s = hintStyle.Render("on the clipboard: paste it, then press Enter")
+		s = hintStyle().Render("on the clipboard: paste it, then press Enter")
 	case stateChecking:
 		s = "checking the clipboard …"
 	case stateEnded:

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Mailbox and phone records are kept under an ID, not under their
@@ -19,11 +20,14 @@ import (
 // ContactIDLen is the length of a contact ID: 20 base32 letters, 100 bits.
 const ContactIDLen = 20
 
-var contactIDPattern = regexp.MustCompile(`^[a-z2-7]{20}$`)
+// contactIDPattern is compiled on first use, not at every start of the CLI.
+var contactIDPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z2-7]{20}$`)
+})
 
 // IsContactID tells a contact ID from a schema-2 key (an address or the
 // digits of a number).
-func IsContactID(key string) bool { return contactIDPattern.MatchString(key) }
+func IsContactID(key string) bool { return contactIDPattern().MatchString(key) }
 
 // ContactIDInput is what is HMACed to name a contact record: the kind
 // ("mailbox" or "phone") and the value, so that the ID of a mailbox is

@@ -3,14 +3,19 @@ package records
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
 // The shapes of masked addresses and numbers, which masking leaves as
-// they are.
+// they are; compiled on first use.
 var (
-	maskedEmail = regexp.MustCompile(`^[^@*]{1,2}\*\*\*[^@*]?@[^@*]\*\*\*(\.[^@*.]+)?$`)
-	maskedPhone = regexp.MustCompile(`^\+[0-9]{1,3}\*+[0-9]{2}$`)
+	maskedEmail = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[^@*]{1,2}\*\*\*[^@*]?@[^@*]\*\*\*(\.[^@*.]+)?$`)
+	})
+	maskedPhone = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\+[0-9]{1,3}\*+[0-9]{2}$`)
+	})
 )
 
 // Masked is how a secret is shown unless the user asks for it: always the
@@ -50,7 +55,7 @@ func FieldNamed(fields []Field, name string) (Field, bool) {
 // IsMasked tells a masked address or number (MaskEmail, MaskPhone, Masked)
 // from a value.
 func IsMasked(s string) bool {
-	return s == Masked || maskedEmail.MatchString(s) || maskedPhone.MatchString(s)
+	return s == Masked || maskedEmail().MatchString(s) || maskedPhone().MatchString(s)
 }
 
 // MaskEmail shows an address by a few letters only: the first two and
@@ -61,7 +66,7 @@ func IsMasked(s string) bool {
 // paste into a phishing mail, and not its length. A masked address
 // stays as it is.
 func MaskEmail(addr string) string {
-	if maskedEmail.MatchString(addr) {
+	if maskedEmail().MatchString(addr) {
 		return addr
 	}
 	local, domain, ok := strings.Cut(addr, "@")
@@ -85,7 +90,7 @@ func MaskEmail(addr string) string {
 // digits, like "+1********00" (its length shows: numbers of a country
 // differ little in length). A masked number stays as it is.
 func MaskPhone(e164 string) string {
-	if maskedPhone.MatchString(e164) {
+	if maskedPhone().MatchString(e164) {
 		return e164
 	}
 	digits := strings.TrimPrefix(e164, "+")

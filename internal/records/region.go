@@ -2,6 +2,7 @@ package records
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/sellervault/sellervault/internal/iso3166"
 )
@@ -75,8 +76,10 @@ func suggestMarketplace(s string) string {
 // regionCodes is every officially assigned ISO 3166-1 alpha-2 code (the
 // list of package iso3166: 249 codes, as of ISO 3166-1:2020 and its
 // newsletters to date), lower case, each surrounded by spaces. Built once,
-// from the one shared list.
-var regionCodes = " " + strings.ToLower(iso3166.Alpha2) + " "
+// from the one shared list, on first use.
+var regionCodes = sync.OnceValue(func() string {
+	return " " + strings.ToLower(iso3166.Alpha2) + " "
+})
 
 // ParseRegion checks a region, after trimming surrounding spaces and
 // lower-casing it, and returns it. It accepts the officially assigned
@@ -89,7 +92,7 @@ func ParseRegion(s string) (string, error) {
 	case s == "uk" || s == "eu" || s == "global":
 		return s, nil
 	case len(s) == 2 && 'a' <= s[0] && s[0] <= 'z' && 'a' <= s[1] && s[1] <= 'z' &&
-		strings.Contains(regionCodes, " "+s+" "):
+		strings.Contains(regionCodes(), " "+s+" "):
 		return s, nil
 	case s == "":
 		return "", invalidf("region is empty; use a two-letter country code (like us, de, jp), uk, eu or global")
