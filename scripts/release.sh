@@ -73,13 +73,15 @@ ldflags="-s -w -X ${app_pkg}.Version=${version}"
 logs=$(mktemp -d)
 trap 'rm -rf -- "$logs"' EXIT
 
-# build OS ARCH FILE: one static, trimmed, stripped build of the CLI. The
+# build OS ARCH FILE: one static, trimmed, stripped build of the CLI,
+# without urfave/cli's Markdown and man-page writers (urfave_cli_no_docs:
+# sellervault uses neither, and their tables cost every start). The
 # GOAMD64/GOARM64 levels are pinned to the baseline, so a value set in the
 # caller's environment cannot make a binary that older machines refuse.
 build() {
   local os=$1 arch=$2 file=$3
   CGO_ENABLED=0 GOOS="$os" GOARCH="$arch" GOAMD64=v1 GOARM64=v8.0 \
-    go build -trimpath -ldflags "$ldflags" -o "$outdir/$file" ./cmd/sellervault
+    go build -trimpath -tags urfave_cli_no_docs -ldflags "$ldflags" -o "$outdir/$file" ./cmd/sellervault
 }
 
 printf 'release.sh: building sellervault %s for %d targets into %s (%s at a time)\n' \

@@ -214,7 +214,10 @@ func checkReleaseBuildInfo(t *testing.T, path, goos, goarch, version string) {
 	if !deps["github.com/hashicorp/vault/api"] {
 		t.Errorf("%s does not list github.com/hashicorp/vault/api: is the build info read right?\n%s", name, out)
 	}
-	for k, v := range map[string]string{"GOOS": goos, "GOARCH": goarch, "CGO_ENABLED": "0", "-trimpath": "true"} {
+	if deps["github.com/russross/blackfriday/v2"] || deps["github.com/cpuguy83/go-md2man/v2"] {
+		t.Errorf("%s links urfave/cli's documentation writers: is it built with -tags urfave_cli_no_docs?", name)
+	}
+	for k, v := range map[string]string{"GOOS": goos, "GOARCH": goarch, "CGO_ENABLED": "0", "-trimpath": "true", "-tags": "urfave_cli_no_docs"} {
 		if settings[k] != v {
 			t.Errorf("%s: build setting %s is %q, want %q", name, k, settings[k], v)
 		}

@@ -79,10 +79,11 @@ func build(b *testing.B, out, pkg string) {
 }
 
 // buildRelease builds pkg as scripts/release.sh builds releases: static
-// (CGO_ENABLED=0), with -trimpath and symbols stripped.
+// (CGO_ENABLED=0), with -trimpath, without urfave/cli's documentation
+// writers (urfave_cli_no_docs) and with symbols stripped.
 func buildRelease(b *testing.B, out, pkg string) {
 	b.Helper()
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
+	cmd := exec.Command("go", "build", "-trimpath", "-tags", "urfave_cli_no_docs", "-ldflags=-s -w", "-o", out, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
