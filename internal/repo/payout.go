@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/payout"
@@ -272,7 +273,7 @@ func (r *Repo) payoutVersion(ctx context.Context, store string, version int) (pa
 // the caller may read it, else the name the author wrote (marked when the
 // signature does not check).
 func (r *Repo) personName(ctx context.Context, entity, claimed string, signed bool) string {
-	if !signed || !entityIDPattern.MatchString(entity) {
+	if !signed || !entityIDPattern().MatchString(entity) {
 		return claimed + " (unproven)"
 	}
 	if name, err := r.c.Identity().EntityName(ctx, entity); err == nil && name != "" {
@@ -327,12 +328,12 @@ func (f Payouts) Requests(ctx context.Context, store string) ([]*Request, error)
 func (f Payouts) FindRequest(ctx context.Context, id string) (*Request, error) {
 	r := f.r
 	if store, rest, ok := strings.Cut(id, "/"); ok {
-		if _, err := records.ParseStoreName(store); err != nil || !requestIDPattern.MatchString(rest) {
+		if _, err := records.ParseStoreName(store); err != nil || !requestIDPattern().MatchString(rest) {
 			return nil, fmt.Errorf("payout change %q: give ID or STORE/ID", id)
 		}
 		return r.loadRequest(ctx, store, rest)
 	}
-	if !requestIDPattern.MatchString(id) {
+	if !requestIDPattern().MatchString(id) {
 		return nil, fmt.Errorf("payout change %q: an ID looks like 20260101-120000-a1b2c3", id)
 	}
 	keys, err := r.c.KV().List(ctx, r.layout.Proposals(), records.ProposalDir)
@@ -358,7 +359,7 @@ func (f Payouts) FindRequest(ctx context.Context, id string) (*Request, error) {
 }
 
 // requestIDPattern is the form newRequestID makes.
-var requestIDPattern = regexp.MustCompile(`^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$`)
+var requestIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$`) })
 
 // CoolingOff reads the team's payout cooling-off period.
 func (f Payouts) CoolingOff(ctx context.Context) (time.Duration, error) {

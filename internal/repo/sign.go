@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"sync"
 
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -59,13 +60,15 @@ func (r *Repo) sign(ctx context.Context, purpose string, fields ...string) (enti
 // named by a record is checked against it before it goes into a path:
 // "ID/sha2-256" would name the same Transit key through another route
 // and pass a string comparison with the approver's ID.
-var entityIDPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+var entityIDPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+})
 
 // signedBy reports whether signature is entity's signature of fields. A
 // missing key, a malformed signature or an entity that is not an entity
 // ID is simply not valid.
 func (r *Repo) signedBy(ctx context.Context, entity, signature, purpose string, fields ...string) (bool, error) {
-	if !entityIDPattern.MatchString(entity) || signature == "" {
+	if !entityIDPattern().MatchString(entity) || signature == "" {
 		return false, nil
 	}
 	ok, err := r.c.Transit().Verify(ctx, r.layout.Transit(), r.layout.PersonKey(entity), signedMessage(purpose, fields), signature)

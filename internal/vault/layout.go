@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Layout names everything sellervault keeps in Vault, from one mount
@@ -22,11 +23,12 @@ const (
 // InitMarkerPath is the KV record `sellervault init` writes last.
 const InitMarkerPath = "_meta/init"
 
-var prefixPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
+// prefixPattern is a mount prefix's form, compiled on first use.
+var prefixPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`) })
 
 // NewLayout checks a mount prefix.
 func NewLayout(prefix string) (Layout, error) {
-	if !prefixPattern.MatchString(prefix) {
+	if !prefixPattern().MatchString(prefix) {
 		return Layout{}, fmt.Errorf("mount prefix %q: use 2-32 lower-case letters, digits and hyphens, starting with a letter", prefix)
 	}
 	return Layout{Prefix: prefix}, nil
