@@ -186,18 +186,13 @@ func staffCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					if s.format == "json" {
-						out := make([]memberView, 0, len(members))
-						for _, m := range members {
-							out = append(out, viewOf(m))
-						}
-						return env.writeJSON(out)
-					}
+					out := make([]memberView, 0, len(members))
 					rows := make([][]string, 0, len(members))
 					for _, m := range members {
+						out = append(out, viewOf(m))
 						rows = append(rows, []string{m.Name, m.Role, orDash(strings.Join(m.Stores, ",")), orDash(m.Email), orDash(m.Phone), m.Status})
 					}
-					return env.writeTable([]string{"NAME", "ROLE", "STORES", "MAILBOX", "PHONE", "STATUS"}, rows)
+					return s.render(out, []string{"NAME", "ROLE", "STORES", "MAILBOX", "PHONE", "STATUS"}, rows)
 				}),
 			},
 			{

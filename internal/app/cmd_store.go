@@ -52,23 +52,18 @@ func storeCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					if s.format == "json" {
-						type row struct {
-							Name        string `json:"name"`
-							Marketplace string `json:"marketplace"`
-							Region      string `json:"region"`
-						}
-						out := make([]row, 0, len(stores))
-						for _, st := range stores {
-							out = append(out, row{st.Name, st.Marketplace, st.Region})
-						}
-						return env.writeJSON(out)
+					type row struct {
+						Name        string `json:"name"`
+						Marketplace string `json:"marketplace"`
+						Region      string `json:"region"`
 					}
+					out := make([]row, 0, len(stores))
 					rows := make([][]string, 0, len(stores))
 					for _, st := range stores {
+						out = append(out, row{st.Name, st.Marketplace, st.Region})
 						rows = append(rows, []string{st.Name, st.Marketplace, st.Region})
 					}
-					return env.writeTable([]string{"STORE", "MARKETPLACE", "REGION"}, rows)
+					return s.render(out, []string{"STORE", "MARKETPLACE", "REGION"}, rows)
 				}),
 			},
 			{

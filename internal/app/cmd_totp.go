@@ -110,9 +110,6 @@ func totpCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					if s.format == "json" {
-						return env.writeJSON(keys)
-					}
 					rows := make([][]string, 0, len(keys))
 					for _, k := range keys {
 						digits := "-"
@@ -122,7 +119,7 @@ func totpCommand(env *Env) *cli.Command {
 						rows = append(rows, []string{k.Credential, orDash(k.Issuer), orDash(k.Account), orDash(k.Algorithm),
 							digits, fmt.Sprintf("%ds", k.Period)})
 					}
-					return env.writeTable([]string{"CREDENTIAL", "ISSUER", "ACCOUNT", "ALGORITHM", "DIGITS", "PERIOD"}, rows)
+					return s.render(keys, []string{"CREDENTIAL", "ISSUER", "ACCOUNT", "ALGORITHM", "DIGITS", "PERIOD"}, rows)
 				}),
 			},
 			{
