@@ -18,7 +18,8 @@
 //	                  pure rules and formats, neither store nor Vault
 //
 // The test (layering_test.go) fails when a package imports across these
-// lines, when a type has more than 15 exported methods, when a Go file is
+// lines (models and workflows not even through another package), when a
+// package has no layer, when a type has more than 15 exported methods, when a Go file is
 // longer than 500 lines, or when the sellervault binary links Vault's
 // core.
 package layering

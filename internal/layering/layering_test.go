@@ -40,16 +40,31 @@ var models = []string{
 // workflows depend on small interfaces of the store, not on it.
 var workflows = []string{"internal/importrun", "internal/remind"}
 
+// layers are the other packages, by what they are; with models and
+// workflows they must name every package of the module
+// (TestEveryPackageHasALayer).
+var layers = map[string][]string{
+	"binary":        {"cmd/sellervault"},
+	"command line":  {"internal/app"},
+	"connection":    {"internal/connect"},
+	"store":         {"internal/repo"},
+	"provisioning":  {"internal/setup", "internal/access"},
+	"Vault client":  {"internal/vault"},
+	"policies":      {"policies"},
+	"dev and tests": {"cmd/sellervault-dev", "internal/devvault", "internal/demo", "internal/vaulttest", "internal/faultproxy", "internal/hatest", "internal/attack", "internal/xvfbtest", "internal/layering", "internal/redact/redacttest", "internal/audit/vaulttest", "deploy", "docs/reverse-proxy"},
+}
+
 // storeAndVault are what models and workflows must not import.
 var storeAndVault = []string{"internal/repo", "internal/setup", "internal/access", "internal/connect", "internal/vault", "internal/devvault"}
 
 // rule is one import rule: packages matching from may not import
 // anything matching any of banned.
 type rule struct {
-	why    string
-	from   []string // module-relative paths, or "*" for every package
-	except []string // packages the rule leaves out
-	banned []string // module-relative paths, or full paths ending in "/" for prefixes
+	why        string
+	from       []string // module-relative paths, or "*" for every package
+	except     []string // packages the rule leaves out
+	banned     []string // module-relative paths, or full paths ending in "/" for prefixes
+	transitive bool     // also through the packages it imports
 }
 
 func rules() []rule {
@@ -58,8 +73,8 @@ func rules() []rule {
 			from: []string{"*"}, except: []string{"internal/vault", "internal/devvault", "cmd/sellervault-dev"}, banned: vaultModules},
 		{why: "the command line talks to Vault only through internal/connect",
 			from: []string{"internal/app"}, banned: append([]string{"internal/vault", "internal/devvault"}, vaultModules...)},
-		{why: "models are pure rules and formats", from: models, banned: append(append([]string{"internal/app"}, storeAndVault...), workflows...)},
-		{why: "workflows depend on interfaces of the store", from: workflows, banned: append([]string{"internal/app"}, storeAndVault...)},
+		{why: "models are pure rules and formats", from: models, banned: append(append(append([]string{"internal/app"}, storeAndVault...), workflows...), vaultModules...), transitive: true},
+		{why: "workflows depend on interfaces of the store", from: workflows, banned: append(append([]string{"internal/app"}, storeAndVault...), vaultModules...), transitive: true},
 		{why: "only the binary calls the command line", from: []string{"*"}, except: []string{"cmd/sellervault", "internal/app"}, banned: []string{"internal/app"}},
 	}
 }
@@ -81,14 +96,19 @@ func inList(p string, list []string) bool {
 	return false
 }
 
-// importViolations checks every package's imports (full paths) against
-// the rules.
-func importViolations(imports map[string][]string) []string {
+// importViolations checks every package's imports (full paths) and,
+// for the rules that say so, everything they import in turn (deps),
+// against the rules.
+func importViolations(imports, deps map[string][]string) []string {
 	var out []string
-	for pkg, imps := range imports {
+	for pkg, direct := range imports {
 		for _, r := range rules() {
 			if !inList(pkg, r.from) || (len(r.except) > 0 && inList(pkg, r.except)) {
 				continue
+			}
+			imps := direct
+			if r.transitive {
+				imps = deps[pkg]
 			}
 			for _, imp := range imps {
 				if inList(imp, r.banned) {
@@ -114,23 +134,44 @@ func goList(t *testing.T, args ...string) []byte {
 }
 
 func TestImports(t *testing.T) {
-	imports := map[string][]string{}
-	dec := json.NewDecoder(bytes.NewReader(goList(t, "-json=ImportPath,Imports", "./...")))
+	imports, deps := listPackages(t)
+	for _, v := range importViolations(imports, deps) {
+		t.Error(v)
+	}
+}
+
+// listPackages is every package's imports and all it depends on.
+func listPackages(t *testing.T) (imports, deps map[string][]string) {
+	t.Helper()
+	imports, deps = map[string][]string{}, map[string][]string{}
+	dec := json.NewDecoder(bytes.NewReader(goList(t, "-json=ImportPath,Imports,Deps", "./...")))
 	for dec.More() {
 		var p struct {
-			ImportPath string
-			Imports    []string
+			ImportPath    string
+			Imports, Deps []string
 		}
 		if err := dec.Decode(&p); err != nil {
 			t.Fatal(err)
 		}
-		imports[p.ImportPath] = p.Imports
+		imports[p.ImportPath], deps[p.ImportPath] = p.Imports, p.Deps
 	}
 	if len(imports) < 30 {
 		t.Fatalf("go list found %d packages: is this the module root?", len(imports))
 	}
-	for _, v := range importViolations(imports) {
-		t.Error(v)
+	return imports, deps
+}
+
+// Every package has a layer, so that a new one is placed on purpose.
+func TestEveryPackageHasALayer(t *testing.T) {
+	imports, _ := listPackages(t)
+	known := append(append([]string{}, models...), workflows...)
+	for _, l := range layers {
+		known = append(known, l...)
+	}
+	for pkg := range imports {
+		if !inList(pkg, known) {
+			t.Errorf("%s has no layer: add it to models, workflows or layers in layering_test.go", strings.TrimPrefix(pkg, module))
+		}
 	}
 }
 
@@ -147,13 +188,22 @@ func TestImportRulesCatchViolations(t *testing.T) {
 		module + "internal/payout":   {module + "internal/inputerr"},     // allowed
 		module + "internal/devvault": {"github.com/hashicorp/vault/vault"},
 	}
-	got := importViolations(bad)
+	deps := map[string][]string{
+		module + "internal/payout": {module + "internal/inputerr", module + "internal/demo", module + "internal/repo"}, // through demo
+	}
+	for pkg, imps := range bad {
+		if deps[pkg] == nil {
+			deps[pkg] = imps
+		}
+	}
+	got := importViolations(bad, deps)
 	for _, want := range []string{
 		"internal/repo imports github.com/hashicorp/vault/api",
 		"internal/app imports " + module + "internal/vault",
 		"internal/records imports " + module + "internal/repo",
 		"internal/remind imports " + module + "internal/vault",
 		"internal/connect imports " + module + "internal/app",
+		"internal/payout imports " + module + "internal/repo", // through internal/demo
 	} {
 		found := false
 		for _, g := range got {
@@ -163,8 +213,8 @@ func TestImportRulesCatchViolations(t *testing.T) {
 			t.Errorf("no violation %q in %q", want, got)
 		}
 	}
-	if len(got) != 5 {
-		t.Errorf("%d violations, want 5: %q", len(got), got)
+	if len(got) != 6 {
+		t.Errorf("%d violations, want 6: %q", len(got), got)
 	}
 }
 

@@ -35,3 +35,20 @@ func retryOnConflict(ctx context.Context, step func() error) error {
 		return err
 	}, policy)
 }
+
+// onlyConflicts reports whether err, and every error joined in it (the
+// shards of a listing written in parallel), is a check-and-set conflict:
+// a lost race, not a failure to hide.
+func onlyConflicts(err error) bool {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		if _, isVault := err.(*vault.Error); !isVault {
+			for _, e := range joined.Unwrap() {
+				if !onlyConflicts(e) {
+					return false
+				}
+			}
+			return len(joined.Unwrap()) > 0
+		}
+	}
+	return errors.Is(err, vault.ErrConflict)
+}

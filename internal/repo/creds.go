@@ -174,7 +174,7 @@ func (r *Repo) verifiedCredentials(ctx context.Context, store string) ([]records
 	if err == nil && (!st.same || r.now().Sub(st.verified) > ListingMaxAge/2) {
 		err = r.writeListing(ctx, store, listing, st.versions)
 	}
-	if err != nil && !errors.Is(err, vault.ErrDenied) && !errors.Is(err, vault.ErrConflict) {
+	if err != nil && !errors.Is(err, vault.ErrDenied) && !onlyConflicts(err) {
 		return nil, fmt.Errorf("%w (%v)", ErrIndexStale, err)
 	}
 	return out, nil

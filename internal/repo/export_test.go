@@ -1,5 +1,20 @@
 package repo
 
+import "context"
+
 // SetVerifyUpTo changes VerifyUpTo for one repository, so that tests can
 // use a store's listing with a few credentials.
 func (r *Repo) SetVerifyUpTo(n int) { r.verifyUpTo = n }
+
+// CompareListing runs compareListing: whether the store's listing holds
+// want, with want brought up to date where the listing is newer.
+func (r *Repo) CompareListing(ctx context.Context, store string, want map[string]map[string]string) (bool, error) {
+	st, err := r.compareListing(ctx, store, want)
+	return st.same, err
+}
+
+// OnlyConflicts is onlyConflicts.
+var OnlyConflicts = onlyConflicts
+
+// DeletedKey marks a deleted credential's listing entry.
+const DeletedKey = deletedKey

@@ -308,10 +308,15 @@ type listingState struct {
 }
 
 // compareListing compares a store's listing with want. Where the listing
-// holds an entry for a later version of a credential than want does (a
-// writer relisted it after the caller read the metadata), the
-// credential's metadata is read again and, when it mirrors its data,
-// replaces want's entry: writing want afterwards loses no one's change.
+// holds an entry that may be for a later state of a credential than
+// want's (a writer relisted it after the caller read the metadata: a
+// later version, a delete or an undelete), the credential's metadata is
+// read again and, when it mirrors its data, replaces want's entry, so
+// that writing want afterwards does not undo that writer's change. A
+// credential added after the caller listed the store is not in want; a
+// listing written from want leaves it out, and the next listing, which
+// finds a name Vault lists but the listing lacks, checks every
+// credential again.
 func (r *Repo) compareListing(ctx context.Context, store string, want map[string]map[string]string) (listingState, error) {
 	shards := make([]listingShardRec, ListingShards)
 	err := inParallel(ListingShards, reads, func(i int) error {
@@ -354,14 +359,14 @@ func (r *Repo) compareListing(ctx context.Context, store string, want map[string
 	return st, nil
 }
 
-// newerEntry reports whether listing entry a is for a later state of its
-// credential than b: stamped with a later data version, or the same one
-// and deleted since.
+// newerEntry reports whether listing entry a may be for a later state of
+// its credential than b: stamped with a later data version, or with the
+// same one and deleted or undeleted since (neither changes the version).
 func newerEntry(a, b map[string]string) bool {
 	va, _ := strconv.Atoi(a[records.MirrorsKey])
 	vb, _ := strconv.Atoi(b[records.MirrorsKey])
 	if va != vb {
 		return va > vb
 	}
-	return a[deletedKey] == "yes" && b[deletedKey] != "yes"
+	return (a[deletedKey] == "yes") != (b[deletedKey] == "yes")
 }
