@@ -52,3 +52,21 @@ func onlyConflicts(err error) bool {
 	}
 	return errors.Is(err, vault.ErrConflict)
 }
+
+// putDerived writes a record sellervault derives from others (a listing
+// or index shard, the team's mail domains) with check-and-set over
+// version, the one read (0: none). A record whose current version was
+// deleted with Vault's CLI reads as none, but a write with 0 conflicts
+// with it for ever; such a record is written over its deleted version.
+func (r *Repo) putDerived(ctx context.Context, path string, data map[string]interface{}, version int) error {
+	_, err := r.c.KV().Put(ctx, r.mount, path, data, version)
+	if version != 0 || !errors.Is(err, vault.ErrConflict) {
+		return err
+	}
+	meta, merr := r.c.KV().Metadata(ctx, r.mount, path)
+	if merr != nil || !meta.Deleted() {
+		return err
+	}
+	_, err = r.c.KV().Put(ctx, r.mount, path, data, meta.CurrentVersion)
+	return err
+}

@@ -63,7 +63,7 @@ func (r *Repo) addTeamDomains(ctx context.Context, domains []string, replace boo
 		if next == current {
 			return nil
 		}
-		_, err = r.c.KV().Put(ctx, r.mount, TeamDomainsPath, map[string]interface{}{"domains": next}, version)
+		err = r.putDerived(ctx, TeamDomainsPath, map[string]interface{}{"domains": next}, version)
 		return err
 	})
 }

@@ -18,3 +18,6 @@ var OnlyConflicts = onlyConflicts
 
 // DeletedKey marks a deleted credential's listing entry.
 const DeletedKey = deletedKey
+
+// ListingShardOf is the path of the listing shard that lists a credential.
+var ListingShardOf = listingShardOf

@@ -122,7 +122,7 @@ func (r *Repo) relist(ctx context.Context, path string, meta map[string]string) 
 
 // putListingShard writes a shard over version (check-and-set).
 func (r *Repo) putListingShard(ctx context.Context, path string, sh listingShardRec, version int) error {
-	_, err := r.c.KV().Put(ctx, r.mount, path, sh.data(), version)
+	err := r.putDerived(ctx, path, sh.data(), version)
 	return err
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/sellervault/sellervault/internal/records"
@@ -86,5 +87,34 @@ func TestOnlyConflicts(t *testing.T) {
 		if got := repo.OnlyConflicts(tt.err); got != tt.want {
 			t.Errorf("OnlyConflicts(%v) = %v, want %v", tt.err, got, tt.want)
 		}
+	}
+}
+
+// A listing shard deleted with Vault's CLI reads as none; the next
+// write puts it back instead of conflicting with its deleted version.
+func TestListingShardDeletedAroundSellervault(t *testing.T) {
+	ctx := context.Background()
+	r, c, l := newRepo(t)
+	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "ebay", Login: "a", Password: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	shard := repo.ListingShardOf("acme-us", "ebay")
+	if err := c.KV().Delete(ctx, l.KV(), shard); err != nil {
+		t.Fatal(err)
+	}
+	cred, version, err := r.Creds().Get(ctx, "acme-us", "ebay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred.Owner = "lena"
+	if err := r.Creds().Update(ctx, cred, version); err != nil {
+		t.Fatalf("an edit after its listing shard was deleted: %v", err)
+	}
+	rec, err := c.KV().Get(ctx, l.KV(), shard)
+	if err != nil {
+		t.Fatalf("the shard was not written again: %v", err)
+	}
+	if !strings.Contains(fmt.Sprint(rec.Data), "lena") {
+		t.Errorf("the shard written again does not list the edit: %v", rec.Data)
 	}
 }

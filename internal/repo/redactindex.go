@@ -218,7 +218,7 @@ func (r *Repo) replaceInShard(ctx context.Context, audience, recordPath string, 
 		if next == current && nextFilter == filter {
 			return nil
 		}
-		_, err = r.c.KV().Put(ctx, r.mount, path, map[string]interface{}{"entries": next, "filter": nextFilter}, version)
+		err = r.putDerived(ctx, path, map[string]interface{}{"entries": next, "filter": nextFilter}, version)
 		return err
 	})
 }

@@ -139,7 +139,7 @@ func (r *Repo) writeAudience(ctx context.Context, audience string, entries []ind
 		if data == nil {
 			data = map[string]interface{}{"entries": "", "filter": ""}
 		}
-		_, err = r.c.KV().Put(ctx, r.mount, path, data, version)
+		err = r.putDerived(ctx, path, data, version)
 		return err
 	})
 }
