@@ -14,6 +14,7 @@ package connect
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/repo"
@@ -45,6 +46,7 @@ func (e *MountError) Unwrap() error { return e.Err }
 type Conn struct {
 	c      *vault.Client
 	layout vault.Layout
+	repo   func() *repo.Repo // one store a connection, so that its caches (the caller, the layout check) serve every use
 }
 
 // Open builds a connection; it sends no request.
@@ -57,7 +59,11 @@ func Open(o Options) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Conn{c: c, layout: layout}, nil
+	return newConn(c, layout), nil
+}
+
+func newConn(c *vault.Client, layout vault.Layout) *Conn {
+	return &Conn{c: c, layout: layout, repo: sync.OnceValue(func() *repo.Repo { return repo.New(c, layout) })}
 }
 
 // Address is the Vault address in use.
@@ -70,7 +76,7 @@ func (c *Conn) HasToken() bool { return c.c.HasToken() }
 func (c *Conn) Layout() vault.Layout { return c.layout }
 
 // Repo is the team's record store, used with this connection's token.
-func (c *Conn) Repo() *repo.Repo { return repo.New(c.c, c.layout) }
+func (c *Conn) Repo() *repo.Repo { return c.repo() }
 
 // Init prepares Vault for the team (`sellervault init`); opts.Layout is
 // this connection's.

@@ -73,5 +73,5 @@ func (c *Conn) WithAppRole(ctx context.Context, roleID, secretID string) (*Conn,
 	if err != nil {
 		return nil, err
 	}
-	return &Conn{c: as, layout: c.layout}, nil
+	return newConn(as, c.layout), nil
 }
