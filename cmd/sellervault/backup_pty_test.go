@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,25 +28,7 @@ func TestBackupOnATerminal(t *testing.T) {
 	}
 	defer ptmx.Close()
 	defer tty.Close()
-	var mu sync.Mutex
-	var shown bytes.Buffer
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(buf)
-			mu.Lock()
-			shown.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	screen := func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		return shown.String()
-	}
+	screen := recordPTY(ptmx).String
 
 	srv, err := devvault.Shared()
 	if err != nil {

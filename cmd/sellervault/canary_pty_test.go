@@ -6,14 +6,12 @@ package main
 // TestSecretsNeverLeak (canary_test.go).
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -45,27 +43,8 @@ func (e *canaryEnv) runPTY(t *testing.T, entries []ptyEntry, final string, args 
 		t.Fatal(err)
 	}
 
-	var mu sync.Mutex
-	var shown bytes.Buffer
-	readDone := make(chan struct{})
-	go func() {
-		defer close(readDone)
-		buf := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(buf)
-			mu.Lock()
-			shown.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	output := func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		return shown.String()
-	}
+	rec := recordPTY(ptmx)
+	readDone, output := rec.done, rec.String
 	exited := make(chan struct{})
 	var waitErr error
 	go func() {

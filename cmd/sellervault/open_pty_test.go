@@ -9,14 +9,12 @@ package main
 // by a small terminal emulator (screenOf) and checked as text.
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -152,8 +150,7 @@ type ptySession struct {
 	t         *testing.T
 	ptmx, tty *os.File
 	cmd       *exec.Cmd
-	mu        sync.Mutex
-	out       bytes.Buffer
+	rec       *ptyRecord
 	exited    chan struct{}
 	waitErr   error
 }
@@ -181,20 +178,7 @@ func startPTY(t *testing.T, e *canaryEnv, extra map[string]string, args ...strin
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	readDone := make(chan struct{})
-	go func() {
-		defer close(readDone)
-		buf := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(buf)
-			p.mu.Lock()
-			p.out.Write(buf[:n])
-			p.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
+	p.rec = recordPTY(ptmx)
 	go func() {
 		p.waitErr = p.cmd.Wait()
 		close(p.exited)
@@ -208,7 +192,7 @@ func startPTY(t *testing.T, e *canaryEnv, extra map[string]string, args ...strin
 		}
 		tty.Close()
 		select {
-		case <-readDone:
+		case <-p.rec.done:
 		case <-time.After(leakWait):
 			t.Errorf("the pty read loop did not end")
 		}
@@ -217,11 +201,7 @@ func startPTY(t *testing.T, e *canaryEnv, extra map[string]string, args ...strin
 	return p
 }
 
-func (p *ptySession) output() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.String()
-}
+func (p *ptySession) output() string { return p.rec.String() }
 
 // screen is what the terminal shows now, as text.
 func (p *ptySession) screen() string { return screenOf(p.output(), ptyRows, ptyCols) }

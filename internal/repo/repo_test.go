@@ -21,6 +21,7 @@ import (
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 func TestMain(m *testing.M) {
@@ -46,19 +47,8 @@ func newRepo(t testing.TB) (*repo.Repo, *vault.Client, vault.Layout) {
 // Vault and returns a repository on it as root.
 func newTeam(t testing.TB, prefix string) (*repo.Repo, *vault.Client, vault.Layout) {
 	t.Helper()
-	srv, err := devvault.Shared()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("VAULT_CACERT", srv.CACertFile)
-	c, err := vault.New(vault.Options{Address: srv.URL, Token: srv.RootToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := vault.NewLayout(fmt.Sprintf("%s%d", prefix, prefixes.Add(1)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := vaulttest.Root(t)
+	l := vaulttest.Layout(t, fmt.Sprintf("%s%d", prefix, prefixes.Add(1)))
 	if _, err := setup.Run(context.Background(), c, setup.Options{Layout: l}); err != nil {
 		t.Fatal(err)
 	}
