@@ -74,14 +74,11 @@ func checkCommand(env *Env) *cli.Command {
 }
 
 func (e *Env) printCheck(format string, r phish.Result) error {
-	if format == "json" {
-		return e.writeJSON(r)
-	}
 	rows := [][]string{{"verdict", string(r.Verdict)}, {"domain", orDash(r.Domain)}, {"brand", orDash(r.Brand)}}
 	for _, reason := range r.Reasons {
 		rows = append(rows, []string{"reason", reason})
 	}
-	return e.writeTable(nil, oneLineCells(rows))
+	return e.render(format, r, nil, oneLineCells(rows))
 }
 
 // oneLineCells keeps every cell of a check's table on its line and in its

@@ -113,9 +113,6 @@ func mailVerdict(rep *mailcheck.Report, offline bool) error {
 }
 
 func (e *Env) printMail(format string, r *mailcheck.Report) error {
-	if format == "json" {
-		return e.writeJSON(r)
-	}
 	rows := [][]string{{"verdict", string(r.Verdict)}, {"from", orDash(r.From)}, {"domain", orDash(r.Domain)}, {"brand", orDash(r.Brand)}}
 	for _, h := range []struct{ name, value string }{{"reply-to", r.ReplyTo}, {"return-path", r.ReturnPath}, {"sender", r.Sender}} {
 		if h.value != "" {
@@ -163,7 +160,7 @@ func (e *Env) printMail(format string, r *mailcheck.Report) error {
 	for _, reason := range r.Reasons {
 		rows = append(rows, []string{"reason", reason})
 	}
-	return e.writeTable(nil, oneLineCells(rows))
+	return e.render(format, r, nil, oneLineCells(rows))
 }
 
 func orElseText(s, def string) string {

@@ -196,16 +196,11 @@ func (s *session) printContactList(list [][]records.Field) error {
 		table = append(table, row)
 		out = append(out, obj)
 	}
-	if s.format == "json" {
-		if out == nil {
-			out = []map[string]string{}
-		}
-		return s.env.writeJSON(out)
+	var columns []string // none when there is nothing to list
+	if header != nil {
+		columns = upper(header)
 	}
-	if header == nil {
-		return nil
-	}
-	return s.env.writeTable(upper(header), table)
+	return s.render(out, columns, table)
 }
 
 func upper(names []string) []string {

@@ -202,19 +202,14 @@ type importView struct {
 // printImport prints the import's rows: what is (or would be) done with
 // each, and why.
 func (s *session) printImport(res *importer.Result, items []importer.Item, dryRun bool) error {
-	if s.format == "json" {
-		v := importView{Format: string(res.Format), DryRun: dryRun, Rows: []importRowView{}}
-		for _, it := range items {
-			v.Rows = append(v.Rows, importRowView{Unit: it.Unit, Number: it.Line, Line: it.FileLine,
-				Credential: it.Address, Action: string(it.Action), Reason: it.Reason})
-		}
-		return s.env.writeJSON(v)
-	}
+	v := importView{Format: string(res.Format), DryRun: dryRun, Rows: []importRowView{}}
 	rows := make([][]string, 0, len(items))
 	for _, it := range items {
+		v.Rows = append(v.Rows, importRowView{Unit: it.Unit, Number: it.Line, Line: it.FileLine,
+			Credential: it.Address, Action: string(it.Action), Reason: it.Reason})
 		rows = append(rows, []string{strings.TrimPrefix(it.Where(), it.Unit+" "), orDash(it.Address), string(it.Action), orDash(it.Reason)})
 	}
-	return s.env.writeTable([]string{strings.ToUpper(res.Unit), "CREDENTIAL", "ACTION", "REASON"}, rows)
+	return s.render(v, []string{strings.ToUpper(res.Unit), "CREDENTIAL", "ACTION", "REASON"}, rows)
 }
 
 // importTOTPNote says which rows had a TOTP seed that stayed in the file.

@@ -139,11 +139,7 @@ func scanCommand(env *Env) *cli.Command {
 					all = append(all, finding{File: in.name, Line: fd.Line, Column: fd.Column, Kind: fd.Kind})
 				}
 			}
-			if format == "json" {
-				if err := env.writeJSON(all); err != nil {
-					return err
-				}
-			} else {
+			err = env.report(format, all, func() error {
 				for _, fd := range all {
 					prefix := ""
 					if fd.File != "" {
@@ -151,6 +147,10 @@ func scanCommand(env *Env) *cli.Command {
 					}
 					fmt.Fprintf(env.Stdout, "%s%d:%d %s\n", prefix, fd.Line, fd.Column, fd.Kind)
 				}
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 			if len(all) > 0 {
 				return fmt.Errorf("%d %w: redact them (`sellervault redact`) before the text is sent", len(all), errFound)

@@ -232,16 +232,12 @@ func (s *session) remindSetup(ctx context.Context, o remind.IssueOptions) error 
 }
 
 func (s *session) printRemindSetup(r remindSetupResult) error {
-	if s.format == "json" {
-		if r.BoundCIDRs == nil {
-			r.BoundCIDRs = []string{}
-		}
-		return s.env.writeJSON(r)
-	}
 	bound := "any"
 	if len(r.BoundCIDRs) > 0 {
 		bound = strings.Join(r.BoundCIDRs, ",")
+	} else {
+		r.BoundCIDRs = []string{} // [] in JSON, not null
 	}
-	return s.env.writeTable([]string{"ROLE", "ROLE ID", "SECRET ID FILE", "EXPIRES", "BOUND TO"},
+	return s.render(r, []string{"ROLE", "ROLE ID", "SECRET ID FILE", "EXPIRES", "BOUND TO"},
 		[][]string{{r.Role, r.RoleID, r.SecretIDFile, orDash(r.ExpiresAt), bound}})
 }

@@ -41,9 +41,11 @@ or sealed.`,
 
 // printStatus renders the status report.
 func (s *session) printStatus(r *connect.Status) error {
-	if s.format == "json" {
-		return s.env.writeJSON(r)
-	}
+	return s.render(r, nil, statusRows(r))
+}
+
+// statusRows are the status report's lines in a table.
+func statusRows(r *connect.Status) [][]string {
 	initText := "unknown (this token may not read it)"
 	if r.Initialized != nil {
 		initText = "no: run `sellervault init` with an admin token"
@@ -66,7 +68,7 @@ func (s *session) printStatus(r *connect.Status) error {
 		}
 		rows = append(rows, []string{"caller", caller},
 			[]string{"dot-segments", dotSegmentsLine(r.DotSegments, r.DotSegmentsNotChecked)})
-		return s.env.writeTable(nil, rows)
+		return rows
 	}
 	who := r.Caller.DisplayName
 	if r.Caller.EntityName != "" {
@@ -85,7 +87,7 @@ func (s *session) printStatus(r *connect.Status) error {
 		[]string{"token ttl", ttl},
 		[]string{"dot-segments", dotSegmentsLine(r.DotSegments, r.DotSegmentsNotChecked)},
 	)
-	return s.env.writeTable(nil, rows)
+	return rows
 }
 
 func orDash(s string) string {

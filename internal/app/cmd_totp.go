@@ -164,9 +164,8 @@ func (s *session) totpInput(c *cli.Context, id string) (string, error) {
 }
 
 func (s *session) printCode(id, code string, remaining int) error {
-	if s.format == "json" {
-		return s.env.writeJSON(totpCodeView{Credential: id, Code: code, Remaining: remaining})
-	}
-	_, err := fmt.Fprintf(s.env.Stdout, "%s  (%d s left)\n", code, remaining)
-	return err
+	return s.report(totpCodeView{Credential: id, Code: code, Remaining: remaining}, func() error {
+		_, err := fmt.Fprintf(s.env.Stdout, "%s  (%d s left)\n", code, remaining)
+		return err
+	})
 }

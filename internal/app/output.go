@@ -27,8 +27,12 @@ func (e *Env) say(format string, args ...interface{}) {
 	fmt.Fprintf(e.Stderr, "sellervault: "+format+"\n", args...)
 }
 
-// writeJSON writes v to stdout as indented JSON.
+// writeJSON writes v to stdout as indented JSON; a nil list is written
+// as [], not null.
 func (e *Env) writeJSON(v interface{}) error {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+		v = []struct{}{}
+	}
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
@@ -40,21 +44,38 @@ func (e *Env) writeJSON(v interface{}) error {
 // (for the commands that accept it); table writes them as aligned
 // columns. A nil list is written as [] in JSON.
 func (s *session) render(v any, header []string, rows [][]string) error {
-	switch s.format {
+	return s.env.render(s.format, v, header, rows)
+}
+
+// report renders a command's report: v as JSON with --format json, else
+// the text that text writes (a report read by people, not a table).
+func (s *session) report(v any, text func() error) error {
+	return s.env.report(s.format, v, text)
+}
+
+// render is session.render for the commands that need no connection
+// (check, redact): format is their --format.
+func (e *Env) render(format string, v any, header []string, rows [][]string) error {
+	switch format {
 	case "json":
-		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
-			v = []struct{}{} // a list of nothing is [], not null
-		}
-		return s.env.writeJSON(v)
+		return e.writeJSON(v)
 	case "csv":
-		w := csv.NewWriter(s.env.Stdout)
+		w := csv.NewWriter(e.Stdout)
 		if header != nil {
 			_ = w.Write(header)
 		}
 		_ = w.WriteAll(rows) // flushes, and reports the first error
 		return w.Error()
 	}
-	return s.env.writeTable(header, rows)
+	return e.writeTable(header, rows)
+}
+
+// report is session.report for the commands that need no connection.
+func (e *Env) report(format string, v any, text func() error) error {
+	if format == "json" {
+		return e.writeJSON(v)
+	}
+	return text()
 }
 
 // writeTable writes rows as aligned columns; header may be nil.

@@ -92,18 +92,13 @@ func (s *session) showRecord(c *cli.Context, kind, id string, fields []records.F
 }
 
 func (s *session) printFields(kind, id string, fields []records.Field) error {
-	if s.format == "json" {
-		view := recordView{Record: id, Kind: kind, Fields: map[string]string{}}
-		for _, f := range fields {
-			view.Fields[f.Name] = f.Value
-		}
-		return s.env.writeJSON(view)
-	}
+	view := recordView{Record: id, Kind: kind, Fields: map[string]string{}}
 	rows := make([][]string, 0, len(fields))
 	for _, f := range fields {
+		view.Fields[f.Name] = f.Value
 		rows = append(rows, []string{f.Name, orDash(f.Value)})
 	}
-	return s.env.writeTable(nil, rows)
+	return s.render(view, nil, rows)
 }
 
 func secretFieldName(fields []records.Field) string {
