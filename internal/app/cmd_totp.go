@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -75,31 +76,10 @@ func totpCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					code, period, err := r.TOTP().Code(c.Context, store, name)
-					if err != nil {
-						return err
-					}
-					remaining := totp.Remaining(period, time.Now())
-					if c.Bool("next") && remaining < nextThreshold {
-						env.say("%d s left: waiting for the next code", remaining)
-						select {
-						case <-time.After(time.Duration(remaining)*time.Second + 200*time.Millisecond):
-						case <-c.Context.Done():
-							return errAborted
-						}
-						if code, period, err = r.TOTP().Code(c.Context, store, name); err != nil {
-							return err
-						}
-						remaining = totp.Remaining(period, time.Now())
-					}
-					if c.Bool("copy") {
-						if err := copyToClipboard(code, c.Duration("clear-after")); err != nil {
-							return err
-						}
-						env.say("copied the code of %s/%s to the clipboard (%d s left)", store, name, remaining)
-						return nil
-					}
-					return s.printCode(store+"/"+name, code, remaining)
+					return totpCodeRun(c.Context, totpCodeOptions{
+						Store: store, Name: name, Next: c.Bool("next"), Copy: c.Bool("copy"), ClearAfter: c.Duration("clear-after"),
+						Codes: r.TOTP(), Now: time.Now, Sleep: sleep, Clip: copyToClipboard, Say: env.say, Print: s.printCode,
+					})
 				}),
 			},
 			{
@@ -168,4 +148,62 @@ func (s *session) printCode(id, code string, remaining int) error {
 		_, err := fmt.Fprintf(s.env.Stdout, "%s  (%d s left)\n", code, remaining)
 		return err
 	})
+}
+
+// totpCodeOptions is `totp code`: its parsed arguments and what it uses,
+// so that totpCodeRun is tested without Vault, a clock or a terminal.
+type totpCodeOptions struct {
+	Store, Name string
+	Next        bool          // wait for the next code when this one is nearly spent
+	Copy        bool          // copy the code instead of printing it
+	ClearAfter  time.Duration // with Copy: clear the clipboard after this long
+
+	Codes interface {
+		Code(ctx context.Context, store, name string) (code string, period int, err error)
+	} // the store's TOTP keys (repo's TOTP facet)
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error // waits, or returns the context's end
+	Clip  func(code string, clearAfter time.Duration) error
+	Say   func(format string, args ...interface{})
+	Print func(id, code string, remaining int) error
+}
+
+// totpCodeRun reads the credential's current code; with Next, a code with
+// fewer than nextThreshold seconds left is skipped for the next one.
+func totpCodeRun(ctx context.Context, o totpCodeOptions) error {
+	code, period, err := o.Codes.Code(ctx, o.Store, o.Name)
+	if err != nil {
+		return err
+	}
+	remaining := totp.Remaining(period, o.Now())
+	if o.Next && remaining < nextThreshold {
+		o.Say("%d s left: waiting for the next code", remaining)
+		if err := o.Sleep(ctx, time.Duration(remaining)*time.Second+200*time.Millisecond); err != nil {
+			return errAborted
+		}
+		if code, period, err = o.Codes.Code(ctx, o.Store, o.Name); err != nil {
+			return err
+		}
+		remaining = totp.Remaining(period, o.Now())
+	}
+	if o.Copy {
+		if err := o.Clip(code, o.ClearAfter); err != nil {
+			return err
+		}
+		o.Say("copied the code of %s/%s to the clipboard (%d s left)", o.Store, o.Name, remaining)
+		return nil
+	}
+	return o.Print(o.Store+"/"+o.Name, code, remaining)
+}
+
+// sleep waits d, or until ctx ends (then its error).
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

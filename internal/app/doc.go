@@ -4,9 +4,22 @@
 // codes (exitcodes.go).
 //
 // Commands are thin: each parses its flags and arguments, builds a session
-// (a Vault client and the layout of the team's mounts) and calls the
-// package that does the work, such as setup for `init`. Main never calls
-// os.Exit, so the whole CLI runs inside tests.
+// (a connection to Vault, package connect, and the team's record store)
+// and calls the package that does the work: the store (package repo) for
+// a record, a workflow package (importrun, remind, ...) for a run of many
+// steps, setup for `init`. It then renders the result through the one
+// renderer (session.render for a table, report for prose; output.go),
+// with the JSON shapes defined beside the command. Main never calls
+// os.Exit, so the whole CLI runs inside tests; package app imports no
+// Vault package (internal/layering checks it).
+//
+// A command whose logic is worth testing on its own (waiting, copying,
+// asking) is written as the GitHub CLI writes its commands: an options
+// struct holding the parsed arguments and what the command uses (the
+// store's interfaces, a clock, the clipboard, the printer), and a run
+// function over it, called by the command's action. `totp code`
+// (totpCodeOptions, totpCodeRun) is tested that way with fakes, without
+// Vault or a terminal.
 //
 // Conventions every command keeps:
 //
