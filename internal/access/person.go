@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
-// PersonRoles are the roles people hold, each with a policy and a group
-// (the CLI's ops is the staff role here; see staff.PersonRole).
-var PersonRoles = []string{"manager", "finance", "staff"}
+// PersonRoles are the roles people hold, each with a policy and a group,
+// as Vault names them (staff.VaultRoles: the CLI's ops is staff here).
+var PersonRoles = staff.VaultRoles
 
 // PersonTokenPolicies are the token policies of a person's login: the
 // self-service policy instead of Vault's default one. Roles and stores

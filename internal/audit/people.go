@@ -3,13 +3,15 @@ package audit
 import (
 	"strings"
 	"time"
+
+	"github.com/sellervault/sellervault/internal/staff"
 )
 
-// Roles, as in staff records.
+// Roles, as in staff records (package staff defines them).
 const (
-	RoleOps     = "ops"
-	RoleFinance = "finance"
-	RoleManager = "manager"
+	RoleOps     = staff.RoleOps
+	RoleFinance = staff.RoleFinance
+	RoleManager = staff.RoleManager
 	// RoleReminder is the reminder job's AppRole, which has no staff
 	// record: the report knows it by its token's display name ("approle").
 	RoleReminder = "reminder"

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -33,15 +34,17 @@ func (c *Conn) DeniedHint(ctx context.Context, err error) string {
 }
 
 // describeAccess names a token's sellervault role and stores, from its
-// policies, in words: "your role (staff, stores acme-us)".
+// policies, in words, with the role as people know it: "your role (ops;
+// stores acme-us)".
 func describeAccess(l vault.Layout, info *vault.TokenInfo) string {
 	var roles, stores []string
 	for _, p := range append(append([]string{}, info.Policies...), info.IdentityPolicies...) {
 		switch {
 		case strings.HasPrefix(p, l.StorePolicy("")):
 			stores = append(stores, strings.TrimPrefix(p, l.StorePolicy("")))
-		case p == l.RolePolicy("manager"), p == l.RolePolicy("finance"), p == l.RolePolicy("staff"), p == l.RolePolicy("reminder"):
-			roles = append(roles, strings.TrimPrefix(p, l.Prefix+"-"))
+		case p == l.RolePolicy(staff.VaultRoleManager), p == l.RolePolicy(staff.VaultRoleFinance),
+			p == l.RolePolicy(staff.VaultRoleOps), p == l.RolePolicy("reminder"):
+			roles = append(roles, staff.RoleOf(strings.TrimPrefix(p, l.Prefix+"-")))
 		}
 	}
 	sort.Strings(roles)

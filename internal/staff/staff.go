@@ -9,7 +9,11 @@
 //	finance  payout details of every store, proposing changes (PREFIX-finance)
 //	manager  everything in the team vault (PREFIX-managers)
 //
-// and a list of stores, each granting that store's group. The staff
+// Vault knows ops as "staff" (its policy and group, VaultRoleOps): that
+// name is part of every deployed team's Vault, so it stays, and
+// PersonRole and RoleOf are the one place that maps the two; whatever
+// people read says ops. A person has a list of stores, each granting
+// that store's group. The staff
 // record (KV "staff/NAME") keeps the role, stores, the company mailbox and
 // phone they hold, their status and the dates; Vault's identity entity is
 // the login and the access.
@@ -36,13 +40,35 @@ const (
 	StatusOffboarded = "offboarded"
 )
 
-// PersonRole maps a role to the person role of its Vault policy and group
-// (package setup's manager, finance, staff).
+// The person roles of Vault's policies and identity groups
+// (PREFIX-manager, PREFIX-finance, PREFIX-staff): the names a deployed
+// Vault, its operators' own policies and its audit log know. Each is one
+// role above; only ops has another name in Vault, and these two functions
+// are the one place that maps them.
+const (
+	VaultRoleManager = "manager"
+	VaultRoleFinance = "finance"
+	VaultRoleOps     = "staff"
+)
+
+// VaultRoles are the person roles of Vault, each with a policy and a group.
+var VaultRoles = []string{VaultRoleManager, VaultRoleFinance, VaultRoleOps}
+
+// PersonRole maps a role to the person role of its Vault policy and group.
 func PersonRole(role string) string {
 	if role == RoleOps {
-		return "staff"
+		return VaultRoleOps
 	}
 	return role
+}
+
+// RoleOf maps a person role of Vault back to the role people know
+// (PersonRole's inverse); another name is returned as it is.
+func RoleOf(vaultRole string) string {
+	if vaultRole == VaultRoleOps {
+		return RoleOps
+	}
+	return vaultRole
 }
 
 // CanRead reports whether a member of this role may read the store's
@@ -58,7 +84,7 @@ func ParseRole(s string) (string, error) {
 	switch r := strings.ToLower(strings.TrimSpace(s)); r {
 	case RoleOps, RoleFinance, RoleManager:
 		return r, nil
-	case "staff":
+	case VaultRoleOps: // as Vault names it
 		return RoleOps, nil
 	}
 	return "", fmt.Errorf("role %q: use ops, finance or manager", s)

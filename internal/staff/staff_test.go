@@ -2,6 +2,7 @@ package staff
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -19,6 +20,18 @@ func TestParseRole(t *testing.T) {
 	}
 	if PersonRole(RoleOps) != "staff" || PersonRole(RoleManager) != "manager" {
 		t.Fatal("person roles")
+	}
+	// Every role has one Vault role and back, and each Vault role is one.
+	seen := map[string]bool{}
+	for _, role := range []string{RoleOps, RoleFinance, RoleManager} {
+		vr := PersonRole(role)
+		if RoleOf(vr) != role || !slices.Contains(VaultRoles, vr) || seen[vr] {
+			t.Errorf("%s: Vault role %q maps back to %q", role, vr, RoleOf(vr))
+		}
+		seen[vr] = true
+	}
+	if len(VaultRoles) != len(seen) || RoleOf("reminder") != "reminder" {
+		t.Errorf("Vault roles %v, reminder maps to %q", VaultRoles, RoleOf("reminder"))
 	}
 }
 
