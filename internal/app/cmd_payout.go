@@ -14,6 +14,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/clipboard"
 	"github.com/sellervault/sellervault/internal/payout"
+	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 )
@@ -35,7 +36,7 @@ func payoutCommand(env *Env) *cli.Command {
 				Name:      "show",
 				Usage:     "the payout record, masked, with each field's validity and who approved it",
 				ArgsUsage: "STORE",
-				Action: env.withPayout(func(c *cli.Context, s *session, p *repo.Payout) error {
+				Action: env.withPayout(func(c *cli.Context, s *session, p *payout.Current) error {
 					return s.printPayout(p)
 				}),
 			},
@@ -47,7 +48,7 @@ func payoutCommand(env *Env) *cli.Command {
 					&cli.StringFlag{Name: "field", Usage: "copy only `FIELD` (holder, iban, bic, routing, account, …)"},
 					&cli.DurationFlag{Name: "clear-after", Value: 45 * time.Second, Usage: "clear the clipboard after this long"},
 				},
-				Action: env.withPayout(func(c *cli.Context, s *session, p *repo.Payout) error {
+				Action: env.withPayout(func(c *cli.Context, s *session, p *payout.Current) error {
 					return s.copyPayout(c, p)
 				}),
 			},
@@ -56,7 +57,7 @@ func payoutCommand(env *Env) *cli.Command {
 				Usage:     "check a field as the marketplace shows it (pasted at the prompt or on stdin) against the golden copy",
 				ArgsUsage: "STORE",
 				Flags:     []cli.Flag{&cli.StringFlag{Name: "field", Value: "iban", Usage: "the `FIELD` to verify"}, secretFileFlag},
-				Action: env.withPayout(func(c *cli.Context, s *session, p *repo.Payout) error {
+				Action: env.withPayout(func(c *cli.Context, s *session, p *payout.Current) error {
 					name, store := c.String("field"), p.Store
 					stored, ok := payoutField(p.Record, name)
 					if !ok {
@@ -97,11 +98,11 @@ func payoutCommand(env *Env) *cli.Command {
 					if err := rec.Validate(); err != nil {
 						return usageError{err}
 					}
-					q, err := r.Payouts().Propose(c.Context, store, rec, time.Now, c.Bool("dry-run"))
+					q, err := payoutChanges(r).Propose(c.Context, store, rec, time.Now, c.Bool("dry-run"))
 					if err != nil {
 						return err
 					}
-					if err := s.printRequests([]*repo.Request{q}); err != nil {
+					if err := s.printRequests([]*payoutchange.Request{q}); err != nil {
 						return err
 					}
 					if c.Bool("dry-run") {
@@ -121,14 +122,14 @@ func payoutCommand(env *Env) *cli.Command {
 				Usage: "list payout change requests (pending ones unless --all)",
 				Flags: []cli.Flag{&cli.StringFlag{Name: "store", Usage: "only this store"}, &cli.BoolFlag{Name: "all", Usage: "decided ones too"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					qs, err := r.Payouts().Requests(c.Context, c.String("store"))
+					qs, err := payoutChanges(r).Requests(c.Context, c.String("store"))
 					if err != nil {
 						return err
 					}
 					if !c.Bool("all") {
 						pending := qs[:0]
 						for _, q := range qs {
-							if q.Status == repo.StatusPending {
+							if q.Status == payoutchange.StatusPending {
 								pending = append(pending, q)
 							}
 						}
@@ -146,7 +147,7 @@ func payoutCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					qs, err := r.Payouts().Requests(c.Context, store)
+					qs, err := payoutChanges(r).Requests(c.Context, store)
 					if err != nil {
 						return err
 					}
@@ -162,19 +163,19 @@ func payoutCommand(env *Env) *cli.Command {
 				ArgsUsage: "ID|STORE/ID",
 				Flags:     []cli.Flag{&cli.StringFlag{Name: "confirm-last4", Usage: "the last four characters of the new IBAN or account number (`XXXX`), when there is no terminal to ask on"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					id := oneArg(c)
-					q, err := r.Payouts().FindRequest(c.Context, id)
+					changes := payoutChanges(r)
+					q, err := changes.FindRequest(c.Context, oneArg(c))
 					if err != nil {
 						return err
 					}
-					if err := r.Payouts().CanApprove(c.Context, q, time.Now); err != nil {
+					if err := changes.CanApprove(c.Context, q, time.Now); err != nil {
 						return err
 					}
 					confirm, err := s.confirmLast4(c, q)
 					if err != nil {
 						return err
 					}
-					q, err = r.Payouts().ApproveRequest(c.Context, q, confirm, time.Now)
+					q, err = changes.ApproveRequest(c.Context, q, confirm, time.Now)
 					if err != nil {
 						return err
 					}
@@ -188,7 +189,7 @@ func payoutCommand(env *Env) *cli.Command {
 				ArgsUsage: "ID|STORE/ID",
 				Flags:     []cli.Flag{&cli.StringFlag{Name: "reason", Usage: "why (recorded)"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					q, err := r.Payouts().Reject(c.Context, oneArg(c), c.String("reason"), time.Now)
+					q, err := payoutChanges(r).Reject(c.Context, oneArg(c), c.String("reason"), time.Now)
 					if err != nil {
 						return err
 					}
@@ -221,7 +222,7 @@ type payoutView struct {
 	RequestID  string            `json:"request_id"`
 }
 
-func (s *session) printPayout(p *repo.Payout) error {
+func (s *session) printPayout(p *payout.Current) error {
 	view := payoutView{Store: p.Store, Scheme: p.Record.Scheme(), Fields: map[string]string{}, Validity: map[string]string{},
 		ApprovedBy: p.ApprovedBy, ApprovedAt: p.ApprovedAt, RequestID: p.RequestID}
 	var rows [][]string
@@ -261,10 +262,10 @@ func fieldValue(rec payout.Record, name string) string {
 	return v
 }
 
-func (s *session) printRequests(qs []*repo.Request) error {
+func (s *session) printRequests(qs []*payoutchange.Request) error {
 	if s.format == "json" {
 		if qs == nil {
-			qs = []*repo.Request{}
+			qs = []*payoutchange.Request{}
 		}
 		return s.env.writeJSON(qs)
 	}
@@ -282,7 +283,7 @@ func (s *session) printRequests(qs []*repo.Request) error {
 // confirmLast4 shows the change a payout request makes and gets the last
 // four characters of the new IBAN or account number: from --confirm-last4,
 // else typed on the terminal after reading the change.
-func (s *session) confirmLast4(c *cli.Context, q *repo.Request) (string, error) {
+func (s *session) confirmLast4(c *cli.Context, q *payoutchange.Request) (string, error) {
 	field, _ := payout.ConfirmationField(q.Record)
 	s.env.say("payout change %s of %s, requested by %s at %s, over payout version %d:", q.ID, q.Store, q.RequestedBy, q.RequestedAt, q.BaseVersion)
 	for _, line := range q.Diff {
@@ -368,7 +369,7 @@ func isTerminal(r io.Reader) bool {
 // goes on the clipboard alone, is read back, and after the user pastes it
 // and presses Enter the clipboard must still hold it; a change in between
 // (clipboard-hijacking malware swaps IBANs) stops the walk and clears it.
-func (s *session) copyPayout(c *cli.Context, p *repo.Payout) error {
+func (s *session) copyPayout(c *cli.Context, p *payout.Current) error {
 	clearAfter := c.Duration("clear-after")
 	fields := p.Record.Fields()
 	if name := c.String("field"); name != "" {
@@ -417,9 +418,14 @@ func maskedValue(rec payout.Record, name string) string {
 	return ""
 }
 
+// payoutChanges is payout change control over the team's records.
+func payoutChanges(r *repo.Repo) payoutchange.Control {
+	return payoutchange.New(payoutchange.Deps{Payouts: r.Payouts(), Proposals: r.Proposals()})
+}
+
 // withPayout wraps an action on a store's payout record: the STORE
 // argument checked, the record read.
-func (e *Env) withPayout(action func(*cli.Context, *session, *repo.Payout) error) cli.ActionFunc {
+func (e *Env) withPayout(action func(*cli.Context, *session, *payout.Current) error) cli.ActionFunc {
 	return e.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
 		store, err := parsed(records.ParseStoreName(oneArg(c)))
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/sellervault/sellervault/internal/clipboard"
 	"github.com/sellervault/sellervault/internal/failure"
 	"github.com/sellervault/sellervault/internal/inputerr"
+	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/remind"
 	"github.com/sellervault/sellervault/internal/repo"
 )
@@ -135,11 +136,11 @@ func hint(err error, addr string) string {
 	switch {
 	case errors.Is(err, repo.ErrIncidentUnfinished):
 		return "rotate the credentials listed (`sellervault rotate STORE/NAME`, then --confirm), verify the payout (`sellervault payout verify STORE`), or close with --force --reason"
-	case errors.Is(err, repo.ErrSelfApproval):
+	case errors.Is(err, payoutchange.ErrSelfApproval):
 		return "another manager must approve it; this rule is what stops one stolen login from changing where the money goes"
-	case errors.Is(err, repo.ErrCoolingOff):
+	case errors.Is(err, payoutchange.ErrCoolingOff):
 		return "run the same command again after that time; the wait gives the team time to notice a change nobody asked for"
-	case errors.Is(err, repo.ErrNoIdentity):
+	case errors.Is(err, payoutchange.ErrNoIdentity):
 		return "log in as yourself (`sellervault login`) to approve"
 	case errors.Is(err, errNotLoggedIn):
 		return "log in with `sellervault login` or `vault login`, or set VAULT_TOKEN"

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/payout"
+	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
@@ -174,6 +175,11 @@ func LoadWithLogins(ctx context.Context, c *vault.Client, l vault.Layout, now ti
 	return tokens, loadPayout(ctx, repo.New(logins["farid"], l), repo.New(logins["maria"], l))
 }
 
+// payoutChanges is payout change control over r's records.
+func payoutChanges(r *repo.Repo) payoutchange.Control {
+	return payoutchange.New(payoutchange.Deps{Payouts: r.Payouts(), Proposals: r.Proposals()})
+}
+
 // loadPayout gives acme-de an approved payout record and one pending
 // change, through the real two-person flow: farid (finance) proposes,
 // maria (manager) approves. The demo lifts the cooling-off for that one
@@ -182,12 +188,12 @@ func loadPayout(ctx context.Context, finance, manager *repo.Repo) error {
 	if _, err := finance.Payouts().Get(ctx, "acme-de"); err == nil || !errors.Is(err, vault.ErrNotFound) {
 		return err // there already, or a real error
 	}
-	propose := func(rec payout.Record) (*repo.Request, error) {
+	propose := func(rec payout.Record) (*payoutchange.Request, error) {
 		rec = rec.Normalize()
 		if err := rec.Validate(); err != nil {
 			return nil, fmt.Errorf("demo payout: %w", err)
 		}
-		return finance.Payouts().Propose(ctx, "acme-de", rec, time.Now, false)
+		return payoutChanges(finance).Propose(ctx, "acme-de", rec, time.Now, false)
 	}
 	// IBANs from the IBAN registry's published examples: valid, not real.
 	q, err := propose(payout.Record{Holder: "Acme Outdoor GmbH", IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX",
@@ -203,7 +209,7 @@ func loadPayout(ctx context.Context, finance, manager *repo.Repo) error {
 		return err
 	}
 	_, newAccount := payout.ConfirmationField(q.Record)
-	if _, err := manager.Payouts().Approve(ctx, q.ID, newAccount[len(newAccount)-4:], time.Now); err != nil {
+	if _, err := payoutChanges(manager).Approve(ctx, q.ID, newAccount[len(newAccount)-4:], time.Now); err != nil {
 		return fmt.Errorf("demo payout approval: %w", err)
 	}
 	if err := manager.Payouts().SetCoolingOff(ctx, cooling); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
@@ -46,19 +47,19 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srcRequests, err := r.Payouts().Requests(ctx, "")
+	srcRequests, err := payoutchange.New(payoutchange.Deps{Payouts: r.Payouts(), Proposals: r.Proposals()}).Requests(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(srcRequests) != 2 {
 		t.Fatalf("the demo team has %d payout change requests, want 2", len(srcRequests))
 	}
-	var pending, approved *repo.Request
+	var pending, approved *payoutchange.Request
 	for _, q := range srcRequests {
 		switch q.Status {
-		case repo.StatusPending:
+		case payoutchange.StatusPending:
 			pending = q
-		case repo.StatusApproved:
+		case payoutchange.StatusApproved:
 			approved = q
 		}
 		if !q.Signed {
@@ -254,7 +255,7 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 	if len(dstInv.Payouts) != 1 || !dstInv.Payouts[0].VerifiedAt.Equal(verifiedDE) || !dstInv.Payouts[0].VerifyDue.Equal(dueDE) {
 		t.Errorf("payout facts: source %+v, restored %+v", srcInv.Payouts, dstInv.Payouts)
 	}
-	dstRequests, err := r2.Payouts().Requests(ctx, "")
+	dstRequests, err := payoutchange.New(payoutchange.Deps{Payouts: r2.Payouts(), Proposals: r2.Proposals()}).Requests(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +273,7 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 		}
 	}
 	approver, _ := member(t, c2, l, "manager")
-	if _, err := approver.Payouts().Approve(ctx, pending.ID, "", time.Now); !errors.Is(err, repo.ErrUnsigned) {
+	if _, err := payoutchange.New(payoutchange.Deps{Payouts: approver.Payouts(), Proposals: approver.Proposals()}).Approve(ctx, pending.ID, "", time.Now); !errors.Is(err, payoutchange.ErrUnsigned) {
 		t.Errorf("approving a restored request whose signature does not check: %v", err)
 	}
 	m, _, err := r2.Members().Get(ctx, "nina")

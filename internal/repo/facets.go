@@ -22,8 +22,11 @@ type TOTP struct{ r *Repo }
 // Rotation tracks rotations: pending values, due marks, what is due, the reminder notes.
 type Rotation struct{ r *Repo }
 
-// Payouts keeps the payout records under two-person change control.
+// Payouts keeps the stores' payout records, the cooling-off setting and the verifications (the two-person change control is package payoutchange).
 type Payouts struct{ r *Repo }
+
+// Proposals keeps the payout change requests and the decisions on them (what they mean is package payoutchange).
+type Proposals struct{ r *Repo }
 
 // Incidents locks a store down when it looks taken over, and lifts the lockdown.
 type Incidents struct{ r *Repo }
@@ -60,6 +63,9 @@ func (r *Repo) Rotation() Rotation { return Rotation{r} }
 
 // Payouts is the store's view of what Payouts does.
 func (r *Repo) Payouts() Payouts { return Payouts{r} }
+
+// Proposals is the store's view of what Proposals does.
+func (r *Repo) Proposals() Proposals { return Proposals{r} }
 
 // Incidents is the store's view of what Incidents does.
 func (r *Repo) Incidents() Incidents { return Incidents{r} }

@@ -21,7 +21,9 @@
 //	               offboarding (offboard*.go)
 //	r.TOTP()       2-step keys in the TOTP engine, seed escrow (totp.go, escrow.go)
 //	r.Rotation()   pending values, due marks, reminder notes (rotate.go, rotation.go, reminders.go)
-//	r.Payouts()    payout records under two-person control (payout*.go, sign.go)
+//	r.Payouts()    payout records, the cooling-off, verifications (payout_store.go, sign.go)
+//	r.Proposals()  payout change requests and their decisions (payout_proposals.go;
+//	               the two-person change control is package payoutchange)
 //	r.Incidents()  store lockdowns (incident.go)
 //	r.Backups()    dump and restore (backup.go, restore.go)
 //	r.Imports()    imports' progress records (import_progress.go; the run is package importrun)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/backup"
 	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
@@ -103,7 +104,7 @@ func TestBackupRestoreVersion1(t *testing.T) {
 	if requests != 2 {
 		t.Errorf("%d requests in the source", requests)
 	}
-	qs, err := r2.Payouts().Requests(ctx, "acme-de")
+	qs, err := payoutchange.New(payoutchange.Deps{Payouts: r2.Payouts(), Proposals: r2.Proposals()}).Requests(ctx, "acme-de")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestBackupRestoreVersion1(t *testing.T) {
 	for _, q := range qs {
 		statuses[q.Status]++
 	}
-	if statuses[repo.StatusApproved] != 1 || statuses[repo.StatusPending] != 1 {
+	if statuses[payoutchange.StatusApproved] != 1 || statuses[payoutchange.StatusPending] != 1 {
 		t.Errorf("restored requests: %v", statuses)
 	}
 }

@@ -19,9 +19,6 @@ import (
 // requester's entity proves it, and neither the requester nor anyone else
 // can make it name another person.
 
-// ErrUnsigned: what needs a person's signature was written without one.
-var ErrUnsigned = kindError{"who wrote this cannot be proven: it has no valid signature of its author", vault.ErrDenied}
-
 // signedMessage is the unambiguous text a signature covers: a purpose and
 // its fields, as a JSON array.
 func signedMessage(purpose string, fields []string) string {

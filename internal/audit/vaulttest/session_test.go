@@ -20,6 +20,7 @@ import (
 	"github.com/sellervault/sellervault/internal/audit"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/payout"
+	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
@@ -136,9 +137,9 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 	// farid proposes payout details; maria approves them.
 	rec := payout.Record{Holder: "Acme Outdoor Inc", IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX",
 		Bank: "Commerzbank", Currency: "EUR", Provider: "payoneer"}.Normalize()
-	q := must(farid.Payouts().Propose(ctx, "acme-us", rec, time.Now, false))
+	q := must(payoutchange.New(payoutchange.Deps{Payouts: farid.Payouts(), Proposals: farid.Proposals()}).Propose(ctx, "acme-us", rec, time.Now, false))
 	must(0, maria.Payouts().SetCoolingOff(ctx, 0))
-	must(maria.Payouts().Approve(ctx, q.ID, rec.IBAN[len(rec.IBAN)-4:], time.Now)) // the approver types the last four
+	must(payoutchange.New(payoutchange.Deps{Payouts: maria.Payouts(), Proposals: maria.Proposals()}).Approve(ctx, q.ID, rec.IBAN[len(rec.IBAN)-4:], time.Now)) // the approver types the last four
 	must(farid.Payouts().Get(ctx, "acme-us"))
 
 	// tom works on acme-de, then is offboarded (his token and login

@@ -1,21 +1,62 @@
-package repo_test
+package payoutchange_test
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/access"
+	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/payout"
+	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
+	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
+
+// The record store's facets are what change control works through.
+var (
+	_ payoutchange.Payouts   = repo.Payouts{}
+	_ payoutchange.Proposals = repo.Proposals{}
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	devvault.StopShared()
+	os.Exit(code)
+}
+
+// changes is change control over r's records, with r's token.
+func changes(r *repo.Repo) payoutchange.Control {
+	return payoutchange.New(payoutchange.Deps{Payouts: r.Payouts(), Proposals: r.Proposals()})
+}
+
+var prefixes atomic.Int64
+
+// newRepo initialises a fresh team (mount prefix payoutchangeN) on the
+// shared Vault, with one store, and returns a repository on it as root.
+func newRepo(t testing.TB) (*repo.Repo, *vault.Client, vault.Layout) {
+	t.Helper()
+	ctx := context.Background()
+	c := vaulttest.Root(t)
+	l := vaulttest.Layout(t, fmt.Sprintf("payoutchange%d", prefixes.Add(1)))
+	if _, err := setup.Run(ctx, c, setup.Options{Layout: l}); err != nil {
+		t.Fatal(err)
+	}
+	r := repo.New(c, l)
+	if err := r.Stores().Add(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
+		t.Fatal(err)
+	}
+	return r, c, l
+}
 
 var people atomic.Int64
 
@@ -67,7 +108,7 @@ func TestApproveRefusesModifiedRequest(t *testing.T) {
 	finance, _ := member(t, c, l, "finance")
 	manager, _ := member(t, c, l, "manager")
 	rec := validRecord(t, payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"})
-	q, err := finance.Payouts().Propose(ctx, "acme-us", rec, time.Now, false)
+	q, err := changes(finance).Propose(ctx, "acme-us", rec, time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +116,7 @@ func TestApproveRefusesModifiedRequest(t *testing.T) {
 	if _, err := c.KV().Put(ctx, l.Proposals(), records.ProposalPath("acme-us", q.ID), tampered, 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err = manager.Payouts().Approve(ctx, q.ID, "6819", later); err == nil {
+	if _, err = changes(manager).Approve(ctx, q.ID, "6819", later); err == nil {
 		t.Fatal("a modified request was approved")
 	}
 	if _, err := root.Payouts().Get(ctx, "acme-us"); err == nil {
@@ -83,14 +124,14 @@ func TestApproveRefusesModifiedRequest(t *testing.T) {
 	}
 	// Root has no identity: it can neither propose (nothing to sign with)
 	// nor approve.
-	if _, err := root.Payouts().Propose(ctx, "acme-us", rec, time.Now, false); !errors.Is(err, vault.ErrDenied) {
+	if _, err := changes(root).Propose(ctx, "acme-us", rec, time.Now, false); !errors.Is(err, vault.ErrDenied) {
 		t.Fatalf("root proposing: %v, want a refusal", err)
 	}
-	q2, err := finance.Payouts().Propose(ctx, "acme-us", rec, time.Now, false)
+	q2, err := changes(finance).Propose(ctx, "acme-us", rec, time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := root.Payouts().Approve(ctx, q2.ID, last4(rec), later); !errors.Is(err, repo.ErrNoIdentity) {
+	if _, err := changes(root).Approve(ctx, q2.ID, last4(rec), later); !errors.Is(err, payoutchange.ErrNoIdentity) {
 		t.Fatalf("root approving: %v, want ErrNoIdentity", err)
 	}
 }
@@ -109,20 +150,20 @@ func TestApprovalShowsTheRealChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := validRecord(t, payout.Record{Holder: "Acme Inc", Routing: "021000021", Account: "000123456789", AccountType: "checking", Bank: "JPMorgan Chase", Currency: "USD", Country: "US"})
-	q, err := finance.Payouts().Propose(ctx, "acme-us", first, time.Now, false)
+	q, err := changes(finance).Propose(ctx, "acme-us", first, time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !q.Signed {
 		t.Fatal("a request made with sellervault is not signed")
 	}
-	if _, err := manager.Payouts().Approve(ctx, q.ID, "0000", later); !errors.Is(err, repo.ErrConfirmation) {
+	if _, err := changes(manager).Approve(ctx, q.ID, "0000", later); !errors.Is(err, payoutchange.ErrConfirmation) {
 		t.Fatalf("approving with the wrong last four: %v", err)
 	}
 	if _, err := root.Payouts().Get(ctx, "acme-us"); err == nil {
 		t.Fatal("a refused approval wrote the payout record")
 	}
-	if _, err := manager.Payouts().Approve(ctx, q.ID, "6789", later); err != nil {
+	if _, err := changes(manager).Approve(ctx, q.ID, "6789", later); err != nil {
 		t.Fatal(err)
 	}
 
@@ -138,7 +179,7 @@ func TestApprovalShowsTheRealChange(t *testing.T) {
 	if _, err := financeClient.KV().Put(ctx, l.Proposals(), records.ProposalPath("acme-us", id), data, 0); err != nil {
 		t.Fatal(err)
 	}
-	got, err := manager.Payouts().FindRequest(ctx, id)
+	got, err := changes(manager).FindRequest(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,20 +190,20 @@ func TestApprovalShowsTheRealChange(t *testing.T) {
 	if got.Signed || !strings.Contains(got.RequestedBy, "unproven") {
 		t.Fatalf("an unsigned request is shown as signed by %q", got.RequestedBy)
 	}
-	if _, err := manager.Payouts().Approve(ctx, id, "8777", later); !errors.Is(err, repo.ErrUnsigned) {
+	if _, err := changes(manager).Approve(ctx, id, "8777", later); !errors.Is(err, payoutchange.ErrUnsigned) {
 		t.Fatalf("approving an unsigned request: %v, want ErrUnsigned", err)
 	}
 
 	// A manager proposes, then claims another manager wrote it (to approve
 	// it alone): the signature does not check, so it cannot be approved.
-	own, err := manager.Payouts().Propose(ctx, "acme-us", swapped, time.Now, false)
+	own, err := changes(manager).Propose(ctx, "acme-us", swapped, time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := manager.Payouts().Approve(ctx, own.ID, "8777", later); !errors.Is(err, repo.ErrSelfApproval) {
+	if _, err := changes(manager).Approve(ctx, own.ID, "8777", later); !errors.Is(err, payoutchange.ErrSelfApproval) {
 		t.Fatalf("self-approval: %v", err)
 	}
-	if _, err := other.Payouts().Approve(ctx, own.ID, "8777", later); err != nil {
+	if _, err := changes(other).Approve(ctx, own.ID, "8777", later); err != nil {
 		t.Fatalf("another manager approving: %v", err)
 	}
 	p, err := root.Payouts().Get(ctx, "acme-us")
@@ -182,11 +223,11 @@ func TestVerificationTimeIsVaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := validRecord(t, payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"})
-	q, err := finance.Payouts().Propose(ctx, "acme-us", rec, time.Now, false)
+	q, err := changes(finance).Propose(ctx, "acme-us", rec, time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := manager.Payouts().Approve(ctx, q.ID, last4(rec), later); err != nil {
+	if _, err := changes(manager).Approve(ctx, q.ID, last4(rec), later); err != nil {
 		t.Fatal(err)
 	}
 	before := time.Now().Add(-time.Second)
@@ -264,14 +305,14 @@ func TestRequesterCannotBeForged(t *testing.T) {
 	if _, err := managerClient.KV().Put(ctx, l.Proposals(), records.ProposalPath("acme-us", id), data, 0); err != nil {
 		t.Fatal(err)
 	}
-	q, err := manager.Payouts().FindRequest(ctx, id)
+	q, err := changes(manager).FindRequest(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if q.Signed || !strings.Contains(q.RequestedBy, "unproven") {
 		t.Fatalf("a request naming %q is shown as signed by %q", self.EntityID+"/sha2-256", q.RequestedBy)
 	}
-	if _, err := manager.Payouts().Approve(ctx, id, "6819", later); !errors.Is(err, repo.ErrUnsigned) {
+	if _, err := changes(manager).Approve(ctx, id, "6819", later); !errors.Is(err, payoutchange.ErrUnsigned) {
 		t.Fatalf("a manager approving their own request alone: %v, want ErrUnsigned", err)
 	}
 	if _, err := root.Payouts().Get(ctx, "acme-us"); err == nil {
@@ -279,7 +320,7 @@ func TestRequesterCannotBeForged(t *testing.T) {
 	}
 
 	// The same ID under another store.
-	real, err := finance.Payouts().Propose(ctx, "acme-us", validRecord(t, payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"}), time.Now, false)
+	real, err := changes(finance).Propose(ctx, "acme-us", validRecord(t, payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"}), time.Now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,17 +332,17 @@ func TestRequesterCannotBeForged(t *testing.T) {
 	if _, err := financeClient.KV().Put(ctx, l.Proposals(), records.ProposalPath("acme-de", real.ID), requestData(rec, fin.EntityID, "x", twinSig), 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := manager.Payouts().FindRequest(ctx, real.ID); !errors.Is(err, vault.ErrConflict) {
+	if _, err := changes(manager).FindRequest(ctx, real.ID); !errors.Is(err, vault.ErrConflict) {
 		t.Fatalf("an ID under two stores: %v, want a conflict", err)
 	}
-	if _, err := manager.Payouts().Approve(ctx, real.ID, "3000", later); err == nil {
+	if _, err := changes(manager).Approve(ctx, real.ID, "3000", later); err == nil {
 		t.Fatal("an ambiguous ID was approved")
 	}
-	got, err := manager.Payouts().FindRequest(ctx, "acme-us/"+real.ID)
+	got, err := changes(manager).FindRequest(ctx, "acme-us/"+real.ID)
 	if err != nil || got.Store != "acme-us" || got.Record.IBAN != "DE89370400440532013000" {
 		t.Fatalf("STORE/ID: %+v, %v", got, err)
 	}
-	if _, err := manager.Payouts().Approve(ctx, "acme-us/"+real.ID, "3000", later); err != nil {
+	if _, err := changes(manager).Approve(ctx, "acme-us/"+real.ID, "3000", later); err != nil {
 		t.Fatalf("approving by STORE/ID: %v", err)
 	}
 }
