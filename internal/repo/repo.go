@@ -15,15 +15,16 @@
 // Vault's own client is used through Sys() and Logical():
 //
 //	r.Creds()      credentials (creds.go, listing.go, mirror repair)
-//	r.Contacts()   company mailboxes and phones (contacts.go)
-//	r.Stores()     stores and their access groups (stores.go)
+//	r.Contacts()   company mailboxes and phones, their keyed IDs (contacts.go, contacts_rekey.go)
+//	r.Stores()     stores and their access groups, the role groups' members (stores.go, stores_groups.go)
 //	r.Members()    people: onboarding, access, member views (scope.go),
 //	               offboarding (offboard*.go)
 //	r.TOTP()       2-step keys in the TOTP engine, seed escrow (totp.go, escrow.go)
 //	r.Rotation()   pending values, due marks, reminder notes (rotate.go, rotation.go, reminders.go)
 //	r.Payouts()    payout records under two-person control (payout*.go, sign.go)
 //	r.Incidents()  store lockdowns (incident.go)
-//	r.Backups()    dump and restore (backup.go, restore.go)
+//	r.Backups()    the records of the team's mounts as they are, for a backup and a restore
+//	               (backup.go, backup_sign.go; the workflow is package backuprun)
 //	r.Imports()    imports' progress records (import_progress.go; the run is package importrun)
 //	r.Index()      redaction indexes and listings (redactindex.go, reindex.go)
 //	r.Doctor()     checks and repairs after a failure (doctor.go)
