@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/backuprun"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/secretin"
 )
@@ -57,7 +58,7 @@ onboard again). Restore it with ` + "`sellervault restore FILE`" + `.`,
 			if err != nil {
 				return err
 			}
-			doc, dump, err := r.Backups().Dump(c.Context, repo.DumpOptions{Version: version()})
+			doc, dump, err := backuprun.Dump(c.Context, backupDeps(r), backuprun.DumpOptions{Version: version()})
 			if err == nil {
 				err = backup.Seal(out, doc, recipients...)
 			}
@@ -67,6 +68,12 @@ onboard again). Restore it with ` + "`sellervault restore FILE`" + `.`,
 			return s.reportBackup(c.String("output"), sealedTo, doc, dump)
 		}),
 	}
+}
+
+// backupDeps are what a backup and a restore work through: the store's
+// facets.
+func backupDeps(r *repo.Repo) backuprun.Deps {
+	return backuprun.Deps{Records: r.Backups(), Signatures: r.Backups(), Contacts: r.Contacts(), Keys: r.TOTP(), Groups: r.Stores()}
 }
 
 // backupRecipients reads the recipients, or the passphrase (asked twice
@@ -179,7 +186,7 @@ type backupView struct {
 	Onboard        []string       `json:"onboard_again"`
 }
 
-func (s *session) reportBackup(file, sealedTo string, doc *backup.Document, dump *repo.DumpReport) error {
+func (s *session) reportBackup(file, sealedTo string, doc *backup.Document, dump *backuprun.DumpReport) error {
 	env := s.env
 	v := backupView{Team: doc.Team, File: file, SealedTo: sealedTo, Records: doc.Counts(), DeletedSkipped: doc.DeletedSkipped,
 		NotBackedUp: append(append([]string{}, dump.Unknown...), dump.MetadataOnly...), ReminderNotes: dump.Notes,

@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/backuprun"
 	"github.com/sellervault/sellervault/internal/failure"
 	"github.com/sellervault/sellervault/internal/repo"
 )
@@ -58,12 +59,12 @@ onboard again. The redaction index is not restored: run
 			if err != nil {
 				return err
 			}
-			rep, err := r.Backups().Restore(c.Context, doc, repo.RestoreOptions{DryRun: c.Bool("dry-run"), Recovery: recovery})
-			var partial *repo.PartialRestoreError
+			rep, err := backuprun.Restore(c.Context, backupDeps(r), doc, backuprun.RestoreOptions{DryRun: c.Bool("dry-run"), Recovery: recovery})
+			var partial *backuprun.PartialRestoreError
 			switch {
 			case errors.As(err, &partial):
 				return s.reportPartial(partial, rep)
-			case errors.Is(err, repo.ErrNotEmpty):
+			case errors.Is(err, backuprun.ErrNotEmpty):
 				return env.failWithHint(err, "restore into an empty mount: `sellervault init --mount NEWNAME` then `sellervault restore FILE --mount NEWNAME`, or a Vault where this team's mount holds nothing yet")
 			case errors.Is(err, repo.ErrNotInitialised):
 				return env.failWithHint(err, "run `sellervault init` (with the same --mount) on this Vault, then restore")
@@ -163,11 +164,11 @@ func (e *Env) failWithHint(err error, hint string) error {
 
 // restoreView is the JSON report of a restore.
 type restoreView struct {
-	*repo.RestoreReport
+	*backuprun.RestoreReport
 	RedactIndex string `json:"redaction_index"`
 }
 
-func (s *session) reportRestore(rep *repo.RestoreReport) error {
+func (s *session) reportRestore(rep *backuprun.RestoreReport) error {
 	env := s.env
 	if rep.DryRun {
 		env.say("dry run: %s of team %s (backup made %s) would be restored into mount %s; nothing was written",
@@ -224,7 +225,7 @@ func (s *session) reportRestore(rep *repo.RestoreReport) error {
 }
 
 // reportPartial says exactly what a failed restore wrote.
-func (s *session) reportPartial(p *repo.PartialRestoreError, rep *repo.RestoreReport) error {
+func (s *session) reportPartial(p *backuprun.PartialRestoreError, rep *backuprun.RestoreReport) error {
 	env := s.env
 	env.say("%v", p)
 	for _, path := range p.Written {

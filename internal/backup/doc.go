@@ -1,8 +1,8 @@
 // Package backup is the model of a sellervault backup: the document that
 // holds a team's records, its strict decoder, and its age encryption.
-// It is pure Go; package repo fills a Document from Vault and writes one
-// back, and the app's `backup` and `restore` commands move it through a
-// file.
+// It is pure Go; package backuprun fills a Document from the team's
+// Vault and writes one back (through the record store, package repo),
+// and the app's `backup` and `restore` commands move it through a file.
 //
 // # What a backup holds
 //
@@ -129,9 +129,9 @@
 // A restore validates the whole document, and the vault it restores into
 // (initialised with the schema 2 layout; its records, proposals and
 // verifications mounts holding nothing but what `sellervault init`
-// writes), before its first write. Package repo documents what a restore
-// changes on purpose: TOTP links, staff status, the time of a request or
-// verification kept in custom metadata (migrated_version,
+// writes), before its first write. Package backuprun documents what a
+// restore changes on purpose: TOTP links, staff status, the time of a
+// request or verification kept in custom metadata (migrated_version,
 // migrated_version_time), and the signatures of requests, which check
 // only in the Vault that holds their requester's key: pending requests
 // restored into another Vault must be proposed again.

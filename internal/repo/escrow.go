@@ -85,9 +85,12 @@ func (r *Repo) dropEscrow(ctx context.Context, store, name string) error {
 	return err
 }
 
-// importSeed imports a recovered seed as TOTP key ref and checks that
-// Vault's code matches it, as TOTP().Add does.
-func (r *Repo) importSeed(ctx context.Context, ref string, key totp.Key) error {
+// ImportSeed imports a recovered seed (a restore's, from its escrow
+// copy) as TOTP key ref and checks that Vault's code matches it, as Add
+// does: a key whose code does not match is removed again
+// (ErrCodeMismatch).
+func (f TOTP) ImportSeed(ctx context.Context, ref string, key totp.Key) error {
+	r := f.r
 	params := vault.TOTPKey{Issuer: key.Issuer, Account: key.Account, Period: key.Period, Algorithm: key.Algorithm, Digits: key.Digits}
 	if err := r.c.TOTP().Import(ctx, r.layout.TOTP(), ref, key.Secret, params); err != nil {
 		return err

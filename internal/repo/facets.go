@@ -31,7 +31,7 @@ type Proposals struct{ r *Repo }
 // Incidents locks a store down when it looks taken over, and lifts the lockdown.
 type Incidents struct{ r *Repo }
 
-// Backups dumps the team's records for a backup and restores them.
+// Backups reads and writes the records of the team's mounts as they are, for a backup and a restore (package backuprun).
 type Backups struct{ r *Repo }
 
 // Imports keeps each import's progress record, for the report of its re-runs (the run itself is package importrun).

@@ -15,8 +15,8 @@
 // Vault's own client is used through Sys() and Logical():
 //
 //	r.Creds()      credentials (creds.go, listing.go, mirror repair)
-//	r.Contacts()   company mailboxes and phones (contacts.go)
-//	r.Stores()     stores and their access groups (stores.go)
+//	r.Contacts()   company mailboxes and phones, their keyed IDs (contacts.go, contacts_rekey.go)
+//	r.Stores()     stores and their access groups, the role groups' members (stores.go, stores_groups.go)
 //	r.Members()    people: onboarding, access, member views (scope.go),
 //	               offboarding (offboard*.go)
 //	r.TOTP()       2-step keys in the TOTP engine, seed escrow (totp.go, escrow.go)
@@ -25,7 +25,8 @@
 //	r.Proposals()  payout change requests and their decisions (payout_proposals.go;
 //	               the two-person change control is package payoutchange)
 //	r.Incidents()  store lockdowns (incident.go)
-//	r.Backups()    dump and restore (backup.go, restore.go)
+//	r.Backups()    the records of the team's mounts as they are, for a backup and a restore
+//	               (backup.go, backup_sign.go; the workflow is package backuprun)
 //	r.Imports()    imports' progress records (import_progress.go; the run is package importrun)
 //	r.Index()      redaction indexes and listings (redactindex.go, reindex.go)
 //	r.Doctor()     checks and repairs after a failure (doctor.go)

@@ -110,6 +110,17 @@ func (f TOTP) Code(ctx context.Context, store, name string) (code string, period
 	return code, period, err
 }
 
+// KeyInfo reads the issuer and account of TOTP key ref, as a credential
+// links to it (vault.ErrNotFound: no such key). Vault never returns a
+// seed.
+func (f TOTP) KeyInfo(ctx context.Context, ref string) (issuer, account string, err error) {
+	info, err := f.r.c.TOTP().KeyInfo(ctx, f.r.layout.TOTP(), ref)
+	if err != nil {
+		return "", "", err
+	}
+	return info.Issuer, info.Account, nil
+}
+
 // TOTPEntry is a listed TOTP key.
 type TOTPEntry struct {
 	Credential string `json:"credential"`

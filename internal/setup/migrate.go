@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
@@ -34,8 +35,8 @@ import (
 // Custom metadata keys of a migrated record.
 const (
 	MigratedFrom    = "migrated_from"
-	MigratedVersion = "migrated_version"
-	MigratedTime    = "migrated_version_time"
+	MigratedVersion = records.OriginalVersionKey
+	MigratedTime    = records.OriginalTimeKey
 	MigratedDeleted = "migrated_deleted"
 )
 

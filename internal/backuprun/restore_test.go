@@ -1,4 +1,4 @@
-package repo_test
+package backuprun_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/backuprun"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
@@ -28,7 +29,7 @@ func TestBackupRestoreVersion1(t *testing.T) {
 	ctx := context.Background()
 	r, c, l := backupDemoTeam(t)
 	src := backupReadState(t, c, l)
-	doc, _, err := r.Backups().Dump(ctx, repo.DumpOptions{})
+	doc, _, err := backuprun.Dump(ctx, deps(r), backuprun.DumpOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestBackupRestoreVersion1(t *testing.T) {
 		t.Fatal(err)
 	}
 	r2 := repo.New(c, l2)
-	rep, err := r2.Backups().Restore(ctx, opened, repo.RestoreOptions{})
+	rep, err := backuprun.Restore(ctx, deps(r2), opened, backuprun.RestoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestBackupRestoreVersion1(t *testing.T) {
 func TestBackupRestoreRefusals(t *testing.T) {
 	ctx := context.Background()
 	r, c, _ := newRepo(t)
-	doc, _, err := r.Backups().Dump(ctx, repo.DumpOptions{})
+	doc, _, err := backuprun.Dump(ctx, deps(r), backuprun.DumpOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,14 +137,14 @@ func TestBackupRestoreRefusals(t *testing.T) {
 
 	bad := *doc
 	bad.Records = append(append([]backup.Record{}, doc.Records...), backup.Record{Path: "stores/../sys", Data: map[string]interface{}{}})
-	if _, err := r2.Backups().Restore(ctx, &bad, repo.RestoreOptions{}); !errors.Is(err, backup.ErrInvalid) {
+	if _, err := backuprun.Restore(ctx, deps(r2), &bad, backuprun.RestoreOptions{}); !errors.Is(err, backup.ErrInvalid) {
 		t.Fatalf("invalid document: %v", err)
 	}
 	bad.Records = append(append([]backup.Record{}, doc.Records...), backup.Record{Path: "proposals/payout-decisions/acme-us/1", Data: map[string]interface{}{}})
-	if _, err := r2.Backups().Restore(ctx, &bad, repo.RestoreOptions{}); !errors.Is(err, backup.ErrInvalid) || !strings.Contains(err.Error(), "version 1") {
+	if _, err := backuprun.Restore(ctx, deps(r2), &bad, backuprun.RestoreOptions{}); !errors.Is(err, backup.ErrInvalid) || !strings.Contains(err.Error(), "version 1") {
 		t.Fatalf("version 1 path in a version 2 document: %v", err)
 	}
-	rep, err := r2.Backups().Restore(ctx, doc, repo.RestoreOptions{DryRun: true})
+	rep, err := backuprun.Restore(ctx, deps(r2), doc, backuprun.RestoreOptions{DryRun: true})
 	if err != nil || rep.Planned != len(doc.Records) || len(rep.Written) != 0 {
 		t.Fatalf("dry run: %+v, %v", rep, err)
 	}
@@ -164,7 +165,7 @@ func TestBackupRestoreRefusals(t *testing.T) {
 		if err := c.KV().Delete(ctx, tt.mount, tt.path); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := r2.Backups().Restore(ctx, doc, repo.RestoreOptions{DryRun: true}); !errors.Is(err, repo.ErrNotEmpty) || !strings.Contains(err.Error(), tt.want) {
+		if _, err := backuprun.Restore(ctx, deps(r2), doc, backuprun.RestoreOptions{DryRun: true}); !errors.Is(err, backuprun.ErrNotEmpty) || !strings.Contains(err.Error(), tt.want) {
 			t.Fatalf("deleted record in %s: %v", tt.mount, err)
 		}
 	}
@@ -183,10 +184,10 @@ func TestBackupRestoreRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	r3 := repo.New(c, l3)
-	if _, _, err := r3.Backups().Dump(ctx, repo.DumpOptions{}); !errors.Is(err, repo.ErrOldLayout) || !strings.Contains(err.Error(), "schema 1") {
+	if _, _, err := backuprun.Dump(ctx, deps(r3), backuprun.DumpOptions{}); !errors.Is(err, repo.ErrOldLayout) || !strings.Contains(err.Error(), "schema 1") {
 		t.Fatalf("backup of a schema 1 team: %v", err)
 	}
-	if _, err := r3.Backups().Restore(ctx, doc, repo.RestoreOptions{}); !errors.Is(err, repo.ErrOldLayout) || !errors.Is(err, vault.ErrNotFound) {
+	if _, err := backuprun.Restore(ctx, deps(r3), doc, backuprun.RestoreOptions{}); !errors.Is(err, repo.ErrOldLayout) || !errors.Is(err, vault.ErrNotFound) {
 		t.Fatalf("restore into a schema 1 team: %v", err)
 	}
 }
@@ -201,7 +202,7 @@ func TestBackupRestoreReportsPartialWrites(t *testing.T) {
 	if err := r.Contacts().AddMailbox(ctx, records.Mailbox{Address: "ops@acme.example", Password: "p"}); err != nil {
 		t.Fatal(err)
 	}
-	doc, _, err := r.Backups().Dump(ctx, repo.DumpOptions{})
+	doc, _, err := backuprun.Dump(ctx, deps(r), backuprun.DumpOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +238,7 @@ func TestBackupRestoreReportsPartialWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = repo.New(fc, l2).Backups().Restore(ctx, doc, repo.RestoreOptions{})
+		_, err = backuprun.Restore(ctx, deps(repo.New(fc, l2)), doc, backuprun.RestoreOptions{})
 		state := backupReadState(t, c, l2)
 		var inMounts []string
 		for p := range state.data {
@@ -255,7 +256,7 @@ func TestBackupRestoreReportsPartialWrites(t *testing.T) {
 			}
 			break
 		}
-		var partial *repo.PartialRestoreError
+		var partial *backuprun.PartialRestoreError
 		if !errors.As(err, &partial) {
 			if k > 4 {
 				t.Fatalf("fault at write %d (a record write): %v is not a PartialRestoreError", k, err)

@@ -1,4 +1,4 @@
-package repo_test
+package backuprun_test
 
 import (
 	"context"

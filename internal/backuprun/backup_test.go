@@ -1,4 +1,4 @@
-package repo_test
+package backuprun_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/backuprun"
 	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
@@ -26,7 +27,7 @@ const backupCanary = "CANARY-backup-pending-pw"
 // verifications), sealed with age, restored into a second in-process
 // Vault, matches record for record in each of the team's mounts.
 //
-// The differences a restore makes on purpose (see repo/backup.go):
+// The differences a restore makes on purpose (see the package documentation):
 //   - the TOTP link of acme-us/seller-central is cleared (the seed is not
 //     in the backup, and the second Vault has no such key) and metadata
 //     totp_reenrol=required takes its place;
@@ -71,7 +72,7 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 	}
 	verifiedUS := backupVersionTime(t, c, l.Verifications(), records.VerificationPath("acme-us"))
 
-	doc, dump, err := r.Backups().Dump(ctx, repo.DumpOptions{Version: "test"})
+	doc, dump, err := backuprun.Dump(ctx, deps(r), backuprun.DumpOptions{Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := r2.Backups().Restore(ctx, opened, repo.RestoreOptions{})
+	rep, err := backuprun.Restore(ctx, deps(r2), opened, backuprun.RestoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,13 +182,13 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 			delete(want, "totp_period")
 			delete(wantMeta, "totp")
 			delete(wantMeta, "totp_period")
-			wantMeta[repo.TOTPReenrolKey] = "required"
+			wantMeta[backuprun.TOTPReenrolKey] = "required"
 		}
 		if backup.Kind(p) == "staff" && want["status"] == "active" {
 			// Every active member of the source (the demo team and
 			// nina) has no login in the second Vault.
 			want = backupCopyData(want)
-			want["status"], wantMeta["status"] = repo.StatusNotOnboarded, repo.StatusNotOnboarded
+			want["status"], wantMeta["status"] = backuprun.StatusNotOnboarded, backuprun.StatusNotOnboarded
 		}
 		if _, ok := wantMeta[records.MirrorsKey]; ok {
 			wantMeta[records.MirrorsKey] = "1" // the mirror names the version restored
@@ -277,7 +278,7 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 		t.Errorf("approving a restored request whose signature does not check: %v", err)
 	}
 	m, _, err := r2.Members().Get(ctx, "nina")
-	if err != nil || m.Status != repo.StatusNotOnboarded {
+	if err != nil || m.Status != backuprun.StatusNotOnboarded {
 		t.Fatalf("nina: %+v, %v", m, err)
 	}
 	// onboarding her again makes the record active
@@ -287,8 +288,8 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 
 	t.Run("restore again is refused and writes nothing", func(t *testing.T) {
 		now := backupReadState(t, c2, l)
-		_, err := r2.Backups().Restore(ctx, opened, repo.RestoreOptions{})
-		if !errors.Is(err, repo.ErrNotEmpty) || !errors.Is(err, vault.ErrConflict) {
+		_, err := backuprun.Restore(ctx, deps(r2), opened, backuprun.RestoreOptions{})
+		if !errors.Is(err, backuprun.ErrNotEmpty) || !errors.Is(err, vault.ErrConflict) {
 			t.Fatalf("got %v", err)
 		}
 		if after := backupReadState(t, c2, l); !reflect.DeepEqual(after, now) {
@@ -297,7 +298,7 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 	})
 	t.Run("not initialised", func(t *testing.T) {
 		other, _ := vault.NewLayout("nothing-here")
-		if _, err := repo.New(c2, other).Backups().Restore(ctx, opened, repo.RestoreOptions{}); !errors.Is(err, repo.ErrNotInitialised) {
+		if _, err := backuprun.Restore(ctx, deps(repo.New(c2, other)), opened, backuprun.RestoreOptions{}); !errors.Is(err, repo.ErrNotInitialised) {
 			t.Fatalf("got %v", err)
 		}
 	})
@@ -308,7 +309,7 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 func TestBackupRestoreKeepsAPresentTOTPKey(t *testing.T) {
 	ctx := context.Background()
 	r, c, _ := backupDemoTeam(t)
-	doc, _, err := r.Backups().Dump(ctx, repo.DumpOptions{})
+	doc, _, err := backuprun.Dump(ctx, deps(r), backuprun.DumpOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +322,7 @@ func TestBackupRestoreKeepsAPresentTOTPKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	r2 := repo.New(c, l2)
-	rep, err := r2.Backups().Restore(ctx, doc, repo.RestoreOptions{})
+	rep, err := backuprun.Restore(ctx, deps(r2), doc, backuprun.RestoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
