@@ -11,6 +11,7 @@ import (
 	"github.com/sellervault/sellervault/internal/backup"
 	"github.com/sellervault/sellervault/internal/failure"
 	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/staff"
 )
 
 // totpKeys lists the credentials that link to a TOTP key, with the key's
@@ -68,7 +69,7 @@ func people(ctx context.Context, groups Groups, recs []backup.Record) ([]backup.
 		if _, ok := byName[m.Name]; ok {
 			continue // the staff record says more; a person is listed once
 		}
-		p := &backup.Person{Name: m.Name, Role: opsRole(m.Role), Status: "active"}
+		p := &backup.Person{Name: m.Name, Role: staff.RoleOf(m.Role), Status: "active"}
 		byName[m.Name], byEntity[m.EntityID] = p, p
 	}
 	if len(byEntity) > 0 {
@@ -109,15 +110,6 @@ func probeStaff(d backup.Document) error {
 		d.Records[i].Data = map[string]interface{}{}
 	}
 	return d.Validate()
-}
-
-// opsRole maps a role group's role to the staff role `staff onboard`
-// takes.
-func opsRole(groupRole string) string {
-	if groupRole == "staff" {
-		return "ops"
-	}
-	return groupRole
 }
 
 // inParallel runs fn(0), …, fn(n-1), at most limit at a time.
