@@ -111,6 +111,14 @@ func (r *Repo) credentialsOf(ctx context.Context, stores []records.Store) ([]rec
 	return out, nil
 }
 
+// Verified lists a store's live credentials from their metadata, each
+// mirror checked against its credential's version (read through, and
+// repaired unless a dry run, when behind): for jobs that act on what
+// they list (an incident's lockdown).
+func (f Creds) Verified(ctx context.Context, store string) ([]records.Credential, error) {
+	return f.r.verifiedCredentials(ctx, store)
+}
+
 // storesAtOnce is how many stores a listing of many reads at once (each
 // with up to reads requests in flight).
 const storesAtOnce = 4

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/incident"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
@@ -109,7 +110,9 @@ func (r *Repo) doctorIndexes(ctx context.Context, rep *DoctorReport) error {
 // credential neither marked due nor rotated since the start, the payout
 // record not flagged.
 func (r *Repo) doctorIncidents(ctx context.Context, rep *DoctorReport, now func() time.Time) error {
-	keys, err := r.c.KV().List(ctx, r.mount, "incidents")
+	d := incident.Deps{Records: r.Incidents(), Stores: r.Stores(), People: r.Identities(),
+		Creds: r.Creds(), Rotation: r.Rotation(), Payouts: r.Payouts()}
+	keys, err := r.Incidents().List(ctx)
 	if errors.Is(err, vault.ErrNotFound) {
 		return nil
 	}
@@ -117,17 +120,14 @@ func (r *Repo) doctorIncidents(ctx context.Context, rep *DoctorReport, now func(
 		return err
 	}
 	for _, store := range keys {
-		if strings.HasSuffix(store, "/") {
-			continue
-		}
 		in, err := r.Incidents().Get(ctx, store)
 		if err != nil {
 			return err
 		}
-		if in.Status != IncidentOpen {
+		if in.Status != records.IncidentOpen {
 			continue
 		}
-		open, err := r.lockdownOpen(ctx, in)
+		open, err := incident.Unfinished(ctx, d, in)
 		if err != nil {
 			return fmt.Errorf("the incident of %s: %w", store, err)
 		}
@@ -138,48 +138,11 @@ func (r *Repo) doctorIncidents(ctx context.Context, rep *DoctorReport, now func(
 		if rep.DryRun {
 			continue
 		}
-		if _, _, err := r.Incidents().Start(ctx, store, in.Reason, now()); err != nil {
+		if _, _, err := incident.Start(ctx, d, store, in.Reason, now()); err != nil {
 			return fmt.Errorf("finish the lockdown of %s: %w", store, err)
 		}
 	}
 	return nil
-}
-
-// lockdownOpen lists what an open incident's lockdown has not done.
-func (r *Repo) lockdownOpen(ctx context.Context, in *Incident) ([]string, error) {
-	var open []string
-	group, err := r.c.Identity().GroupByName(ctx, r.layout.StoreGroup(in.Store))
-	if err != nil {
-		return nil, err
-	}
-	if len(group.MemberEntityIDs) > 0 {
-		open = append(open, "staff access not removed")
-	}
-	creds, err := r.verifiedCredentials(ctx, in.Store)
-	if err != nil {
-		return nil, err
-	}
-	unmarked := 0
-	for _, c := range creds {
-		if c.Rotation.DueSince.IsZero() && c.Rotation.LastRotated.Before(in.StartedAt) {
-			unmarked++
-		}
-	}
-	if unmarked > 0 {
-		what := fmt.Sprintf("%d credentials", unmarked)
-		if unmarked == 1 {
-			what = "1 credential"
-		}
-		open = append(open, what+" not marked due")
-	}
-	flag, err := r.flagPayout(ctx, in.Store, in.StartedAt, "", true)
-	if err != nil {
-		return nil, err
-	}
-	if flag {
-		open = append(open, "payout record not flagged")
-	}
-	return open, nil
 }
 
 // doctorStore checks and repairs one store's credentials and listing.

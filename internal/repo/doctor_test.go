@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/incident"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
@@ -142,7 +143,9 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := repo.New(fc, l).Incidents().Start(ctx, "acme-us", "a test", time.Now()); err == nil || !faults.Failed() {
+	fr := repo.New(fc, l)
+	d := incident.Deps{Records: fr.Incidents(), Stores: fr.Stores(), People: fr.Identities(), Creds: fr.Creds(), Rotation: fr.Rotation(), Payouts: fr.Payouts()}
+	if _, _, err := incident.Start(ctx, d, "acme-us", "a test", time.Now()); err == nil || !faults.Failed() {
 		t.Fatalf("the incident's start did not fail: %v", err)
 	}
 	group := func() int {

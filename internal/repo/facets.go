@@ -25,7 +25,7 @@ type Rotation struct{ r *Repo }
 // Payouts keeps the payout records under two-person change control.
 type Payouts struct{ r *Repo }
 
-// Incidents locks a store down when it looks taken over, and lifts the lockdown.
+// Incidents keeps the stores' incident records (the lockdown itself is package incident).
 type Incidents struct{ r *Repo }
 
 // Backups dumps the team's records for a backup and restores them.
@@ -36,6 +36,10 @@ type Imports struct{ r *Repo }
 
 // Index keeps the redaction indexes and the credential listings.
 type Index struct{ r *Repo }
+
+// Identities keeps people's ways in to Vault: their identity entities,
+// logins, group memberships, the tokens made from them, and the caller's own.
+type Identities struct{ r *Repo }
 
 // Doctor checks the team's records after a failure and repairs them.
 type Doctor struct{ r *Repo }
@@ -72,6 +76,9 @@ func (r *Repo) Imports() Imports { return Imports{r} }
 
 // Index is the store's view of what Index does.
 func (r *Repo) Index() Index { return Index{r} }
+
+// Identities is the store's view of what Identities does.
+func (r *Repo) Identities() Identities { return Identities{r} }
 
 // Doctor is the store's view of what Doctor does.
 func (r *Repo) Doctor() Doctor { return Doctor{r} }

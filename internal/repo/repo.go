@@ -22,10 +22,11 @@
 //	r.TOTP()       2-step keys in the TOTP engine, seed escrow (totp.go, escrow.go)
 //	r.Rotation()   pending values, due marks, reminder notes (rotate.go, rotation.go, reminders.go)
 //	r.Payouts()    payout records under two-person control (payout*.go, sign.go)
-//	r.Incidents()  store lockdowns (incident.go)
+//	r.Incidents()  incident records (incident.go; the lockdown is package incident)
 //	r.Backups()    dump and restore (backup.go, restore.go)
 //	r.Imports()    imports' progress records (import_progress.go; the run is package importrun)
 //	r.Index()      redaction indexes and listings (redactindex.go, reindex.go)
+//	r.Identities() the caller, people's entities (identities.go)
 //	r.Doctor()     checks and repairs after a failure (doctor.go)
 package repo
 

@@ -1,0 +1,15 @@
+package app
+
+import (
+	"github.com/sellervault/sellervault/internal/incident"
+	"github.com/sellervault/sellervault/internal/repo"
+)
+
+// The workflows that live in packages of their own take the record
+// store's facets they work through.
+
+// incidentDeps are the store's facets a lockdown works through.
+func incidentDeps(r *repo.Repo) incident.Deps {
+	return incident.Deps{Records: r.Incidents(), Stores: r.Stores(), People: r.Identities(),
+		Creds: r.Creds(), Rotation: r.Rotation(), Payouts: r.Payouts()}
+}
