@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/sellervault/sellervault/internal/incident"
+	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/repo"
 )
 
@@ -12,4 +13,10 @@ import (
 func incidentDeps(r *repo.Repo) incident.Deps {
 	return incident.Deps{Records: r.Incidents(), Stores: r.Stores(), People: r.Identities(),
 		Creds: r.Creds(), Rotation: r.Rotation(), Payouts: r.Payouts()}
+}
+
+// offboardDeps are the store's facets an offboarding works through.
+func offboardDeps(r *repo.Repo) offboard.Deps {
+	return offboard.Deps{Members: r.Members(), Identities: r.Identities(), Tokens: r.Identities(), Contacts: r.Contacts(),
+		Creds: r.Creds(), Stores: r.Stores(), Payouts: r.Payouts(), Mirrors: r.Doctor()}
 }

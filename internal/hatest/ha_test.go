@@ -18,6 +18,7 @@ import (
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/importer"
 	"github.com/sellervault/sellervault/internal/importrun"
+	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
 	"github.com/sellervault/sellervault/internal/repo"
@@ -139,14 +140,16 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	}
 	r = repo.New(quick, l)
 	sealed = sealSoon(cluster, 200*time.Millisecond)
-	rep, err := r.Members().Offboard(ctx, "olga", "boss", false, time.Now)
+	od := offboard.Deps{Members: r.Members(), Identities: r.Identities(), Tokens: r.Identities(), Contacts: r.Contacts(),
+		Creds: r.Creds(), Stores: r.Stores(), Payouts: r.Payouts(), Mirrors: r.Doctor()}
+	rep, err := offboard.Run(ctx, od, "olga", "boss", false, time.Now)
 	sealed(t)
 	if err != nil {
 		t.Logf("%s: the offboarding stopped: %v", time.Since(start).Round(time.Second), err)
 		unsealAll(t, cluster)
 		waitForwarding(t, r)
 		t.Logf("%s: unsealed", time.Since(start).Round(time.Second))
-		if rep, err = r.Members().Offboard(ctx, "olga", "boss", false, time.Now); err != nil {
+		if rep, err = offboard.Run(ctx, od, "olga", "boss", false, time.Now); err != nil {
 			t.Fatalf("the offboarding's re-run: %v", err)
 		}
 	}

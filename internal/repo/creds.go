@@ -51,6 +51,15 @@ func (f Creds) Update(ctx context.Context, c records.Credential, version int) er
 	return r.updateCredential(ctx, c, version, r.update)
 }
 
+// UpdateKeepingValues writes c over the version the caller read, for an
+// edit that changes no value (who holds it, when it is due): the
+// redaction index stays as it is, and so do its recovery factors' IDs,
+// as read.
+func (f Creds) UpdateKeepingValues(ctx context.Context, c records.Credential, version int) error {
+	r := f.r
+	return r.updateCredential(ctx, c, version, r.updateValuesKept)
+}
+
 // updateCredential stamps the writer and writes with write (update, or
 // updateValuesKept when no value changes, and so its recovery factors'
 // IDs stay as read).

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
-	"github.com/sellervault/sellervault/internal/backup"
 	"github.com/sellervault/sellervault/internal/incident"
+	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
@@ -200,19 +199,12 @@ func (r *Repo) doctorStore(ctx context.Context, store string, rep *DoctorReport)
 // its progress record has items pending, or its staff record is not yet
 // offboarded. It runs the offboarding again, to the successor it named.
 func (r *Repo) doctorOffboardings(ctx context.Context, rep *DoctorReport, now func() time.Time) error {
-	keys, err := r.c.KV().List(ctx, r.mount, strings.TrimSuffix(backup.OffboardDir, "/"))
-	if errors.Is(err, vault.ErrNotFound) {
-		return nil
-	}
+	names, err := r.Members().Offboardings(ctx)
 	if err != nil {
 		return err
 	}
-	sort.Strings(keys)
-	for _, name := range keys {
-		if strings.HasSuffix(name, "/") {
-			continue
-		}
-		p, err := r.loadOffboardProgress(ctx, name)
+	for _, name := range names {
+		p, err := r.Members().LoadOffboarding(ctx, name)
 		if err != nil {
 			return err
 		}
@@ -230,7 +222,9 @@ func (r *Repo) doctorOffboardings(ctx context.Context, rep *DoctorReport, now fu
 		if rep.DryRun {
 			continue
 		}
-		if _, err := r.Members().Offboard(ctx, name, p.HandedTo, false, now); err != nil {
+		d := offboard.Deps{Members: r.Members(), Identities: r.Identities(), Tokens: r.Identities(), Contacts: r.Contacts(),
+			Creds: r.Creds(), Stores: r.Stores(), Payouts: r.Payouts(), Mirrors: r.Doctor()}
+		if _, err := offboard.Run(ctx, d, name, p.HandedTo, false, now); err != nil {
 			return fmt.Errorf("finish the offboarding of %s: %w", name, err)
 		}
 	}
@@ -279,20 +273,22 @@ func (f Doctor) RepairMirror(ctx context.Context, store, name string) ([]string,
 	return differ, r.relist(ctx, path, fixed)
 }
 
-// repairMirrors brings every store's credentials' metadata and listings
-// up to date with their data (doctor's first two checks) and lists what
-// it repaired (on a dry run, what it would).
-func (r *Repo) repairMirrors(ctx context.Context, dryRun bool) ([]string, error) {
+// Check brings every store's credentials' metadata and listings up to
+// date with their data (doctor's first two checks), unless dryRun:
+// checked is how many live credentials it read, mirrors the credentials
+// whose metadata did not mirror their data ("STORE/NAME: what differed"),
+// listings the stores whose listing was rebuilt (on a dry run, what it
+// would repair). On an error, what it found before it.
+func (f Doctor) Check(ctx context.Context, dryRun bool) (checked int, mirrors, listings []string, err error) {
 	d := &DoctorReport{DryRun: dryRun}
-	if err := r.doctorStores(ctx, d); err != nil {
-		return d.Mirrors, err
-	}
-	out := d.Mirrors
-	for _, s := range d.Listings {
-		out = append(out, "listing of store "+s)
-	}
-	return out, nil
+	err = f.r.doctorStores(ctx, d)
+	return d.Credentials, d.Mirrors, d.Listings, err
 }
+
+// DryRun makes the store's listings (and the redaction index check)
+// repair and rewrite nothing they find stale until end is called: a
+// dry run's command is the store's only user while it runs.
+func (f Doctor) DryRun() (end func()) { return f.r.dryRun() }
 
 // doctorStores runs doctorStore on every store.
 func (r *Repo) doctorStores(ctx context.Context, rep *DoctorReport) error {

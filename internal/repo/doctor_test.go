@@ -10,6 +10,8 @@ import (
 
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/incident"
+	"github.com/sellervault/sellervault/internal/offboard"
+	"github.com/sellervault/sellervault/internal/offboard/offboardtest"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
@@ -25,7 +27,7 @@ func TestDoctor(t *testing.T) {
 	ctx := context.Background()
 	r, c, l := newRepo(t)
 	leaver, successor := "leaver-"+l.Prefix, "boss-"+l.Prefix
-	offboardFixture(t, r, leaver, successor)
+	offboardtest.Fixture(t, r, leaver, successor)
 
 	// the owner of ads changed with Vault's API: data only
 	editAround(t, c, l, records.CredPath("acme-us", "ads"), "owner", "tom")
@@ -40,7 +42,7 @@ func TestDoctor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := repo.New(fc, l).Members().Offboard(ctx, leaver, successor, false, time.Now); err == nil || !faults.Failed() {
+	if _, err := offboard.Run(ctx, offboardtest.Deps(repo.New(fc, l)), leaver, successor, false, time.Now); err == nil || !faults.Failed() {
 		t.Fatalf("the offboarding did not fail: %v", err)
 	}
 
@@ -104,7 +106,7 @@ func TestDoctor(t *testing.T) {
 	if got := owners(); !strings.Contains(got, "ads=tom") || !strings.Contains(got, "item acme-us/ads=tom") || !strings.Contains(got, "seller-central="+successor) {
 		t.Fatalf("after doctor, cred list and rotation status show %s", got)
 	}
-	checkOffboarded(t, c, r, l, leaver, successor)
+	offboardtest.CheckOffboarded(t, c, r, l, leaver, successor)
 	meta, err := c.KV().Metadata(ctx, l.KV(), records.CredPath("acme-us", "seller-central"))
 	if err != nil || meta.CustomMetadata["store"] != "acme-us" || meta.CustomMetadata["kind"] == "" {
 		t.Fatalf("the lost mirror was not written again: %v, %v", meta, err)

@@ -13,7 +13,7 @@ type Contacts struct{ r *Repo }
 // Stores keeps the stores (seller accounts) and their access groups.
 type Stores struct{ r *Repo }
 
-// Members keeps the team's people: onboarding, access, offboarding, and each member's own view.
+// Members keeps the team's people: onboarding, access, each member's own view, and each offboarding's progress (the offboarding itself is package offboard).
 type Members struct{ r *Repo }
 
 // TOTP keeps the 2-step verification keys in Vault's TOTP engine.

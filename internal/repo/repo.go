@@ -18,7 +18,8 @@
 //	r.Contacts()   company mailboxes and phones (contacts.go)
 //	r.Stores()     stores and their access groups (stores.go)
 //	r.Members()    people: onboarding, access, member views (scope.go),
-//	               offboarding (offboard*.go)
+//	               offboardings' progress records (offboarding.go; the
+//	               offboarding is package offboard)
 //	r.TOTP()       2-step keys in the TOTP engine, seed escrow (totp.go, escrow.go)
 //	r.Rotation()   pending values, due marks, reminder notes (rotate.go, rotation.go, reminders.go)
 //	r.Payouts()    payout records under two-person control (payout*.go, sign.go)
@@ -26,7 +27,7 @@
 //	r.Backups()    dump and restore (backup.go, restore.go)
 //	r.Imports()    imports' progress records (import_progress.go; the run is package importrun)
 //	r.Index()      redaction indexes and listings (redactindex.go, reindex.go)
-//	r.Identities() the caller, people's entities (identities.go)
+//	r.Identities() the caller; people's entities, groups, logins and tokens (identities.go)
 //	r.Doctor()     checks and repairs after a failure (doctor.go)
 package repo
 

@@ -19,6 +19,7 @@ import (
 	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/audit"
 	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/payout"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
@@ -144,7 +145,9 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 	// tom works on acme-de, then is offboarded (his token and login
 	// stop working), and tries again.
 	must2(tom.Creds().Get(ctx, "acme-de", "seller-central"))
-	must(maria.Members().Offboard(ctx, "tom", "olga", false, time.Now))
+	must(offboard.Run(ctx, offboard.Deps{Members: maria.Members(), Identities: maria.Identities(), Tokens: maria.Identities(),
+		Contacts: maria.Contacts(), Creds: maria.Creds(), Stores: maria.Stores(), Payouts: maria.Payouts(), Mirrors: maria.Doctor()},
+		"tom", "olga", false, time.Now))
 	if _, _, err := tom.Creds().Get(ctx, "acme-de", "seller-central"); !isDenied(err) {
 		return nil, fmt.Errorf("tom after offboarding: %v", err)
 	}
