@@ -114,7 +114,7 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 	}
 
 	progress, done := s.env.importProgress(plan.Counts[importer.ActionAdd] + plan.Counts[importer.ActionUpdate])
-	deps := importrun.Deps{Store: r.Creds(), Mirrors: r.Doctor(), Progress: r.Imports()}
+	deps := importrun.Deps{Store: r.Creds(), Mirrors: r.Mirrors(), Progress: r.Imports()}
 	rep, runErr := importrun.Run(ctx, deps, plan, importrun.Options{
 		Stale: repo.ErrIndexStale, OnWrite: progress, AfterWrites: done,
 		Warn: func(err error) { s.env.say("%v", err) },

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/sellervault/sellervault/internal/doctor"
 	"github.com/sellervault/sellervault/internal/incident"
 	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/repo"
@@ -18,5 +19,10 @@ func incidentDeps(r *repo.Repo) incident.Deps {
 // offboardDeps are the store's facets an offboarding works through.
 func offboardDeps(r *repo.Repo) offboard.Deps {
 	return offboard.Deps{Members: r.Members(), Identities: r.Identities(), Tokens: r.Identities(), Contacts: r.Contacts(),
-		Creds: r.Creds(), Stores: r.Stores(), Payouts: r.Payouts(), Mirrors: r.Doctor()}
+		Creds: r.Creds(), Stores: r.Stores(), Payouts: r.Payouts(), Mirrors: r.Mirrors()}
+}
+
+// doctorDeps are the store's facets doctor works through.
+func doctorDeps(r *repo.Repo) doctor.Deps {
+	return doctor.Deps{Offboard: offboardDeps(r), Incident: incidentDeps(r), Index: r.Index(), Offboardings: r.Members()}
 }

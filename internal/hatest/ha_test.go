@@ -16,8 +16,10 @@ import (
 	vaultcore "github.com/hashicorp/vault/vault"
 
 	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/doctor"
 	"github.com/sellervault/sellervault/internal/importer"
 	"github.com/sellervault/sellervault/internal/importrun"
+	"github.com/sellervault/sellervault/internal/incident"
 	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
@@ -119,7 +121,7 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 		}
 		err := r.Creds().Add(ctx, writes[i].Cred)
 		if errors.Is(err, repo.ErrExists) {
-			_, err = r.Doctor().RepairMirror(ctx, "acme-us", writes[i].Cred.Name)
+			_, err = r.Mirrors().RepairMirror(ctx, "acme-us", writes[i].Cred.Name)
 		}
 		if err != nil {
 			t.Fatalf("the re-run, %s: %v", writes[i].Cred.Name, err)
@@ -140,8 +142,7 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	}
 	r = repo.New(quick, l)
 	sealed = sealSoon(cluster, 200*time.Millisecond)
-	od := offboard.Deps{Members: r.Members(), Identities: r.Identities(), Tokens: r.Identities(), Contacts: r.Contacts(),
-		Creds: r.Creds(), Stores: r.Stores(), Payouts: r.Payouts(), Mirrors: r.Doctor()}
+	od := offboardDeps(r)
 	rep, err := offboard.Run(ctx, od, "olga", "boss", false, time.Now)
 	sealed(t)
 	if err != nil {
@@ -202,12 +203,25 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	checkTeam(t, r, n, "boss")
 }
 
+// offboardDeps and doctorDeps are the store's facets the workflows work
+// through.
+func offboardDeps(r *repo.Repo) offboard.Deps {
+	return offboard.Deps{Members: r.Members(), Identities: r.Identities(), Tokens: r.Identities(), Contacts: r.Contacts(),
+		Creds: r.Creds(), Stores: r.Stores(), Payouts: r.Payouts(), Mirrors: r.Mirrors()}
+}
+
+func doctorDeps(r *repo.Repo) doctor.Deps {
+	return doctor.Deps{Offboard: offboardDeps(r), Index: r.Index(), Offboardings: r.Members(),
+		Incident: incident.Deps{Records: r.Incidents(), Stores: r.Stores(), People: r.Identities(),
+			Creds: r.Creds(), Rotation: r.Rotation(), Payouts: r.Payouts()}}
+}
+
 // checkTeam: exactly n credentials, each owned by owner in its data and
 // its metadata; doctor finds no metadata behind its data.
 func checkTeam(t *testing.T, r *repo.Repo, n int, owner string) {
 	t.Helper()
 	ctx := context.Background()
-	d, err := r.Doctor().Run(ctx, true, time.Now)
+	d, err := doctor.Run(ctx, doctorDeps(r), true, time.Now)
 	if err != nil {
 		t.Fatalf("doctor: %v", err)
 	}
@@ -215,7 +229,7 @@ func checkTeam(t *testing.T, r *repo.Repo, n int, owner string) {
 		t.Fatalf("doctor: %d credentials, mirrors behind %v, offboardings %v", d.Credentials, d.Mirrors, d.Offboardings)
 	}
 	if len(d.Listings) > 0 { // a listing shard write cut off: rebuilt by doctor
-		if _, err := r.Doctor().Run(ctx, false, time.Now); err != nil {
+		if _, err := doctor.Run(ctx, doctorDeps(r), false, time.Now); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -17,7 +17,7 @@ import (
 // The record store's facets are what a run works through.
 var (
 	_ importrun.Store    = repo.Creds{}
-	_ importrun.Mirrors  = repo.Doctor{}
+	_ importrun.Mirrors  = repo.Mirrors{}
 	_ importrun.Progress = repo.Imports{}
 )
 
@@ -47,7 +47,7 @@ func TestRunAgainstVault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := importrun.Deps{Store: r.Creds(), Mirrors: r.Doctor(), Progress: r.Imports()}
+	d := importrun.Deps{Store: r.Creds(), Mirrors: r.Mirrors(), Progress: r.Imports()}
 	run := func() importrun.Report {
 		t.Helper()
 		inv, err := importrun.Inventory(ctx, r.Creds(), []string{"acme-us"}, res)

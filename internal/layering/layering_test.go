@@ -38,7 +38,7 @@ var models = []string{
 }
 
 // workflows depend on small interfaces of the store, not on it.
-var workflows = []string{"internal/importrun", "internal/remind", "internal/incident", "internal/offboard"}
+var workflows = []string{"internal/importrun", "internal/remind", "internal/incident", "internal/offboard", "internal/doctor"}
 
 // layers are the other packages, by what they are; with models and
 // workflows they must name every package of the module

@@ -62,7 +62,7 @@
 // and tokens, wrapped copies, the reminder job's secret IDs), Contacts
 // (r.Contacts()), Creds (r.Creds(): listing, reading and writing
 // credentials whose values do not change), Stores (r.Stores()), Payouts
-// (r.Payouts(): Flag) and Mirrors (r.Doctor(): Check, DryRun). Every write
+// (r.Payouts(): Flag) and Mirrors (r.Mirrors(): Check, DryRun). Every write
 // is the store's own check-and-set; its errors keep the kinds of package
 // failure, which set the exit code. So it is tested with an in-memory
 // store, failing each of its writes in turn, as well as against the real

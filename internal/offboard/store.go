@@ -101,7 +101,7 @@ type Payouts interface {
 }
 
 // Mirrors brings credentials' metadata up to date with their data, and
-// makes a dry run's listings read-only: repo's Doctor facet (r.Doctor()).
+// makes a dry run's listings read-only: repo's Mirrors facet (r.Mirrors()).
 type Mirrors interface {
 	// Check compares every credential's metadata with its data, and
 	// every store's listing with that metadata, and repairs what
@@ -119,7 +119,7 @@ type Mirrors interface {
 //
 //	offboard.Deps{Members: r.Members(), Identities: r.Identities(), Tokens: r.Identities(),
 //		Contacts: r.Contacts(), Creds: r.Creds(), Stores: r.Stores(), Payouts: r.Payouts(),
-//		Mirrors: r.Doctor()}
+//		Mirrors: r.Mirrors()}
 type Deps struct {
 	Members    Members
 	Identities Identities

@@ -31,7 +31,7 @@ var (
 	_ offboard.Creds      = repo.Creds{}
 	_ offboard.Stores     = repo.Stores{}
 	_ offboard.Payouts    = repo.Payouts{}
-	_ offboard.Mirrors    = repo.Doctor{}
+	_ offboard.Mirrors    = repo.Mirrors{}
 )
 
 func TestMain(m *testing.M) {

@@ -41,8 +41,8 @@ type Index struct{ r *Repo }
 // logins, group memberships, the tokens made from them, and the caller's own.
 type Identities struct{ r *Repo }
 
-// Doctor checks the team's records after a failure and repairs them.
-type Doctor struct{ r *Repo }
+// Mirrors checks credentials' metadata and listings against their data, and repairs them (package doctor runs the team's checks).
+type Mirrors struct{ r *Repo }
 
 // Creds is the store's view of what Creds does.
 func (r *Repo) Creds() Creds { return Creds{r} }
@@ -80,5 +80,5 @@ func (r *Repo) Index() Index { return Index{r} }
 // Identities is the store's view of what Identities does.
 func (r *Repo) Identities() Identities { return Identities{r} }
 
-// Doctor is the store's view of what Doctor does.
-func (r *Repo) Doctor() Doctor { return Doctor{r} }
+// Mirrors is the store's view of what Mirrors does.
+func (r *Repo) Mirrors() Mirrors { return Mirrors{r} }

@@ -14,7 +14,7 @@
 // A Repo is used through its facets, one per concern (facets.go), as
 // Vault's own client is used through Sys() and Logical():
 //
-//	r.Creds()      credentials (creds.go, listing.go, mirror repair)
+//	r.Creds()      credentials (creds.go, listing.go)
 //	r.Contacts()   company mailboxes and phones (contacts.go)
 //	r.Stores()     stores and their access groups (stores.go)
 //	r.Members()    people: onboarding, access, member views (scope.go),
@@ -28,7 +28,16 @@
 //	r.Imports()    imports' progress records (import_progress.go; the run is package importrun)
 //	r.Index()      redaction indexes and listings (redactindex.go, reindex.go)
 //	r.Identities() the caller; people's entities, groups, logins and tokens (identities.go)
-//	r.Doctor()     checks and repairs after a failure (doctor.go)
+//	r.Mirrors()    credentials' metadata and listings checked against their
+//	               data, and repaired (mirrors.go; the team's checks are package doctor)
+//
+// The store keeps records and what is done to one record at a time:
+// reads and writes, paths and encodings, listings, index writes, mirror
+// repairs. The workflows built on them live in packages of their own and
+// depend on small interfaces that these facets satisfy, never on this
+// package: importrun (an import's run), remind (the reminder job),
+// offboard (an offboarding), incident (a store's lockdown) and doctor
+// (the checks and repairs after a failure).
 package repo
 
 import (

@@ -146,7 +146,7 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 	// stop working), and tries again.
 	must2(tom.Creds().Get(ctx, "acme-de", "seller-central"))
 	must(offboard.Run(ctx, offboard.Deps{Members: maria.Members(), Identities: maria.Identities(), Tokens: maria.Identities(),
-		Contacts: maria.Contacts(), Creds: maria.Creds(), Stores: maria.Stores(), Payouts: maria.Payouts(), Mirrors: maria.Doctor()},
+		Contacts: maria.Contacts(), Creds: maria.Creds(), Stores: maria.Stores(), Payouts: maria.Payouts(), Mirrors: maria.Mirrors()},
 		"tom", "olga", false, time.Now))
 	if _, _, err := tom.Creds().Get(ctx, "acme-de", "seller-central"); !isDenied(err) {
 		return nil, fmt.Errorf("tom after offboarding: %v", err)

@@ -44,7 +44,7 @@ func Team(t testing.TB, prefix string) (*repo.Repo, *vault.Client, vault.Layout)
 // Deps are the store's facets an offboarding works through.
 func Deps(r *repo.Repo) offboard.Deps {
 	return offboard.Deps{Members: r.Members(), Identities: r.Identities(), Tokens: r.Identities(), Contacts: r.Contacts(),
-		Creds: r.Creds(), Stores: r.Stores(), Payouts: r.Payouts(), Mirrors: r.Doctor()}
+		Creds: r.Creds(), Stores: r.Stores(), Payouts: r.Payouts(), Mirrors: r.Mirrors()}
 }
 
 // FaultyVault starts a proxy in front of the shared dev Vault that fails

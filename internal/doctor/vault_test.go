@@ -1,14 +1,16 @@
-package repo_test
+package doctor_test
 
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/doctor"
 	"github.com/sellervault/sellervault/internal/incident"
 	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/offboard/offboardtest"
@@ -18,6 +20,40 @@ import (
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
+// The record store's facets are what doctor works through.
+var (
+	_ doctor.Index        = repo.Index{}
+	_ doctor.Offboardings = repo.Members{}
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	devvault.StopShared()
+	os.Exit(code)
+}
+
+// deps are the store's facets doctor works through.
+func deps(r *repo.Repo) doctor.Deps {
+	return doctor.Deps{Offboard: offboardtest.Deps(r), Index: r.Index(), Offboardings: r.Members(),
+		Incident: incident.Deps{Records: r.Incidents(), Stores: r.Stores(), People: r.Identities(),
+			Creds: r.Creds(), Rotation: r.Rotation(), Payouts: r.Payouts()}}
+}
+
+// editAround sets a field of the record at path as `vault kv patch` does,
+// around sellervault: the data only.
+func editAround(t *testing.T, c *vault.Client, l vault.Layout, path, field, value string) {
+	t.Helper()
+	ctx := context.Background()
+	rec, err := c.KV().Get(ctx, l.KV(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Data[field] = value
+	if _, err := c.KV().Put(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestDoctor: a credential edited with Vault's API (its owner changed
 // around sellervault), one whose metadata was lost, and an offboarding
 // cut off by a failed write. A dry run finds everything and changes
@@ -25,7 +61,7 @@ import (
 func TestDoctor(t *testing.T) {
 	t.Setenv("VAULT_MAX_RETRIES", "0")
 	ctx := context.Background()
-	r, c, l := newRepo(t)
+	r, c, l := offboardtest.Team(t, "doctor")
 	leaver, successor := "leaver-"+l.Prefix, "boss-"+l.Prefix
 	offboardtest.Fixture(t, r, leaver, successor)
 
@@ -36,12 +72,7 @@ func TestDoctor(t *testing.T) {
 		t.Fatal(err)
 	}
 	// an offboarding stopped at its third write
-	srv, _ := devvault.Shared()
-	faults := faultyVault(t, 3)
-	fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
-	if err != nil {
-		t.Fatal(err)
-	}
+	faults, fc := offboardtest.FaultyVault(t, 3)
 	if _, err := offboard.Run(ctx, offboardtest.Deps(repo.New(fc, l)), leaver, successor, false, time.Now); err == nil || !faults.Failed() {
 		t.Fatalf("the offboarding did not fail: %v", err)
 	}
@@ -83,7 +114,7 @@ func TestDoctor(t *testing.T) {
 		t.Fatalf("the metadata already shows the edit (the test proves nothing): %s", stale)
 	}
 
-	plan, err := r.Doctor().Run(ctx, true, time.Now)
+	plan, err := doctor.Run(ctx, deps(r), true, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +127,7 @@ func TestDoctor(t *testing.T) {
 		t.Fatalf("a dry run changed the metadata:\n%s\n%s", stale, got)
 	}
 
-	done, err := r.Doctor().Run(ctx, false, time.Now)
+	done, err := doctor.Run(ctx, deps(r), false, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +143,7 @@ func TestDoctor(t *testing.T) {
 		t.Fatalf("the lost mirror was not written again: %v, %v", meta, err)
 	}
 
-	again, err := r.Doctor().Run(ctx, false, time.Now)
+	again, err := doctor.Run(ctx, deps(r), false, time.Now)
 	if err != nil || again.Found() || again.Credentials != 2 {
 		t.Fatalf("a second run found %v %v %v (%d credentials), %v", again.Mirrors, again.Listings, again.Offboardings, again.Credentials, err)
 	}
@@ -126,28 +157,21 @@ func TestDoctor(t *testing.T) {
 func TestDoctorIndexesAndIncidents(t *testing.T) {
 	t.Setenv("VAULT_MAX_RETRIES", "0")
 	ctx := context.Background()
-	r, c, l := newRepo(t)
+	r, c, l := offboardtest.Team(t, "doctor")
 	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "ads", Login: "l", Password: "CANARY-doctor-old-1"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Members().Onboard(ctx, staff.Member{Name: "olga-" + l.Prefix, Role: staff.RoleOps, Stores: []string{"acme-us"}}, time.Hour, time.Now); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := r.Doctor().Run(ctx, true, time.Now); err != nil || got.Found() {
+	if got, err := doctor.Run(ctx, deps(r), true, time.Now); err != nil || got.Found() {
 		t.Fatalf("before: %+v, %v", got, err)
 	}
 
 	editAround(t, c, l, records.CredPath("acme-us", "ads"), "password", "CANARY-doctor-new-2")
 	// the incident's third write (emptying the store's group) fails
-	srv, _ := devvault.Shared()
-	faults := faultyVault(t, 3)
-	fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fr := repo.New(fc, l)
-	d := incident.Deps{Records: fr.Incidents(), Stores: fr.Stores(), People: fr.Identities(), Creds: fr.Creds(), Rotation: fr.Rotation(), Payouts: fr.Payouts()}
-	if _, _, err := incident.Start(ctx, d, "acme-us", "a test", time.Now()); err == nil || !faults.Failed() {
+	faults, fc := offboardtest.FaultyVault(t, 3)
+	if _, _, err := incident.Start(ctx, deps(repo.New(fc, l)).Incident, "acme-us", "a test", time.Now()); err == nil || !faults.Failed() {
 		t.Fatalf("the incident's start did not fail: %v", err)
 	}
 	group := func() int {
@@ -162,7 +186,7 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 		t.Fatal("the failed start emptied the group (the test proves nothing)")
 	}
 
-	plan, err := r.Doctor().Run(ctx, true, time.Now)
+	plan, err := doctor.Run(ctx, deps(r), true, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +198,7 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 	if group() == 0 {
 		t.Fatal("a dry run emptied the group")
 	}
-	done, err := r.Doctor().Run(ctx, false, time.Now)
+	done, err := doctor.Run(ctx, deps(r), false, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +212,7 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 	if err != nil || cr.Rotation.DueSince.IsZero() {
 		t.Fatalf("after doctor, ads is not due: %+v, %v", cr.Rotation, err)
 	}
-	again, err := r.Doctor().Run(ctx, false, time.Now)
+	again, err := doctor.Run(ctx, deps(r), false, time.Now)
 	if err != nil || again.Found() {
 		t.Fatalf("a second run found %+v, %v", again, err)
 	}
