@@ -14,6 +14,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/backup"
 	"github.com/sellervault/sellervault/internal/backuprun"
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/secretin"
 )
@@ -58,7 +59,7 @@ onboard again). Restore it with ` + "`sellervault restore FILE`" + `.`,
 			if err != nil {
 				return err
 			}
-			doc, dump, err := backuprun.Dump(c.Context, backupDeps(r), backuprun.DumpOptions{Version: version()})
+			doc, dump, err := backuprun.Dump(c.Context, connect.BackupDeps(r), backuprun.DumpOptions{Version: version()})
 			if err == nil {
 				err = backup.Seal(out, doc, recipients...)
 			}
@@ -68,12 +69,6 @@ onboard again). Restore it with ` + "`sellervault restore FILE`" + `.`,
 			return s.reportBackup(c.String("output"), sealedTo, doc, dump)
 		}),
 	}
-}
-
-// backupDeps are what a backup and a restore work through: the store's
-// facets.
-func backupDeps(r *repo.Repo) backuprun.Deps {
-	return backuprun.Deps{Records: r.Backups(), Signatures: r.Backups(), Contacts: r.Contacts(), Keys: r.TOTP(), Groups: r.Stores()}
 }
 
 // backupRecipients reads the recipients, or the passphrase (asked twice

@@ -8,6 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sellervault/sellervault/internal/connect"
+	"github.com/sellervault/sellervault/internal/doctor"
 	"github.com/sellervault/sellervault/internal/repo"
 )
 
@@ -34,7 +36,7 @@ dry run that found something.`,
 			&cli.BoolFlag{Name: "dry-run", Usage: "find and report, repair nothing"},
 		},
 		Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-			rep, err := r.Doctor().Run(c.Context, c.Bool("dry-run"), time.Now)
+			rep, err := doctor.Run(c.Context, connect.DoctorDeps(r), c.Bool("dry-run"), time.Now)
 			if rep != nil {
 				if perr := s.printDoctor(rep); perr != nil && err == nil {
 					err = perr
@@ -59,7 +61,7 @@ dry run that found something.`,
 	}
 }
 
-func (s *session) printDoctor(rep *repo.DoctorReport) error {
+func (s *session) printDoctor(rep *doctor.Report) error {
 	action := "repaired"
 	if rep.DryRun {
 		action = "to repair"

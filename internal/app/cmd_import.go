@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/importer"
 	"github.com/sellervault/sellervault/internal/importrun"
 	"github.com/sellervault/sellervault/internal/repo"
@@ -114,7 +115,7 @@ func (s *session) runImport(c *cli.Context, r *repo.Repo) error {
 	}
 
 	progress, done := s.env.importProgress(plan.Counts[importer.ActionAdd] + plan.Counts[importer.ActionUpdate])
-	deps := importrun.Deps{Store: r.Creds(), Mirrors: r.Doctor(), Progress: r.Imports()}
+	deps := connect.ImportDeps(r)
 	rep, runErr := importrun.Run(ctx, deps, plan, importrun.Options{
 		Stale: repo.ErrIndexStale, OnWrite: progress, AfterWrites: done,
 		Warn: func(err error) { s.env.say("%v", err) },

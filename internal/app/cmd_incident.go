@@ -8,6 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sellervault/sellervault/internal/connect"
+	"github.com/sellervault/sellervault/internal/incident"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 )
@@ -43,7 +45,7 @@ func incidentCommand(env *Env) *cli.Command {
 					if !ok {
 						return usagef("--reason: one line, up to 400 characters, saying what was seen")
 					}
-					in, reopened, err := r.Incidents().Start(c.Context, store, reason, time.Now())
+					in, reopened, err := incident.Start(c.Context, connect.IncidentDeps(r), store, reason, time.Now())
 					if err != nil {
 						return err
 					}
@@ -55,11 +57,11 @@ func incidentCommand(env *Env) *cli.Command {
 					if len(in.RemovedWho) > 0 {
 						env.say("staff access to %s ended: %s", store, strings.Join(in.RemovedWho, ", "))
 					}
-					p, err := r.Incidents().Progress(c.Context, in)
+					p, err := incident.ProgressOf(c.Context, connect.IncidentDeps(r), in)
 					if err != nil {
 						return err
 					}
-					if err := s.printIncidents([]*repo.IncidentProgress{p}); err != nil {
+					if err := s.printIncidents([]*incident.Progress{p}); err != nil {
 						return err
 					}
 					if s.format != "json" {
@@ -75,7 +77,7 @@ func incidentCommand(env *Env) *cli.Command {
 				Name:  "status",
 				Usage: "open incidents and what each still waits for",
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					open, err := r.Incidents().Open(c.Context)
+					open, err := incident.Open(c.Context, connect.IncidentDeps(r))
 					if err != nil {
 						return err
 					}
@@ -108,9 +110,9 @@ func incidentCommand(env *Env) *cli.Command {
 					} else if c.IsSet("reason") {
 						return usagef("--reason goes with --force")
 					}
-					p, err := r.Incidents().Close(c.Context, store, force, time.Now())
-					if errors.Is(err, repo.ErrIncidentUnfinished) {
-						_ = s.printIncidents([]*repo.IncidentProgress{p})
+					p, err := incident.Close(c.Context, connect.IncidentDeps(r), store, force, time.Now())
+					if errors.Is(err, incident.ErrUnfinished) {
+						_ = s.printIncidents([]*incident.Progress{p})
 						return err
 					}
 					if err != nil {
@@ -138,7 +140,7 @@ func oneLine(s string) (string, bool) {
 	return s, s != "" && len(s) <= 400 && !strings.ContainsAny(s, "\r\n")
 }
 
-func (s *session) printIncidents(list []*repo.IncidentProgress) error {
+func (s *session) printIncidents(list []*incident.Progress) error {
 	var rows [][]string
 	for _, p := range list {
 		payoutState := "done"

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sellervault/sellervault/internal/clipboard"
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/payout"
 	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
@@ -98,7 +99,7 @@ func payoutCommand(env *Env) *cli.Command {
 					if err := rec.Validate(); err != nil {
 						return usageError{err}
 					}
-					q, err := payoutChanges(r).Propose(c.Context, store, rec, time.Now, c.Bool("dry-run"))
+					q, err := connect.PayoutChanges(r).Propose(c.Context, store, rec, time.Now, c.Bool("dry-run"))
 					if err != nil {
 						return err
 					}
@@ -122,7 +123,7 @@ func payoutCommand(env *Env) *cli.Command {
 				Usage: "list payout change requests (pending ones unless --all)",
 				Flags: []cli.Flag{&cli.StringFlag{Name: "store", Usage: "only this store"}, &cli.BoolFlag{Name: "all", Usage: "decided ones too"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					qs, err := payoutChanges(r).Requests(c.Context, c.String("store"))
+					qs, err := connect.PayoutChanges(r).Requests(c.Context, c.String("store"))
 					if err != nil {
 						return err
 					}
@@ -147,7 +148,7 @@ func payoutCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					qs, err := payoutChanges(r).Requests(c.Context, store)
+					qs, err := connect.PayoutChanges(r).Requests(c.Context, store)
 					if err != nil {
 						return err
 					}
@@ -163,7 +164,7 @@ func payoutCommand(env *Env) *cli.Command {
 				ArgsUsage: "ID|STORE/ID",
 				Flags:     []cli.Flag{&cli.StringFlag{Name: "confirm-last4", Usage: "the last four characters of the new IBAN or account number (`XXXX`), when there is no terminal to ask on"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					changes := payoutChanges(r)
+					changes := connect.PayoutChanges(r)
 					q, err := changes.FindRequest(c.Context, oneArg(c))
 					if err != nil {
 						return err
@@ -189,7 +190,7 @@ func payoutCommand(env *Env) *cli.Command {
 				ArgsUsage: "ID|STORE/ID",
 				Flags:     []cli.Flag{&cli.StringFlag{Name: "reason", Usage: "why (recorded)"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					q, err := payoutChanges(r).Reject(c.Context, oneArg(c), c.String("reason"), time.Now)
+					q, err := connect.PayoutChanges(r).Reject(c.Context, oneArg(c), c.String("reason"), time.Now)
 					if err != nil {
 						return err
 					}
@@ -416,11 +417,6 @@ func maskedValue(rec payout.Record, name string) string {
 		}
 	}
 	return ""
-}
-
-// payoutChanges is payout change control over the team's records.
-func payoutChanges(r *repo.Repo) payoutchange.Control {
-	return payoutchange.New(payoutchange.Deps{Payouts: r.Payouts(), Proposals: r.Proposals()})
 }
 
 // withPayout wraps an action on a store's payout record: the STORE

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/backup"
 	"github.com/sellervault/sellervault/internal/backuprun"
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/failure"
 	"github.com/sellervault/sellervault/internal/repo"
 )
@@ -59,7 +60,7 @@ onboard again. The redaction index is not restored: run
 			if err != nil {
 				return err
 			}
-			rep, err := backuprun.Restore(c.Context, backupDeps(r), doc, backuprun.RestoreOptions{DryRun: c.Bool("dry-run"), Recovery: recovery})
+			rep, err := backuprun.Restore(c.Context, connect.BackupDeps(r), doc, backuprun.RestoreOptions{DryRun: c.Bool("dry-run"), Recovery: recovery})
 			var partial *backuprun.PartialRestoreError
 			switch {
 			case errors.As(err, &partial):

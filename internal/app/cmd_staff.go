@@ -10,6 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sellervault/sellervault/internal/connect"
+	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
@@ -146,7 +148,7 @@ func staffCommand(env *Env) *cli.Command {
 						return err
 					}
 					if c.Bool("dry-run") {
-						plan, err := r.Members().Offboard(c.Context, name, to, true, time.Now)
+						plan, err := offboard.Run(c.Context, connect.OffboardDeps(r), name, to, true, time.Now)
 						if err != nil {
 							return err
 						}
@@ -155,7 +157,7 @@ func staffCommand(env *Env) *cli.Command {
 					}
 					// Offboard checks the member and the successor before it
 					// changes anything: no separate planning pass is needed.
-					rep, err := r.Members().Offboard(c.Context, name, to, false, time.Now)
+					rep, err := offboard.Run(c.Context, connect.OffboardDeps(r), name, to, false, time.Now)
 					if rep == nil {
 						return err
 					}
@@ -273,7 +275,7 @@ func (s *session) printToken(token string) error {
 	return err
 }
 
-func (s *session) printOffboard(rep *repo.OffboardReport) error {
+func (s *session) printOffboard(rep *offboard.Report) error {
 	rows := make([][]string, 0, len(rep.Steps))
 	for _, st := range rep.Steps {
 		rows = append(rows, []string{st.Step, offboardState(rep, st), orDash(strings.Join(st.Items, ", "))})
@@ -282,7 +284,7 @@ func (s *session) printOffboard(rep *repo.OffboardReport) error {
 }
 
 // offboardState says what a step did: in this run, an earlier one, both.
-func offboardState(rep *repo.OffboardReport, st repo.OffboardStep) string {
+func offboardState(rep *offboard.Report, st offboard.Step) string {
 	switch {
 	case st.Changed && rep.DryRun:
 		return "to do"
@@ -298,7 +300,7 @@ func offboardState(rep *repo.OffboardReport, st repo.OffboardStep) string {
 
 // writeOffboardReport writes the handover report as Markdown and JSON,
 // readable by the owner only: it lists records, never their values.
-func writeOffboardReport(dir string, rep *repo.OffboardReport) (string, string, error) {
+func writeOffboardReport(dir string, rep *offboard.Report) (string, string, error) {
 	base := filepath.Join(dir, "offboarding-"+rep.Member+"-"+strings.NewReplacer(":", "", "-", "").Replace(rep.At))
 	var md strings.Builder
 	complete := "yes"

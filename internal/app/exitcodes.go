@@ -9,6 +9,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/clipboard"
 	"github.com/sellervault/sellervault/internal/failure"
+	"github.com/sellervault/sellervault/internal/incident"
 	"github.com/sellervault/sellervault/internal/inputerr"
 	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/remind"
@@ -117,7 +118,7 @@ func exitCode(err error) int {
 		return ExitUnknown
 	case errors.Is(err, errFound):
 		return ExitFound
-	case errors.Is(err, repo.ErrIncidentUnfinished):
+	case errors.Is(err, incident.ErrUnfinished):
 		return ExitUnfinished
 	case errors.Is(err, errFlagged):
 		return ExitFlagged
@@ -134,7 +135,7 @@ func hint(err error, addr string) string {
 		addr = "VAULT_ADDR"
 	}
 	switch {
-	case errors.Is(err, repo.ErrIncidentUnfinished):
+	case errors.Is(err, incident.ErrUnfinished):
 		return "rotate the credentials listed (`sellervault rotate STORE/NAME`, then --confirm), verify the payout (`sellervault payout verify STORE`), or close with --force --reason"
 	case errors.Is(err, payoutchange.ErrSelfApproval):
 		return "another manager must approve it; this rule is what stops one stolen login from changing where the money goes"

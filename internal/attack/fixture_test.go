@@ -273,7 +273,7 @@ func (tm *team) addPeople(ctx context.Context) error {
 	return nil
 }
 
-// offboard ends a member's access the way internal/repo/offboard.go does:
+// offboard ends a member's access the way internal/offboard does:
 // disable the entity, remove it from its groups, revoke every token of
 // its login, delete the login, revoke the wrapping tokens made from team
 // paths. The member's token, issued before, is kept for the attacks.

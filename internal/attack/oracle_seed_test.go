@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/payout"
-	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
@@ -226,12 +226,12 @@ func (tm *team) seedByRepo(ctx context.Context) error {
 		if err := rec.Validate(); err != nil {
 			return fmt.Errorf("payout of %s: %w", s, err)
 		}
-		q, err := payoutchange.New(payoutchange.Deps{Payouts: fin.Payouts(), Proposals: fin.Proposals()}).Propose(ctx, s, rec, time.Now, false)
+		q, err := connect.PayoutChanges(fin).Propose(ctx, s, rec, time.Now, false)
 		if err != nil {
 			return fmt.Errorf("proposing the payout of %s: %w", s, err)
 		}
 		_, confirm := payout.ConfirmationField(rec)
-		if _, err := payoutchange.New(payoutchange.Deps{Payouts: mgr.Payouts(), Proposals: mgr.Proposals()}).Approve(ctx, q.ID, confirm[len(confirm)-4:], later); err != nil {
+		if _, err := connect.PayoutChanges(mgr).Approve(ctx, q.ID, confirm[len(confirm)-4:], later); err != nil {
 			return fmt.Errorf("approving the payout of %s: %w", s, err)
 		}
 		dataCanary := rec.IBAN

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/sellervault/sellervault/internal/access"
+	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/repo"
 	"strings"
 	"testing"
@@ -361,7 +362,7 @@ func TestScenarioRedactShardSettings(t *testing.T) {
 // TestScenarioWrappedCopyOutlivesOffboarding (invariant 5): a member
 // makes private copies of what they may read, as wrapping tokens that
 // live a year, directly and by re-wrapping at unwrap; then they are
-// offboarded the way internal/repo/offboard.go does it (entity disabled,
+// offboarded the way internal/offboard does it (entity disabled,
 // groups left, logins revoked and deleted, wrapping tokens of team paths
 // revoked). No copy may still unwrap.
 func TestScenarioWrappedCopyOutlivesOffboarding(t *testing.T) {
@@ -445,8 +446,8 @@ func TestScenarioWrappedCopyOutlivesOffboarding(t *testing.T) {
 }
 
 // revokeTeamWraps is offboarding's sweep of wrapped copies, as
-// internal/repo runs it.
+// internal/offboard runs it.
 func (tm *team) revokeTeamWraps(ctx context.Context) error {
-	_, err := repo.New(tm.root, tm.l).Members().RevokeWrappedCopies(ctx, false)
+	_, err := offboard.RevokeWrappedCopies(ctx, repo.New(tm.root, tm.l).Identities(), false)
 	return err
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/backup"
 	"github.com/sellervault/sellervault/internal/backuprun"
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
@@ -48,7 +49,7 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srcRequests, err := payoutchange.New(payoutchange.Deps{Payouts: r.Payouts(), Proposals: r.Proposals()}).Requests(ctx, "")
+	srcRequests, err := connect.PayoutChanges(r).Requests(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +257,7 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 	if len(dstInv.Payouts) != 1 || !dstInv.Payouts[0].VerifiedAt.Equal(verifiedDE) || !dstInv.Payouts[0].VerifyDue.Equal(dueDE) {
 		t.Errorf("payout facts: source %+v, restored %+v", srcInv.Payouts, dstInv.Payouts)
 	}
-	dstRequests, err := payoutchange.New(payoutchange.Deps{Payouts: r2.Payouts(), Proposals: r2.Proposals()}).Requests(ctx, "")
+	dstRequests, err := connect.PayoutChanges(r2).Requests(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +275,7 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 		}
 	}
 	approver, _ := member(t, c2, l, "manager")
-	if _, err := payoutchange.New(payoutchange.Deps{Payouts: approver.Payouts(), Proposals: approver.Proposals()}).Approve(ctx, pending.ID, "", time.Now); !errors.Is(err, payoutchange.ErrUnsigned) {
+	if _, err := connect.PayoutChanges(approver).Approve(ctx, pending.ID, "", time.Now); !errors.Is(err, payoutchange.ErrUnsigned) {
 		t.Errorf("approving a restored request whose signature does not check: %v", err)
 	}
 	m, _, err := r2.Members().Get(ctx, "nina")

@@ -75,6 +75,9 @@ func people(ctx context.Context, groups Groups, recs []backup.Record) ([]backup.
 	if len(byEntity) > 0 {
 		for _, s := range stores {
 			ids, err := groups.GroupMembers(ctx, s)
+			if errors.Is(err, failure.ErrNotFound) {
+				continue // a store without its group: nobody has it
+			}
 			if err != nil {
 				return nil, nil, err
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/backup"
 	"github.com/sellervault/sellervault/internal/backuprun"
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
@@ -105,7 +106,7 @@ func TestBackupRestoreVersion1(t *testing.T) {
 	if requests != 2 {
 		t.Errorf("%d requests in the source", requests)
 	}
-	qs, err := payoutchange.New(payoutchange.Deps{Payouts: r2.Payouts(), Proposals: r2.Proposals()}).Requests(ctx, "acme-de")
+	qs, err := connect.PayoutChanges(r2).Requests(ctx, "acme-de")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,8 +75,8 @@ type Groups interface {
 	// group by group (manager, finance, staff); a group or an entity
 	// that is not there has none.
 	RoleGroupMembers(ctx context.Context) ([]backup.GroupMember, error)
-	// GroupMembers lists the entity IDs in a store's access group (none
-	// when there is no group).
+	// GroupMembers lists the entity IDs in a store's access group (a
+	// not-found kind when the group is not there).
 	GroupMembers(ctx context.Context, store string) ([]string, error)
 	// EnsureAccess creates a store's access policy and group, or leaves
 	// them as they are.
@@ -87,6 +87,8 @@ type Groups interface {
 // facets satisfy them:
 //
 //	backuprun.Deps{Records: r.Backups(), Signatures: r.Backups(), Contacts: r.Contacts(), Keys: r.TOTP(), Groups: r.Stores()}
+//
+// (package connect builds it: connect.BackupDeps).
 //
 // A dump uses Records, Keys and Groups; a restore all of them.
 type Deps struct {

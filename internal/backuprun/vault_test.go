@@ -10,6 +10,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/backuprun"
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/faultproxy"
 	"github.com/sellervault/sellervault/internal/records"
@@ -37,7 +38,7 @@ func TestMain(m *testing.M) {
 
 // deps are the store's facets, as the app hands them to the workflow.
 func deps(r *repo.Repo) backuprun.Deps {
-	return backuprun.Deps{Records: r.Backups(), Signatures: r.Backups(), Contacts: r.Contacts(), Keys: r.TOTP(), Groups: r.Stores()}
+	return connect.BackupDeps(r)
 }
 
 var prefixes, people atomic.Int64

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sellervault/sellervault/internal/access"
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/payout"
 	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
@@ -177,7 +178,7 @@ func LoadWithLogins(ctx context.Context, c *vault.Client, l vault.Layout, now ti
 
 // payoutChanges is payout change control over r's records.
 func payoutChanges(r *repo.Repo) payoutchange.Control {
-	return payoutchange.New(payoutchange.Deps{Payouts: r.Payouts(), Proposals: r.Proposals()})
+	return connect.PayoutChanges(r)
 }
 
 // loadPayout gives acme-de an approved payout record and one pending

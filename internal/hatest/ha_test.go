@@ -15,9 +15,12 @@ import (
 	vaulthttp "github.com/hashicorp/vault/http"
 	vaultcore "github.com/hashicorp/vault/vault"
 
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/doctor"
 	"github.com/sellervault/sellervault/internal/importer"
 	"github.com/sellervault/sellervault/internal/importrun"
+	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
 	"github.com/sellervault/sellervault/internal/repo"
@@ -118,7 +121,7 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 		}
 		err := r.Creds().Add(ctx, writes[i].Cred)
 		if errors.Is(err, repo.ErrExists) {
-			_, err = r.Doctor().RepairMirror(ctx, "acme-us", writes[i].Cred.Name)
+			_, err = r.Mirrors().RepairMirror(ctx, "acme-us", writes[i].Cred.Name)
 		}
 		if err != nil {
 			t.Fatalf("the re-run, %s: %v", writes[i].Cred.Name, err)
@@ -139,14 +142,15 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	}
 	r = repo.New(quick, l)
 	sealed = sealSoon(cluster, 200*time.Millisecond)
-	rep, err := r.Members().Offboard(ctx, "olga", "boss", false, time.Now)
+	od := connect.OffboardDeps(r)
+	rep, err := offboard.Run(ctx, od, "olga", "boss", false, time.Now)
 	sealed(t)
 	if err != nil {
 		t.Logf("%s: the offboarding stopped: %v", time.Since(start).Round(time.Second), err)
 		unsealAll(t, cluster)
 		waitForwarding(t, r)
 		t.Logf("%s: unsealed", time.Since(start).Round(time.Second))
-		if rep, err = r.Members().Offboard(ctx, "olga", "boss", false, time.Now); err != nil {
+		if rep, err = offboard.Run(ctx, od, "olga", "boss", false, time.Now); err != nil {
 			t.Fatalf("the offboarding's re-run: %v", err)
 		}
 	}
@@ -204,7 +208,7 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 func checkTeam(t *testing.T, r *repo.Repo, n int, owner string) {
 	t.Helper()
 	ctx := context.Background()
-	d, err := r.Doctor().Run(ctx, true, time.Now)
+	d, err := doctor.Run(ctx, connect.DoctorDeps(r), true, time.Now)
 	if err != nil {
 		t.Fatalf("doctor: %v", err)
 	}
@@ -212,7 +216,7 @@ func checkTeam(t *testing.T, r *repo.Repo, n int, owner string) {
 		t.Fatalf("doctor: %d credentials, mirrors behind %v, offboardings %v", d.Credentials, d.Mirrors, d.Offboardings)
 	}
 	if len(d.Listings) > 0 { // a listing shard write cut off: rebuilt by doctor
-		if _, err := r.Doctor().Run(ctx, false, time.Now); err != nil {
+		if _, err := doctor.Run(ctx, connect.DoctorDeps(r), false, time.Now); err != nil {
 			t.Fatal(err)
 		}
 	}

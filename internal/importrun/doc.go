@@ -39,7 +39,7 @@
 //
 // The package depends on small interfaces that the record store's facets
 // satisfy (Deps): Store (r.Creds(): Add, Get, Update, Existing), Mirrors
-// (r.Doctor(): RepairMirrors) and Progress (r.Imports(): LoadProgress,
+// (r.Mirrors(): RepairMirrors) and Progress (r.Imports(): LoadProgress,
 // SaveProgress of the record at _meta/imports/ID). A write the store
 // saved but whose redaction index or listing it could not update counts
 // as done: the store's error for it is passed in as Options.Stale

@@ -21,7 +21,7 @@ type Store interface {
 }
 
 // Mirrors repairs the metadata of credentials (STORE/NAME) that is behind
-// their data: repo's Doctor facet (r.Doctor()). repaired[i] is what
+// their data: repo's Mirrors facet (r.Mirrors()). repaired[i] is what
 // differed for addrs[i] (nothing: it was in step).
 type Mirrors interface {
 	RepairMirrors(ctx context.Context, addrs []string) (repaired [][]string, err error)
@@ -41,7 +41,9 @@ type Progress interface {
 // Deps are what a run works through. The record store's facets satisfy
 // them:
 //
-//	importrun.Deps{Store: r.Creds(), Mirrors: r.Doctor(), Progress: r.Imports()}
+//	importrun.Deps{Store: r.Creds(), Mirrors: r.Mirrors(), Progress: r.Imports()}
+//
+// (package connect builds it: connect.ImportDeps).
 type Deps struct {
 	Store    Store
 	Mirrors  Mirrors

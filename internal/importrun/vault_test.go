@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/importer"
 	"github.com/sellervault/sellervault/internal/importrun"
@@ -17,7 +18,7 @@ import (
 // The record store's facets are what a run works through.
 var (
 	_ importrun.Store    = repo.Creds{}
-	_ importrun.Mirrors  = repo.Doctor{}
+	_ importrun.Mirrors  = repo.Mirrors{}
 	_ importrun.Progress = repo.Imports{}
 )
 
@@ -47,7 +48,7 @@ func TestRunAgainstVault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := importrun.Deps{Store: r.Creds(), Mirrors: r.Doctor(), Progress: r.Imports()}
+	d := connect.ImportDeps(r)
 	run := func() importrun.Report {
 		t.Helper()
 		inv, err := importrun.Inventory(ctx, r.Creds(), []string{"acme-us"}, res)

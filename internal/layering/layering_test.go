@@ -38,7 +38,7 @@ var models = []string{
 }
 
 // workflows depend on small interfaces of the store, not on it.
-var workflows = []string{"internal/backuprun", "internal/importrun", "internal/payoutchange", "internal/remind"}
+var workflows = []string{"internal/backuprun", "internal/doctor", "internal/importrun", "internal/incident", "internal/offboard", "internal/payoutchange", "internal/remind"}
 
 // layers are the other packages, by what they are; with models and
 // workflows they must name every package of the module
@@ -51,7 +51,7 @@ var layers = map[string][]string{
 	"provisioning":  {"internal/setup", "internal/access"},
 	"Vault client":  {"internal/vault"},
 	"policies":      {"policies"},
-	"dev and tests": {"cmd/sellervault-dev", "internal/devvault", "internal/demo", "internal/vaulttest", "internal/faultproxy", "internal/hatest", "internal/attack", "internal/xvfbtest", "internal/layering", "internal/redact/redacttest", "internal/audit/vaulttest", "deploy", "docs/reverse-proxy"},
+	"dev and tests": {"cmd/sellervault-dev", "internal/devvault", "internal/demo", "internal/vaulttest", "internal/faultproxy", "internal/hatest", "internal/attack", "internal/xvfbtest", "internal/layering", "internal/redact/redacttest", "internal/audit/vaulttest", "internal/offboard/offboardtest", "deploy", "docs/reverse-proxy"},
 }
 
 // storeAndVault are what models and workflows must not import.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sellervault/sellervault/internal/access"
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/payout"
 	"github.com/sellervault/sellervault/internal/payoutchange"
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) {
 
 // changes is change control over r's records, with r's token.
 func changes(r *repo.Repo) payoutchange.Control {
-	return payoutchange.New(payoutchange.Deps{Payouts: r.Payouts(), Proposals: r.Proposals()})
+	return connect.PayoutChanges(r)
 }
 
 var prefixes atomic.Int64

@@ -120,6 +120,18 @@ func (f Contacts) GetMailbox(ctx context.Context, address string) (records.Mailb
 	return m, v, err
 }
 
+// MailboxByID reads a mailbox record by its ID (ContactID), and the
+// version an update must name.
+func (f Contacts) MailboxByID(ctx context.Context, id string) (records.Mailbox, int, error) {
+	return f.r.mailboxByID(ctx, id)
+}
+
+// UpdateMailbox writes a mailbox over the version read (check-and-set),
+// and its values to the redaction index.
+func (f Contacts) UpdateMailbox(ctx context.Context, m records.Mailbox, version int) error {
+	return f.r.updateMailbox(ctx, m, version)
+}
+
 // mailboxByID reads a mailbox record by its ID.
 func (r *Repo) mailboxByID(ctx context.Context, id string) (records.Mailbox, int, error) {
 	if err := r.contactsReady(ctx); err != nil {
@@ -190,6 +202,18 @@ func (f Contacts) GetPhone(ctx context.Context, number string) (records.Phone, i
 		return p, v, fmt.Errorf("phone %s: %w", number, errNoRecord)
 	}
 	return p, v, err
+}
+
+// PhoneByID reads a phone record by its ID (ContactID), and the version
+// an update must name.
+func (f Contacts) PhoneByID(ctx context.Context, id string) (records.Phone, int, error) {
+	return f.r.phoneByID(ctx, id)
+}
+
+// UpdatePhone writes a phone over the version read (check-and-set), and
+// its values to the redaction index.
+func (f Contacts) UpdatePhone(ctx context.Context, p records.Phone, version int) error {
+	return f.r.updatePhone(ctx, p, version)
 }
 
 // phoneByID reads a phone record by its ID.

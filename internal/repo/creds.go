@@ -51,6 +51,15 @@ func (f Creds) Update(ctx context.Context, c records.Credential, version int) er
 	return r.updateCredential(ctx, c, version, r.update)
 }
 
+// UpdateKeepingValues writes c over the version the caller read, for an
+// edit that changes no value (who holds it, when it is due): the
+// redaction index stays as it is, and so do its recovery factors' IDs,
+// as read.
+func (f Creds) UpdateKeepingValues(ctx context.Context, c records.Credential, version int) error {
+	r := f.r
+	return r.updateCredential(ctx, c, version, r.updateValuesKept)
+}
+
 // updateCredential stamps the writer and writes with write (update, or
 // updateValuesKept when no value changes, and so its recovery factors'
 // IDs stay as read).
@@ -109,6 +118,14 @@ func (r *Repo) credentialsOf(ctx context.Context, stores []records.Store) ([]rec
 		out = append(out, listed...)
 	}
 	return out, nil
+}
+
+// Verified lists a store's live credentials from their metadata, each
+// mirror checked against its credential's version (read through, and
+// repaired unless a dry run, when behind): for jobs that act on what
+// they list (an incident's lockdown).
+func (f Creds) Verified(ctx context.Context, store string) ([]records.Credential, error) {
+	return f.r.verifiedCredentials(ctx, store)
 }
 
 // storesAtOnce is how many stores a listing of many reads at once (each

@@ -1,6 +1,12 @@
 package repo
 
-import "context"
+import (
+	"context"
+	"time"
+)
+
+// SetClock sets what the repository takes as the time.
+func (r *Repo) SetClock(now func() time.Time) { r.now = now }
 
 // SetVerifyUpTo changes VerifyUpTo for one repository, so that tests can
 // use a store's listing with a few credentials.

@@ -13,7 +13,7 @@ type Contacts struct{ r *Repo }
 // Stores keeps the stores (seller accounts) and their access groups.
 type Stores struct{ r *Repo }
 
-// Members keeps the team's people: onboarding, access, offboarding, and each member's own view.
+// Members keeps the team's people: onboarding, access, each member's own view, and each offboarding's progress (the offboarding itself is package offboard).
 type Members struct{ r *Repo }
 
 // TOTP keeps the 2-step verification keys in Vault's TOTP engine.
@@ -28,7 +28,7 @@ type Payouts struct{ r *Repo }
 // Proposals keeps the payout change requests and the decisions on them (what they mean is package payoutchange).
 type Proposals struct{ r *Repo }
 
-// Incidents locks a store down when it looks taken over, and lifts the lockdown.
+// Incidents keeps the stores' incident records (the lockdown itself is package incident).
 type Incidents struct{ r *Repo }
 
 // Backups reads and writes the records of the team's mounts as they are, for a backup and a restore (package backuprun).
@@ -40,8 +40,12 @@ type Imports struct{ r *Repo }
 // Index keeps the redaction indexes and the credential listings.
 type Index struct{ r *Repo }
 
-// Doctor checks the team's records after a failure and repairs them.
-type Doctor struct{ r *Repo }
+// Identities keeps people's ways in to Vault: their identity entities,
+// logins, group memberships, the tokens made from them, and the caller's own.
+type Identities struct{ r *Repo }
+
+// Mirrors checks credentials' metadata and listings against their data, and repairs them (package doctor runs the team's checks).
+type Mirrors struct{ r *Repo }
 
 // Creds is the store's view of what Creds does.
 func (r *Repo) Creds() Creds { return Creds{r} }
@@ -79,5 +83,8 @@ func (r *Repo) Imports() Imports { return Imports{r} }
 // Index is the store's view of what Index does.
 func (r *Repo) Index() Index { return Index{r} }
 
-// Doctor is the store's view of what Doctor does.
-func (r *Repo) Doctor() Doctor { return Doctor{r} }
+// Identities is the store's view of what Identities does.
+func (r *Repo) Identities() Identities { return Identities{r} }
+
+// Mirrors is the store's view of what Mirrors does.
+func (r *Repo) Mirrors() Mirrors { return Mirrors{r} }

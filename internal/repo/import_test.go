@@ -273,20 +273,21 @@ func TestImportResumesAfterFaultAtEveryWrite(t *testing.T) {
 			}
 			err := r.Creds().Add(ctx, writes[i].Cred)
 			if errors.Is(err, repo.ErrExists) {
-				_, err = r.Doctor().RepairMirror(ctx, "acme-us", writes[i].Cred.Name)
+				_, err = r.Mirrors().RepairMirror(ctx, "acme-us", writes[i].Cred.Name)
 			}
 			if err != nil && !errors.Is(err, repo.ErrIndexStale) {
 				t.Fatalf("fault at write %d: the re-run of %s: %v", k, writes[i].Cred.Name, err)
 			}
 		}
 		// What a stale listing or index shard needs is a rebuild, which
-		// the import says (redact --reindex); doctor repairs the listing.
-		d, err := r.Doctor().Run(ctx, false, time.Now)
+		// the import says (redact --reindex); doctor's check of the mirrors
+		// repairs the listing.
+		checked, mirrors, _, err := r.Mirrors().Check(ctx, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.Credentials != 3 || len(d.Mirrors) != 0 {
-			t.Fatalf("fault at write %d: after the re-run, %d credentials, metadata behind its data: %v", k, d.Credentials, d.Mirrors)
+		if checked != 3 || len(mirrors) != 0 {
+			t.Fatalf("fault at write %d: after the re-run, %d credentials, metadata behind its data: %v", k, checked, mirrors)
 		}
 		listed, err := r.Creds().List(ctx, "acme-us")
 		if err != nil || len(listed) != 3 {

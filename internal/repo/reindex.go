@@ -51,6 +51,41 @@ func (f Index) Reindex(ctx context.Context) (ReindexReport, error) {
 	return rep, nil
 }
 
+// RebuildLagging compares every audience's redaction index with what its
+// records' current values call for, and rebuilds each that lags (a
+// record written whose index update failed, or written around
+// sellervault); it returns their names. A dry run only names them (and
+// rewrites nothing, the team's mail domains included). On an error, the
+// audiences found before it.
+func (f Index) RebuildLagging(ctx context.Context, dryRun bool) ([]string, error) {
+	r := f.r
+	if dryRun {
+		defer r.dryRun()()
+	}
+	want, err := r.expectedIndex(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("the redaction indexes: %w", err)
+	}
+	var lagging []string
+	for _, a := range want {
+		lags, err := r.audienceLags(ctx, a.name, a.entries)
+		if err != nil {
+			return lagging, fmt.Errorf("the redaction index of %s: %w", a.name, err)
+		}
+		if !lags {
+			continue
+		}
+		lagging = append(lagging, a.name)
+		if dryRun {
+			continue
+		}
+		if err := r.writeAudience(ctx, a.name, a.entries); err != nil {
+			return lagging, fmt.Errorf("the redaction index of %s: %w", a.name, err)
+		}
+	}
+	return lagging, nil
+}
+
 // audienceIndex is what an audience's index holds when it is up to date.
 type audienceIndex struct {
 	name    string

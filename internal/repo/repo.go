@@ -14,22 +14,35 @@
 // A Repo is used through its facets, one per concern (facets.go), as
 // Vault's own client is used through Sys() and Logical():
 //
-//	r.Creds()      credentials (creds.go, listing.go, mirror repair)
+//	r.Creds()      credentials (creds.go, listing.go)
 //	r.Contacts()   company mailboxes and phones, their keyed IDs (contacts.go, contacts_rekey.go)
 //	r.Stores()     stores and their access groups, the role groups' members (stores.go, stores_groups.go)
 //	r.Members()    people: onboarding, access, member views (scope.go),
-//	               offboarding (offboard*.go)
+//	               offboardings' progress records (offboarding.go; the
+//	               offboarding is package offboard)
 //	r.TOTP()       2-step keys in the TOTP engine, seed escrow (totp.go, escrow.go)
 //	r.Rotation()   pending values, due marks, reminder notes (rotate.go, rotation.go, reminders.go)
 //	r.Payouts()    payout records, the cooling-off, verifications (payout_store.go, sign.go)
 //	r.Proposals()  payout change requests and their decisions (payout_proposals.go;
 //	               the two-person change control is package payoutchange)
-//	r.Incidents()  store lockdowns (incident.go)
+//	r.Incidents()  incident records (incident.go; the lockdown is package incident)
 //	r.Backups()    the records of the team's mounts as they are, for a backup and a restore
 //	               (backup.go, backup_sign.go; the workflow is package backuprun)
 //	r.Imports()    imports' progress records (import_progress.go; the run is package importrun)
 //	r.Index()      redaction indexes and listings (redactindex.go, reindex.go)
-//	r.Doctor()     checks and repairs after a failure (doctor.go)
+//	r.Identities() the caller; people's entities, groups, logins and tokens (identities.go)
+//	r.Mirrors()    credentials' metadata and listings checked against their
+//	               data, and repaired (mirrors.go; the team's checks are package doctor)
+//
+// The store keeps records and what is done to one record at a time:
+// reads and writes, paths and encodings, listings, index writes, mirror
+// repairs. The workflows built on them live in packages of their own and
+// depend on small interfaces that these facets satisfy, never on this
+// package: importrun (an import's run), remind (the reminder job),
+// offboard (an offboarding), incident (a store's lockdown), doctor (the
+// checks and repairs after a failure), payoutchange (the two-person
+// change control of payout details) and backuprun (a backup and a
+// restore).
 package repo
 
 import (
@@ -107,9 +120,6 @@ func (r *Repo) dryRun() func() {
 	r.readOnly = true
 	return func() { r.readOnly = was }
 }
-
-// SetClock sets what the repository takes as the time (tests).
-func (r *Repo) SetClock(now func() time.Time) { r.now = now }
 
 // writer names who is writing, recorded in every version written: the
 // token's display name (e.g. "userpass-olga", or "root"). It is what the

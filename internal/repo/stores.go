@@ -45,6 +45,29 @@ func (f Stores) Get(ctx context.Context, name string) (records.Store, error) {
 	return records.StoreFromData(rec.Data), nil
 }
 
+// Require checks that a store exists (and is not deleted), from its
+// metadata: a not-found (ErrNoStore) when it does not.
+func (f Stores) Require(ctx context.Context, name string) error { return f.r.requireStore(ctx, name) }
+
+// GroupMembers are the entity IDs in a store's access group: the staff
+// given the store (managers have it through their role).
+func (f Stores) GroupMembers(ctx context.Context, store string) ([]string, error) {
+	r := f.r
+	group, err := r.c.Identity().GroupByName(ctx, r.layout.StoreGroup(store))
+	if err != nil {
+		return nil, err
+	}
+	return group.MemberEntityIDs, nil
+}
+
+// SetGroupMembers makes ids the members of a store's access group. Their
+// policies come from the group, read at every request: whoever leaves it
+// loses the store at once, tokens included.
+func (f Stores) SetGroupMembers(ctx context.Context, store string, ids []string) error {
+	r := f.r
+	return r.c.Identity().SetGroupMembers(ctx, r.layout.StoreGroup(store), ids)
+}
+
 // requireStore checks that a store exists, from its metadata.
 func (r *Repo) requireStore(ctx context.Context, name string) error {
 	meta, err := r.c.KV().Metadata(ctx, r.mount, records.StorePath(name))

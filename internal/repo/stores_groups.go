@@ -38,20 +38,6 @@ func (f Stores) RoleGroupMembers(ctx context.Context) ([]backup.GroupMember, err
 	return out, nil
 }
 
-// GroupMembers lists the entity IDs in a store's access group (none
-// when the group is not there).
-func (f Stores) GroupMembers(ctx context.Context, store string) ([]string, error) {
-	r := f.r
-	g, err := r.c.Identity().GroupByName(ctx, r.layout.StoreGroup(store))
-	if errors.Is(err, vault.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return g.MemberEntityIDs, nil
-}
-
 // EnsureAccess creates a store's access policy and group, or leaves
 // them as they are (as Add does for a new store).
 func (f Stores) EnsureAccess(ctx context.Context, store string) error {

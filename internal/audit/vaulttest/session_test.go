@@ -18,9 +18,10 @@ import (
 
 	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/audit"
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/payout"
-	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
@@ -137,15 +138,16 @@ func script(ctx context.Context, srv *devvault.Server, logFile string) (s *sessi
 	// farid proposes payout details; maria approves them.
 	rec := payout.Record{Holder: "Acme Outdoor Inc", IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX",
 		Bank: "Commerzbank", Currency: "EUR", Provider: "payoneer"}.Normalize()
-	q := must(payoutchange.New(payoutchange.Deps{Payouts: farid.Payouts(), Proposals: farid.Proposals()}).Propose(ctx, "acme-us", rec, time.Now, false))
+	q := must(connect.PayoutChanges(farid).Propose(ctx, "acme-us", rec, time.Now, false))
 	must(0, maria.Payouts().SetCoolingOff(ctx, 0))
-	must(payoutchange.New(payoutchange.Deps{Payouts: maria.Payouts(), Proposals: maria.Proposals()}).Approve(ctx, q.ID, rec.IBAN[len(rec.IBAN)-4:], time.Now)) // the approver types the last four
+	must(connect.PayoutChanges(maria).Approve(ctx, q.ID, rec.IBAN[len(rec.IBAN)-4:], time.Now)) // the approver types the last four
 	must(farid.Payouts().Get(ctx, "acme-us"))
 
 	// tom works on acme-de, then is offboarded (his token and login
 	// stop working), and tries again.
 	must2(tom.Creds().Get(ctx, "acme-de", "seller-central"))
-	must(maria.Members().Offboard(ctx, "tom", "olga", false, time.Now))
+	must(offboard.Run(ctx, connect.OffboardDeps(maria),
+		"tom", "olga", false, time.Now))
 	if _, _, err := tom.Creds().Get(ctx, "acme-de", "seller-central"); !isDenied(err) {
 		return nil, fmt.Errorf("tom after offboarding: %v", err)
 	}

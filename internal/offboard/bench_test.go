@@ -1,4 +1,4 @@
-package repo_test
+package offboard_test
 
 import (
 	"context"
@@ -7,28 +7,24 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/offboard"
+	"github.com/sellervault/sellervault/internal/offboard/offboardtest"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
-	"github.com/sellervault/sellervault/internal/vault"
 )
 
 // BenchmarkOffboard1000 offboards a staff member who could read 1,000
 // credentials (one store), against the in-process Vault, through a
 // counting proxy; each iteration gets a fresh team. Run:
 //
-//	go test -run '^$' -bench Offboard1000 -benchtime 1x -count 3 ./internal/repo
+//	go test -run '^$' -bench Offboard1000 -benchtime 1x -count 3 ./internal/offboard
 func BenchmarkOffboard1000(b *testing.B) {
 	b.Setenv("VAULT_MAX_RETRIES", "0")
 	ctx := context.Background()
-	srv, err := devvault.Shared()
-	if err != nil {
-		b.Fatal(err)
-	}
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		r, _, l := newRepo(b)
+		r, _, l := offboardtest.Team(b, "offboard")
 		leaver, successor := "bench-leaver-"+l.Prefix, "bench-boss-"+l.Prefix
 		if _, err := r.Members().Onboard(ctx, staff.Member{Name: successor, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
 			b.Fatal(err)
@@ -54,13 +50,9 @@ func BenchmarkOffboard1000(b *testing.B) {
 			}()
 		}
 		wg.Wait()
-		counter := faultyVault(b, 0)
-		c, err := vault.New(vault.Options{Address: counter.URL, Token: srv.RootToken})
-		if err != nil {
-			b.Fatal(err)
-		}
+		counter, c := offboardtest.FaultyVault(b, 0)
 		b.StartTimer()
-		rep, err := repo.New(c, l).Members().Offboard(ctx, leaver, successor, false, time.Now)
+		rep, err := offboard.Run(ctx, offboardtest.Deps(repo.New(c, l)), leaver, successor, false, time.Now)
 		b.StopTimer()
 		if err != nil || !rep.Completed {
 			b.Fatal(err)

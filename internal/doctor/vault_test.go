@@ -1,19 +1,57 @@
-package repo_test
+package doctor_test
 
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/devvault"
+	"github.com/sellervault/sellervault/internal/doctor"
+	"github.com/sellervault/sellervault/internal/incident"
+	"github.com/sellervault/sellervault/internal/offboard"
+	"github.com/sellervault/sellervault/internal/offboard/offboardtest"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 )
+
+// The record store's facets are what doctor works through.
+var (
+	_ doctor.Index        = repo.Index{}
+	_ doctor.Offboardings = repo.Members{}
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	devvault.StopShared()
+	os.Exit(code)
+}
+
+// deps are the store's facets doctor works through.
+func deps(r *repo.Repo) doctor.Deps {
+	return connect.DoctorDeps(r)
+}
+
+// editAround sets a field of the record at path as `vault kv patch` does,
+// around sellervault: the data only.
+func editAround(t *testing.T, c *vault.Client, l vault.Layout, path, field, value string) {
+	t.Helper()
+	ctx := context.Background()
+	rec, err := c.KV().Get(ctx, l.KV(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Data[field] = value
+	if _, err := c.KV().Put(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // TestDoctor: a credential edited with Vault's API (its owner changed
 // around sellervault), one whose metadata was lost, and an offboarding
@@ -22,9 +60,9 @@ import (
 func TestDoctor(t *testing.T) {
 	t.Setenv("VAULT_MAX_RETRIES", "0")
 	ctx := context.Background()
-	r, c, l := newRepo(t)
+	r, c, l := offboardtest.Team(t, "doctor")
 	leaver, successor := "leaver-"+l.Prefix, "boss-"+l.Prefix
-	offboardFixture(t, r, leaver, successor)
+	offboardtest.Fixture(t, r, leaver, successor)
 
 	// the owner of ads changed with Vault's API: data only
 	editAround(t, c, l, records.CredPath("acme-us", "ads"), "owner", "tom")
@@ -33,13 +71,8 @@ func TestDoctor(t *testing.T) {
 		t.Fatal(err)
 	}
 	// an offboarding stopped at its third write
-	srv, _ := devvault.Shared()
-	faults := faultyVault(t, 3)
-	fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := repo.New(fc, l).Members().Offboard(ctx, leaver, successor, false, time.Now); err == nil || !faults.Failed() {
+	faults, fc := offboardtest.FaultyVault(t, 3)
+	if _, err := offboard.Run(ctx, offboardtest.Deps(repo.New(fc, l)), leaver, successor, false, time.Now); err == nil || !faults.Failed() {
 		t.Fatalf("the offboarding did not fail: %v", err)
 	}
 
@@ -80,7 +113,7 @@ func TestDoctor(t *testing.T) {
 		t.Fatalf("the metadata already shows the edit (the test proves nothing): %s", stale)
 	}
 
-	plan, err := r.Doctor().Run(ctx, true, time.Now)
+	plan, err := doctor.Run(ctx, deps(r), true, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +126,7 @@ func TestDoctor(t *testing.T) {
 		t.Fatalf("a dry run changed the metadata:\n%s\n%s", stale, got)
 	}
 
-	done, err := r.Doctor().Run(ctx, false, time.Now)
+	done, err := doctor.Run(ctx, deps(r), false, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,13 +136,13 @@ func TestDoctor(t *testing.T) {
 	if got := owners(); !strings.Contains(got, "ads=tom") || !strings.Contains(got, "item acme-us/ads=tom") || !strings.Contains(got, "seller-central="+successor) {
 		t.Fatalf("after doctor, cred list and rotation status show %s", got)
 	}
-	checkOffboarded(t, c, r, l, leaver, successor)
+	offboardtest.CheckOffboarded(t, c, r, l, leaver, successor)
 	meta, err := c.KV().Metadata(ctx, l.KV(), records.CredPath("acme-us", "seller-central"))
 	if err != nil || meta.CustomMetadata["store"] != "acme-us" || meta.CustomMetadata["kind"] == "" {
 		t.Fatalf("the lost mirror was not written again: %v, %v", meta, err)
 	}
 
-	again, err := r.Doctor().Run(ctx, false, time.Now)
+	again, err := doctor.Run(ctx, deps(r), false, time.Now)
 	if err != nil || again.Found() || again.Credentials != 2 {
 		t.Fatalf("a second run found %v %v %v (%d credentials), %v", again.Mirrors, again.Listings, again.Offboardings, again.Credentials, err)
 	}
@@ -123,26 +156,21 @@ func TestDoctor(t *testing.T) {
 func TestDoctorIndexesAndIncidents(t *testing.T) {
 	t.Setenv("VAULT_MAX_RETRIES", "0")
 	ctx := context.Background()
-	r, c, l := newRepo(t)
+	r, c, l := offboardtest.Team(t, "doctor")
 	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "ads", Login: "l", Password: "CANARY-doctor-old-1"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Members().Onboard(ctx, staff.Member{Name: "olga-" + l.Prefix, Role: staff.RoleOps, Stores: []string{"acme-us"}}, time.Hour, time.Now); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := r.Doctor().Run(ctx, true, time.Now); err != nil || got.Found() {
+	if got, err := doctor.Run(ctx, deps(r), true, time.Now); err != nil || got.Found() {
 		t.Fatalf("before: %+v, %v", got, err)
 	}
 
 	editAround(t, c, l, records.CredPath("acme-us", "ads"), "password", "CANARY-doctor-new-2")
 	// the incident's third write (emptying the store's group) fails
-	srv, _ := devvault.Shared()
-	faults := faultyVault(t, 3)
-	fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := repo.New(fc, l).Incidents().Start(ctx, "acme-us", "a test", time.Now()); err == nil || !faults.Failed() {
+	faults, fc := offboardtest.FaultyVault(t, 3)
+	if _, _, err := incident.Start(ctx, deps(repo.New(fc, l)).Incident, "acme-us", "a test", time.Now()); err == nil || !faults.Failed() {
 		t.Fatalf("the incident's start did not fail: %v", err)
 	}
 	group := func() int {
@@ -157,7 +185,7 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 		t.Fatal("the failed start emptied the group (the test proves nothing)")
 	}
 
-	plan, err := r.Doctor().Run(ctx, true, time.Now)
+	plan, err := doctor.Run(ctx, deps(r), true, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +197,7 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 	if group() == 0 {
 		t.Fatal("a dry run emptied the group")
 	}
-	done, err := r.Doctor().Run(ctx, false, time.Now)
+	done, err := doctor.Run(ctx, deps(r), false, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +211,7 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 	if err != nil || cr.Rotation.DueSince.IsZero() {
 		t.Fatalf("after doctor, ads is not due: %+v, %v", cr.Rotation, err)
 	}
-	again, err := r.Doctor().Run(ctx, false, time.Now)
+	again, err := doctor.Run(ctx, deps(r), false, time.Now)
 	if err != nil || again.Found() {
 		t.Fatalf("a second run found %+v, %v", again, err)
 	}

@@ -1,118 +1,64 @@
-package repo_test
+package offboard_test
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/devvault"
-	"github.com/sellervault/sellervault/internal/faultproxy"
+	"github.com/sellervault/sellervault/internal/offboard"
+	"github.com/sellervault/sellervault/internal/offboard/offboardtest"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
-// faultyVault starts a proxy in front of the shared dev Vault that fails
-// its failAt-th write (0: none) with a 500, and counts requests: the only
-// way to make a real core fail at a chosen step.
-func faultyVault(t testing.TB, failAt int64) *faultproxy.Proxy {
+// The record store's facets are what an offboarding works through.
+var (
+	_ offboard.Members    = repo.Members{}
+	_ offboard.Identities = repo.Identities{}
+	_ offboard.Tokens     = repo.Identities{}
+	_ offboard.Contacts   = repo.Contacts{}
+	_ offboard.Creds      = repo.Creds{}
+	_ offboard.Stores     = repo.Stores{}
+	_ offboard.Payouts    = repo.Payouts{}
+	_ offboard.Mirrors    = repo.Mirrors{}
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	devvault.StopShared()
+	os.Exit(code)
+}
+
+// caTransport trusts the dev Vault's CA.
+func caTransport(t testing.TB, caFile string) *http.Transport {
 	t.Helper()
-	srv, _ := devvault.Shared()
-	p, err := faultproxy.Start(srv.URL, srv.CACertFile, int(failAt), faultproxy.Refuse)
+	pem, err := os.ReadFile(caFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(p.Close)
-	return p
-}
-
-// offboardFixture: a store with two credentials (one held by the leaver),
-// a mailbox and a phone held by the leaver, a successor, and the leaver.
-func offboardFixture(t *testing.T, r *repo.Repo, leaver, successor string) {
-	t.Helper()
-	ctx := context.Background()
-	for _, c := range []records.Credential{
-		{Store: "acme-us", Name: "seller-central", Login: "a", Password: "p", Owner: leaver, Assignees: []string{leaver}},
-		{Store: "acme-us", Name: "ads", Login: "b", Password: "p"},
-	} {
-		if err := r.Creds().Add(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatal("dev CA not parsed")
 	}
-	if err := r.Contacts().AddMailbox(ctx, records.Mailbox{Address: leaver + "@acme.example", Password: "p"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Contacts().AddPhone(ctx, records.Phone{Number: "+14155550100"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.Members().Onboard(ctx, staff.Member{Name: successor, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.Members().Onboard(ctx, staff.Member{Name: leaver, Role: staff.RoleOps, Stores: []string{"acme-us"},
-		Email: leaver + "@acme.example", Phone: "+14155550100"}, time.Hour, time.Now); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// checkOffboarded asserts the end state of a complete offboarding.
-func checkOffboarded(t *testing.T, c *vault.Client, r *repo.Repo, l vault.Layout, leaver, successor string) {
-	t.Helper()
-	ctx := context.Background()
-	if disabled, err := c.Identity().EntityDisabled(ctx, leaver); err != nil || !disabled {
-		t.Errorf("entity disabled=%v err=%v", disabled, err)
-	}
-	id, _ := c.Identity().EntityID(ctx, leaver)
-	for _, g := range []string{l.RoleGroup("staff"), l.StoreGroup("acme-us")} {
-		grp, err := c.Identity().GroupByName(ctx, g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range grp.MemberEntityIDs {
-			if m == id {
-				t.Errorf("still in group %s", g)
-			}
-		}
-	}
-	if _, err := c.Userpass().Login(ctx, vault.UserpassMount, leaver, "anything"); err == nil {
-		t.Error("the login still works")
-	}
-	m, _, _ := r.Contacts().GetMailbox(ctx, leaver+"@acme.example")
-	p, _, _ := r.Contacts().GetPhone(ctx, "+14155550100")
-	if m.Assignee != successor || p.Assignee != successor {
-		t.Errorf("mailbox held by %q, phone by %q", m.Assignee, p.Assignee)
-	}
-	if m.Rotation.DueSince.IsZero() || p.Rotation.DueSince.IsZero() {
-		t.Errorf("the leaver's mailbox and phone are not due for rotation: %+v, %+v", m.Rotation, p.Rotation)
-	}
-	for _, name := range []string{"seller-central", "ads"} {
-		cred, _, err := r.Creds().Get(ctx, "acme-us", name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cred.Rotation.DueSince.IsZero() || cred.Owner == leaver {
-			t.Errorf("%s: due=%v owner=%q assignees=%v", name, cred.Rotation.DueSince, cred.Owner, cred.Assignees)
-		}
-		for _, a := range cred.Assignees {
-			if a == leaver {
-				t.Errorf("%s still assigned to the leaver", name)
-			}
-		}
-	}
-	member, _, err := r.Members().Get(ctx, leaver)
-	if err != nil || member.Status != staff.StatusOffboarded {
-		t.Errorf("staff record: %+v, %v", member, err)
-	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return tr
 }
 
 // checkCompleteReport asserts that a report lists everything the
 // offboarding of offboardFixture did, whichever run did it.
-func checkCompleteReport(t *testing.T, rep *repo.OffboardReport, runs int) {
+func checkCompleteReport(t *testing.T, rep *offboard.Report, runs int) {
 	t.Helper()
 	want := map[string][]string{
 		"disable the identity":                        {"entity " + rep.Member},
@@ -139,18 +85,13 @@ func checkCompleteReport(t *testing.T, rep *repo.OffboardReport, runs int) {
 func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 	t.Setenv("VAULT_MAX_RETRIES", "0")
 	ctx := context.Background()
-	srv, _ := devvault.Shared()
 	for k := int64(1); ; k++ {
-		r, c, l := newRepo(t)
+		r, c, l := offboardtest.Team(t, "offboard")
 		leaver, successor := fmt.Sprintf("leaver-%s", l.Prefix), fmt.Sprintf("boss-%s", l.Prefix)
-		offboardFixture(t, r, leaver, successor)
+		offboardtest.Fixture(t, r, leaver, successor)
 
-		faults := faultyVault(t, k)
-		fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = repo.New(fc, l).Members().Offboard(ctx, leaver, successor, false, time.Now)
+		faults, fc := offboardtest.FaultyVault(t, k)
+		_, err := offboard.Run(ctx, offboardtest.Deps(repo.New(fc, l)), leaver, successor, false, time.Now)
 		if !faults.Failed() {
 			if err != nil {
 				t.Fatalf("no fault injected, yet: %v", err)
@@ -159,8 +100,8 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 				t.Fatalf("the offboarding made only %d writes", k-1)
 			}
 			t.Logf("offboarding makes %d writes; each was failed once and resumed", k-1)
-			checkOffboarded(t, c, r, l, leaver, successor)
-			rep, err := r.Members().Offboard(ctx, leaver, successor, false, time.Now)
+			offboardtest.CheckOffboarded(t, c, r, l, leaver, successor)
+			rep, err := offboard.Run(ctx, offboardtest.Deps(r), leaver, successor, false, time.Now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,15 +111,15 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 		if err == nil {
 			t.Fatalf("write %d failed, yet the offboarding reported success", k)
 		}
-		rep, err := r.Members().Offboard(ctx, leaver, successor, false, time.Now)
+		rep, err := offboard.Run(ctx, offboardtest.Deps(r), leaver, successor, false, time.Now)
 		if err != nil || !rep.Completed {
 			t.Fatalf("resume after a fault at write %d: %v", k, err)
 		}
-		checkOffboarded(t, c, r, l, leaver, successor)
+		offboardtest.CheckOffboarded(t, c, r, l, leaver, successor)
 		// The first write records that the first run began: failed, the
 		// run began nothing.
 		checkCompleteReport(t, rep, map[bool]int{true: 1, false: 2}[k == 1])
-		again, err := r.Members().Offboard(ctx, leaver, successor, false, time.Now)
+		again, err := offboard.Run(ctx, offboardtest.Deps(r), leaver, successor, false, time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -196,9 +137,9 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 // revokes it; a manager's pending onboarding token for someone else stays.
 func TestOffboardRevokesWrappedReads(t *testing.T) {
 	ctx := context.Background()
-	r, c, l := newRepo(t)
+	r, c, l := offboardtest.Team(t, "offboard")
 	leaver, successor := "wrap-leaver-"+l.Prefix, "wrap-succ-"+l.Prefix
-	offboardFixture(t, r, leaver, successor)
+	offboardtest.Fixture(t, r, leaver, successor)
 	// The leaver's own login: a new password set by root, then a token.
 	if err := c.Userpass().SetPassword(ctx, vault.UserpassMount, leaver, "leaver-password-long"); err != nil {
 		t.Fatal(err)
@@ -230,7 +171,7 @@ func TestOffboardRevokesWrappedReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := r.Members().Offboard(ctx, leaver, successor, false, time.Now)
+	rep, err := offboard.Run(ctx, offboardtest.Deps(r), leaver, successor, false, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +196,7 @@ func TestOffboardRevokesWrappedReads(t *testing.T) {
 // job's secret IDs and may keep a copy; their offboarding destroys them.
 func TestOffboardManagerEndsReminderSecretIDs(t *testing.T) {
 	ctx := context.Background()
-	r, c, l := newRepo(t)
+	r, c, l := offboardtest.Team(t, "offboard")
 	leaver, successor := "mgr-leaver-"+l.Prefix, "mgr-succ-"+l.Prefix
 	for _, name := range []string{successor, leaver} {
 		if _, err := r.Members().Onboard(ctx, staff.Member{Name: name, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
@@ -273,7 +214,7 @@ func TestOffboardManagerEndsReminderSecretIDs(t *testing.T) {
 	if _, err := c.AppRoles().LoginWith(ctx, vault.AppRoleMount, roleID, kept.ID); err != nil {
 		t.Fatalf("the secret ID does not log in before the offboarding: %v", err)
 	}
-	if _, err := r.Members().Offboard(ctx, leaver, successor, false, time.Now); err != nil {
+	if _, err := offboard.Run(ctx, offboardtest.Deps(r), leaver, successor, false, time.Now); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.AppRoles().LoginWith(ctx, vault.AppRoleMount, roleID, kept.ID); err == nil {
@@ -286,9 +227,9 @@ func TestOffboardManagerEndsReminderSecretIDs(t *testing.T) {
 // over too: offboarding brings the metadata up to date before it chooses.
 func TestOffboardSeesEditsMadeAroundSellervault(t *testing.T) {
 	ctx := context.Background()
-	r, c, l := newRepo(t)
+	r, c, l := offboardtest.Team(t, "offboard")
 	leaver, successor := "leaver-"+l.Prefix, "boss-"+l.Prefix
-	offboardFixture(t, r, leaver, successor)
+	offboardtest.Fixture(t, r, leaver, successor)
 	// a store the leaver could not read: only its metadata says who holds it
 	if err := r.Stores().Add(ctx, records.Store{Name: "acme-de", Marketplace: "amazon", Region: "de"}); err != nil {
 		t.Fatal(err)
@@ -305,7 +246,7 @@ func TestOffboardSeesEditsMadeAroundSellervault(t *testing.T) {
 	if _, err := c.KV().Put(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := r.Members().Offboard(ctx, leaver, successor, false, time.Now)
+	rep, err := offboard.Run(ctx, offboardtest.Deps(r), leaver, successor, false, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
