@@ -230,9 +230,6 @@ func (s *session) reportBackup(file, sealedTo string, doc *backup.Document, dump
 	if file == "" || file == "-" {
 		return nil // stdout holds the backup
 	}
-	if s.format == "json" {
-		return env.writeJSON(v)
-	}
 	rows := [][]string{
 		{"team", doc.Team},
 		{"file", file},
@@ -246,7 +243,7 @@ func (s *session) reportBackup(file, sealedTo string, doc *backup.Document, dump
 		{"totp escrowed", orDash(strings.Join(v.TOTPEscrowed, ", "))},
 		{"onboard again", orDash(strings.Join(v.Onboard, ", "))},
 	}
-	return env.writeTable(nil, rows)
+	return s.render(v, nil, rows)
 }
 
 func personLabel(p backup.Person) string {

@@ -264,12 +264,6 @@ func fieldValue(rec payout.Record, name string) string {
 }
 
 func (s *session) printRequests(qs []*payoutchange.Request) error {
-	if s.format == "json" {
-		if qs == nil {
-			qs = []*payoutchange.Request{}
-		}
-		return s.env.writeJSON(qs)
-	}
 	rows := make([][]string, 0, len(qs))
 	for _, q := range qs {
 		decided := ""
@@ -278,7 +272,7 @@ func (s *session) printRequests(qs []*payoutchange.Request) error {
 		}
 		rows = append(rows, []string{q.ID, q.Store, q.Status, q.RequestedBy + " " + q.RequestedAt, orDash(decided), strings.Join(q.Diff, "; ")})
 	}
-	return s.env.writeTable([]string{"ID", "STORE", "STATUS", "REQUESTED", "DECIDED", "CHANGE (masked)"}, rows)
+	return s.render(qs, []string{"ID", "STORE", "STATUS", "REQUESTED", "DECIDED", "CHANGE (masked)"}, rows)
 }
 
 // confirmLast4 shows the change a payout request makes and gets the last

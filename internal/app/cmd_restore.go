@@ -202,9 +202,6 @@ func (s *session) reportRestore(rep *backuprun.RestoreReport) error {
 		env.say("warning: these pending payout changes cannot be approved here (their requester's signature does not check in this Vault, or the payout version they change is gone): reject them (`sellervault payout reject ID`) and propose again: %s", strings.Join(rep.ProposeAgain, ", "))
 	}
 	env.say("the redaction index is not restored: run `sellervault redact --reindex`")
-	if s.format == "json" {
-		return env.writeJSON(restoreView{RestoreReport: rep, RedactIndex: "not restored: run `sellervault redact --reindex`"})
-	}
 	count := fmt.Sprintf("%d written", len(rep.Written))
 	if rep.DryRun {
 		count = fmt.Sprintf("%d would be written (dry run)", rep.Planned)
@@ -222,7 +219,7 @@ func (s *session) reportRestore(rep *backuprun.RestoreReport) error {
 		{"pending payout", orDash(strings.Join(rep.PendingPayout, ", "))},
 		{"redaction index", "not restored: run `sellervault redact --reindex`"},
 	}
-	return env.writeTable(nil, rows)
+	return s.render(restoreView{RestoreReport: rep, RedactIndex: "not restored: run `sellervault redact --reindex`"}, nil, rows)
 }
 
 // reportPartial says exactly what a failed restore wrote.

@@ -106,17 +106,17 @@ func staffCommand(env *Env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					if s.format == "json" {
-						if err := env.writeJSON(change); err != nil {
-							return err
-						}
-					} else {
+					err = s.report(change, func() error {
 						for _, g := range change.Add {
 							fmt.Fprintf(env.Stdout, "+ %s\n", g)
 						}
 						for _, g := range change.Remove {
 							fmt.Fprintf(env.Stdout, "- %s\n", g)
 						}
+						return nil
+					})
+					if err != nil {
+						return err
 					}
 					switch {
 					case len(change.Add)+len(change.Remove) == 0:
@@ -221,13 +221,10 @@ func staffCommand(env *Env) *cli.Command {
 							held = append(held, cr.Address()+" ("+string(how)+")")
 						}
 					}
-					if s.format == "json" {
-						return env.writeJSON(struct {
-							memberView
-							Credentials []string `json:"credentials"`
-						}{v, held})
-					}
-					return env.writeTable(nil, [][]string{{"name", v.Name}, {"role", v.Role}, {"stores", orDash(strings.Join(v.Stores, ","))},
+					return s.render(struct {
+						memberView
+						Credentials []string `json:"credentials"`
+					}{v, held}, nil, [][]string{{"name", v.Name}, {"role", v.Role}, {"stores", orDash(strings.Join(v.Stores, ","))},
 						{"mailbox", orDash(v.Email)}, {"phone", orDash(v.Phone)}, {"status", v.Status},
 						{"onboarded", v.OnboardedAt + " by " + v.OnboardedBy}, {"credentials", orDash(strings.Join(held, ", "))}})
 				}),
@@ -268,11 +265,10 @@ func memberFromFlags(c *cli.Context) (staff.Member, error) {
 // printToken prints the single-use wrapping token: the one value a
 // manager may send by chat.
 func (s *session) printToken(token string) error {
-	if s.format == "json" {
-		return s.env.writeJSON(map[string]string{"wrapped_token": token})
-	}
-	_, err := s.env.Stdout.Write([]byte(token + "\n"))
-	return err
+	return s.report(map[string]string{"wrapped_token": token}, func() error {
+		_, err := s.env.Stdout.Write([]byte(token + "\n"))
+		return err
+	})
 }
 
 func (s *session) printOffboard(rep *offboard.Report) error {
