@@ -167,6 +167,6 @@ show "olga: another store is not hers, and the refusal says so" \
 show "olga: what her redaction covers: her store's values by index, the rest by pattern" \
   as_olga bash -c "printf 'login OPS-US@ACME.EXAMPLE, call +1 (415) 555-0100\\n' | sellervault redact"
 
-printf '\nThe example team (maria: manager, farid: finance, olga: staff on acme-us,\n'
-printf 'tom: staff on acme-de) is in Vault as real members: identities, logins,\n'
+printf '\nThe example team (maria: manager, farid: finance, olga: ops on acme-us,\n'
+printf 'tom: ops on acme-de) is in Vault as real members: identities, logins,\n'
 printf 'per-store groups and staff records. Every value in it is fake.\n'
