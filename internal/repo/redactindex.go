@@ -118,17 +118,6 @@ func parseFilter(text string) []redact.FormInfo {
 	return out
 }
 
-// indexKind is the redaction kind a value is indexed under: a login is
-// an e-mail when it is an address.
-func indexKind(s records.Sensitive) string {
-	if s.Kind == records.RedactLogin {
-		if _, err := records.ParseEmail(s.Value); err == nil {
-			return records.RedactEmail
-		}
-	}
-	return s.Kind
-}
-
 // hmacBatch is how many forms go to Transit in one request.
 const hmacBatch = 2000
 
@@ -145,7 +134,7 @@ func (r *Repo) hmacEntries(ctx context.Context, audience string, byPath map[stri
 	for _, path := range paths {
 		seen := map[string]bool{}
 		for _, v := range byPath[path] {
-			kind := indexKind(v)
+			kind := v.IndexKind()
 			for _, f := range redact.IndexForms(kind, v.Value) {
 				if !seen[kind+"\x00"+f] {
 					seen[kind+"\x00"+f] = true
@@ -313,17 +302,9 @@ func (f Index) RedactAudiences(ctx context.Context) ([]redact.Audience, error) {
 	return out, nil
 }
 
-// payoutSensitive are a payout record's numbers (a routing number names
-// a bank, but beside an account number it completes the payee).
+// payoutSensitive are a payout record's numbers (records.PayoutSensitive).
 func payoutSensitive(p payout.Record) []records.Sensitive {
-	var out []records.Sensitive
-	for _, v := range []records.Sensitive{{Kind: records.RedactIBAN, Value: p.IBAN},
-		{Kind: records.RedactAccount, Value: p.Account}, {Kind: records.RedactRouting, Value: p.Routing}} {
-		if v.Value != "" {
-			out = append(out, v)
-		}
-	}
-	return out
+	return records.PayoutSensitive(p.IBAN, p.Account, p.Routing)
 }
 
 // Hasher is an audience's redaction hasher with the caller's token (only
