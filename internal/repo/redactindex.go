@@ -224,20 +224,18 @@ func joinSorted(lines []string) string {
 	return strings.Join(out, "\n")
 }
 
-// Audiences are the redaction audiences the caller belongs to, from the
-// policies of their token: every one for a manager (and a root token);
-// payout for finance; each store whose policy they hold.
+// Audiences are the redaction audiences the caller belongs to, from
+// their scope (the policies of their token): every one for a manager
+// (and a root token); payout for finance; each store whose policy they
+// hold.
 func (f Index) Audiences(ctx context.Context) ([]string, error) {
 	r := f.r
-	if _, _, err := r.identity(ctx); err != nil {
+	scope, err := r.Members().Scope(ctx)
+	if err != nil {
 		return nil, err
 	}
-	held := map[string]bool{}
-	for _, p := range append(append([]string{}, r.self.Policies...), r.self.IdentityPolicies...) {
-		held[p] = true
-	}
 	var out []string
-	if held["root"] || held[r.layout.RolePolicy("manager")] {
+	if scope.All {
 		stores, err := r.Stores().List(ctx)
 		if err != nil {
 			return nil, err
@@ -247,14 +245,10 @@ func (f Index) Audiences(ctx context.Context) ([]string, error) {
 		}
 		return append(out, vault.AudiencePayout, vault.AudienceContacts), nil
 	}
-	prefix := r.layout.StorePolicy("")
-	for p := range held {
-		if store, ok := strings.CutPrefix(p, prefix); ok && store != "" {
-			out = append(out, vault.StoreAudience(store))
-		}
+	for _, store := range scope.Stores { // sorted
+		out = append(out, vault.StoreAudience(store))
 	}
-	sort.Strings(out)
-	if held[r.layout.RolePolicy("finance")] {
+	if scope.Finance {
 		out = append(out, vault.AudiencePayout)
 	}
 	return out, nil

@@ -4,28 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
 // Scope is what the caller may see, from the policies of their token
-// (Vault's own answer, not anything a member can write): a manager (or
-// a root token) sees the whole team; everyone else the stores whose
-// group they are in, and finance the payout records too. Listings are
-// made from the scope, so that a member's `store list`, `cred list` or
-// `rotation status` asks Vault only for what their policies grant and
-// never meets a refusal.
-type Scope struct {
-	All     bool     // a manager or root: every store, contact and payout
-	Lister  bool     // the reminder job: every record's metadata, no value
-	Finance bool     // payout records and their verifications
-	Stores  []string // the stores of the caller's store groups, sorted
-	Name    string   // the caller's person (entity) name; "" for root and AppRoles
-}
+// (staff.Scope: the rule is the model's).
+type Scope = staff.Scope
 
 // ErrNotMember: the caller is in no group of the store they asked for.
 var ErrNotMember = kindError{"you are not a member of that store: ask a manager to add you to it", vault.ErrDenied}
@@ -36,29 +25,17 @@ func (f Members) Scope(ctx context.Context) (Scope, error) {
 	if _, _, err := r.identity(ctx); err != nil {
 		return Scope{}, err
 	}
-	held := map[string]bool{}
-	for _, p := range append(append([]string{}, r.self.Policies...), r.self.IdentityPolicies...) {
-		held[p] = true
-	}
-	s := Scope{All: held["root"] || held[r.layout.RolePolicy("manager")], Finance: held[r.layout.RolePolicy("finance")],
-		Lister: held[r.layout.RolePolicy("reminder")]}
-	prefix := r.layout.StorePolicy("")
-	for p := range held {
-		if store, ok := strings.CutPrefix(p, prefix); ok && store != "" {
-			s.Stores = append(s.Stores, store)
-		}
-	}
-	sort.Strings(s.Stores)
+	s := staff.ScopeOf(append(append([]string{}, r.self.Policies...), r.self.IdentityPolicies...), r.policyNames())
 	if r.self.EntityID != "" {
 		s.Name = strings.TrimPrefix(r.self.DisplayName, vault.UserpassMount+"-")
 	}
 	return s, nil
 }
 
-// member checks that the caller may use a store: a manager any, anyone
-// else the stores of their groups.
-func (s Scope) member(store string) bool {
-	return s.All || s.Lister || records.Contains(s.Stores, store)
+// policyNames are the team's policy names a scope is read from.
+func (r *Repo) policyNames() staff.PolicyNames {
+	return staff.PolicyNames{Manager: r.layout.RolePolicy(staff.VaultRoleManager), Finance: r.layout.RolePolicy(staff.VaultRoleFinance),
+		Reminder: r.layout.RolePolicy("reminder"), StorePrefix: r.layout.StorePolicy("")}
 }
 
 // scopeStores lists the stores the caller may see: all for managers and
@@ -114,7 +91,7 @@ func (r *Repo) requireMember(ctx context.Context, store string) error {
 	if err != nil {
 		return err
 	}
-	if !s.member(store) {
+	if !s.Member(store) {
 		return fmt.Errorf("store %s: %w", store, ErrNotMember)
 	}
 	return r.requireStore(ctx, store)
