@@ -2,6 +2,7 @@ package app
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -164,24 +165,11 @@ func payoutCommand(env *Env) *cli.Command {
 				ArgsUsage: "ID|STORE/ID",
 				Flags:     []cli.Flag{&cli.StringFlag{Name: "confirm-last4", Usage: "the last four characters of the new IBAN or account number (`XXXX`), when there is no terminal to ask on"}},
 				Action: env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					changes := connect.PayoutChanges(r)
-					q, err := changes.FindRequest(c.Context, oneArg(c))
-					if err != nil {
-						return err
-					}
-					if err := changes.CanApprove(c.Context, q, time.Now); err != nil {
-						return err
-					}
-					confirm, err := s.confirmLast4(c, q)
-					if err != nil {
-						return err
-					}
-					q, err = changes.ApproveRequest(c.Context, q, confirm, time.Now)
-					if err != nil {
-						return err
-					}
-					env.say("approved payout change %s: the payout record of %s is updated", q.ID, q.Store)
-					return nil
+					return payoutApproveRun(c.Context, payoutApproveOptions{
+						ID: oneArg(c), ConfirmLast4: c.String("confirm-last4"), Terminal: isTerminal(env.Stdin),
+						Changes: connect.PayoutChanges(r), Now: time.Now, Say: env.say,
+						Ask: func(prompt string) (string, error) { return s.readSecret(c, prompt, false, false) },
+					})
 				}),
 			},
 			{
@@ -273,28 +261,6 @@ func (s *session) printRequests(qs []*payoutchange.Request) error {
 		rows = append(rows, []string{q.ID, q.Store, q.Status, q.RequestedBy + " " + q.RequestedAt, orDash(decided), strings.Join(q.Diff, "; ")})
 	}
 	return s.render(qs, []string{"ID", "STORE", "STATUS", "REQUESTED", "DECIDED", "CHANGE (masked)"}, rows)
-}
-
-// confirmLast4 shows the change a payout request makes and gets the last
-// four characters of the new IBAN or account number: from --confirm-last4,
-// else typed on the terminal after reading the change.
-func (s *session) confirmLast4(c *cli.Context, q *payoutchange.Request) (string, error) {
-	field, _ := payout.ConfirmationField(q.Record)
-	s.env.say("payout change %s of %s, requested by %s at %s, over payout version %d:", q.ID, q.Store, q.RequestedBy, q.RequestedAt, q.BaseVersion)
-	for _, line := range q.Diff {
-		s.env.say("  %s", line)
-	}
-	if v := c.String("confirm-last4"); v != "" || field == "" {
-		return v, nil
-	}
-	if !isTerminal(s.env.Stdin) {
-		return "", usagef("approve needs --confirm-last4 XXXX (the last four characters of the new %s) when there is no terminal to ask on", field)
-	}
-	typed, err := s.readSecret(c, "type the last four characters of the new "+field+" to approve: ", false, false)
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(typed), nil
 }
 
 // readProposal reads a proposal: JSON from --from-file or a piped stdin,
@@ -427,4 +393,58 @@ func (e *Env) withPayout(action func(*cli.Context, *session, *payout.Current) er
 		}
 		return action(c, s, p)
 	})
+}
+
+// payoutApproveOptions is `payout approve`: its parsed arguments and what
+// it uses, so that payoutApproveRun is tested without Vault or a terminal.
+type payoutApproveOptions struct {
+	ID           string // ID or STORE/ID
+	ConfirmLast4 string // --confirm-last4
+	Terminal     bool   // stdin is a terminal to ask on
+
+	Changes interface {
+		FindRequest(ctx context.Context, id string) (*payoutchange.Request, error)
+		CanApprove(ctx context.Context, q *payoutchange.Request, now func() time.Time) error
+		ApproveRequest(ctx context.Context, q *payoutchange.Request, confirm string, now func() time.Time) (*payoutchange.Request, error)
+	} // the two-person change control (package payoutchange)
+	Now func() time.Time
+	Say func(format string, args ...interface{})
+	Ask func(prompt string) (string, error) // a no-echo prompt
+}
+
+// payoutApproveRun approves a payout change: the request is found and
+// checked (not the caller's own, the cooling-off over) before anything
+// is shown or asked; then every changed field is shown masked and the
+// last four characters of the new IBAN or account number are asked for,
+// or taken from --confirm-last4; the approval checks them.
+func payoutApproveRun(ctx context.Context, o payoutApproveOptions) error {
+	q, err := o.Changes.FindRequest(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	if err := o.Changes.CanApprove(ctx, q, o.Now); err != nil {
+		return err
+	}
+	field, _ := payout.ConfirmationField(q.Record)
+	o.Say("payout change %s of %s, requested by %s at %s, over payout version %d:", q.ID, q.Store, q.RequestedBy, q.RequestedAt, q.BaseVersion)
+	for _, line := range q.Diff {
+		o.Say("  %s", line)
+	}
+	confirm := o.ConfirmLast4
+	if confirm == "" && field != "" {
+		if !o.Terminal {
+			return usagef("approve needs --confirm-last4 XXXX (the last four characters of the new %s) when there is no terminal to ask on", field)
+		}
+		typed, err := o.Ask("type the last four characters of the new " + field + " to approve: ")
+		if err != nil {
+			return err
+		}
+		confirm = strings.TrimSpace(typed)
+	}
+	q, err = o.Changes.ApproveRequest(ctx, q, confirm, o.Now)
+	if err != nil {
+		return err
+	}
+	o.Say("approved payout change %s: the payout record of %s is updated", q.ID, q.Store)
+	return nil
 }

@@ -18,8 +18,10 @@
 // struct holding the parsed arguments and what the command uses (the
 // store's interfaces, a clock, the clipboard, the printer), and a run
 // function over it, called by the command's action. `totp code`
-// (totpCodeOptions, totpCodeRun) is tested that way with fakes, without
-// Vault or a terminal.
+// (totpCodeOptions, totpCodeRun) and `payout approve`
+// (payoutApproveOptions, payoutApproveRun: nothing is shown or asked
+// before the request may be approved, a prompt only on a terminal) are
+// tested that way with fakes, without Vault or a terminal.
 //
 // Conventions every command keeps:
 //
