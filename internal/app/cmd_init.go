@@ -11,8 +11,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sellervault/sellervault/internal/backup"
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/failure"
 	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/reindex"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/policies"
@@ -79,7 +81,7 @@ steps go to stderr), for them to run ` + "`sellervault login --wrapped`" + `.`,
 				PayoutCoolingOff:   c.Duration("payout-cooling-off"),
 				RecoveryRecipients: recipients,
 				Reindex: func(ctx context.Context) error {
-					_, err := s.conn.Repo().Index().Reindex(ctx)
+					_, err := reindex.Run(ctx, connect.ReindexDeps(s.conn.Repo()))
 					return err
 				},
 			})

@@ -9,8 +9,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
+	"github.com/sellervault/sellervault/internal/reindex"
 	"github.com/sellervault/sellervault/internal/repo"
 )
 
@@ -64,7 +66,7 @@ func redactCommand(env *Env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			if c.Bool("reindex") {
 				return env.withRepo(func(c *cli.Context, s *session, r *repo.Repo) error {
-					rep, err := r.Index().Reindex(c.Context)
+					rep, err := reindex.Run(c.Context, connect.ReindexDeps(r))
 					if err != nil {
 						return err
 					}

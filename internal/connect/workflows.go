@@ -7,6 +7,7 @@ import (
 	"github.com/sellervault/sellervault/internal/incident"
 	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/payoutchange"
+	"github.com/sellervault/sellervault/internal/reindex"
 	"github.com/sellervault/sellervault/internal/repo"
 )
 
@@ -34,7 +35,15 @@ func OffboardDeps(r *repo.Repo) offboard.Deps {
 
 // DoctorDeps are the store's facets doctor works through.
 func DoctorDeps(r *repo.Repo) doctor.Deps {
-	return doctor.Deps{Offboard: OffboardDeps(r), Incident: IncidentDeps(r), Index: r.Index(), Offboardings: r.Members()}
+	return doctor.Deps{Offboard: OffboardDeps(r), Incident: IncidentDeps(r), Index: reindex.Lagging{Deps: ReindexDeps(r)},
+		Offboardings: r.Members()}
+}
+
+// ReindexDeps are the store's facets a rebuild of the redaction indexes
+// works through.
+func ReindexDeps(r *repo.Repo) reindex.Deps {
+	return reindex.Deps{Index: r.Index(), Records: r.Rotation(), Creds: r.Creds(), Contacts: r.Contacts(),
+		Payouts: r.Payouts(), Mirrors: r.Mirrors()}
 }
 
 // BackupDeps are the store's facets a backup and a restore work through.

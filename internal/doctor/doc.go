@@ -42,8 +42,9 @@
 // satisfy (Deps): the offboarding's and the lockdown's own (offboard.Deps
 // and incident.Deps: it reads their records through them and runs them
 // again), with their Mirrors (r.Mirrors(): Check, DryRun) for the first
-// check; Index (r.Index(): RebuildLagging) for the second; and
-// Offboardings (r.Members(): the members whose offboarding has a
-// progress record). So it is tested with an in-memory store as well as
+// check; Index (RebuildLagging: the rebuild of the redaction indexes,
+// package reindex, on its own store's facets: reindex.Lagging) for the
+// second; and Offboardings (r.Members(): the members whose offboarding
+// has a progress record). So it is tested with an in-memory store as well as
 // against the real Vault.
 package doctor

@@ -8,7 +8,8 @@ import (
 )
 
 // Index finds and rebuilds the redaction indexes that lag their records'
-// values: repo's Index facet (r.Index()).
+// values: the reindex workflow on the store's facets
+// (reindex.Lagging{Deps: reindexDeps}).
 type Index interface {
 	// RebuildLagging names the audiences whose index lags, and rebuilds
 	// each unless dryRun.
@@ -22,10 +23,12 @@ type Offboardings interface {
 }
 
 // Deps are what doctor works through: the offboarding's and the
-// lockdown's own (it reads their records and runs them again), and two
-// more facets of the record store:
+// lockdown's own (it reads their records and runs them again), the
+// rebuild of the redaction indexes, and one more facet of the record
+// store:
 //
-//	doctor.Deps{Offboard: offboardDeps, Incident: incidentDeps, Index: r.Index(), Offboardings: r.Members()}
+//	doctor.Deps{Offboard: offboardDeps, Incident: incidentDeps,
+//		Index: reindex.Lagging{Deps: reindexDeps}, Offboardings: r.Members()}
 //
 // It checks the credentials' metadata and listings through
 // Offboard.Mirrors (r.Mirrors()), reads the offboardings' progress and

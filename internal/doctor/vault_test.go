@@ -16,14 +16,16 @@ import (
 	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/offboard/offboardtest"
 	"github.com/sellervault/sellervault/internal/records"
+	"github.com/sellervault/sellervault/internal/reindex"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 )
 
-// The record store's facets are what doctor works through.
+// The record store's facets, and the reindex workflow's lagging check,
+// are what doctor works through.
 var (
-	_ doctor.Index        = repo.Index{}
+	_ doctor.Index        = reindex.Lagging{}
 	_ doctor.Offboardings = repo.Members{}
 )
 

@@ -23,6 +23,7 @@ import (
 	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
+	"github.com/sellervault/sellervault/internal/reindex"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/staff"
@@ -71,7 +72,7 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	l, _ := vault.NewLayout("sellervault")
 	r := repo.New(c, l)
 	if _, err := setup.Run(ctx, c, setup.Options{Layout: l, Reindex: func(ctx context.Context) error {
-		_, err := r.Index().Reindex(ctx)
+		_, err := reindex.Run(ctx, connect.ReindexDeps(r))
 		return err
 	}}); err != nil {
 		t.Fatalf("init through the standby: %v", err)
@@ -178,14 +179,14 @@ func TestLeaderLostDuringImportAndOffboarding(t *testing.T) {
 	}
 	r = repo.New(onStandby, l)
 	sealed = sealSoon(cluster, 100*time.Millisecond)
-	_, err = r.Index().Reindex(ctx)
+	_, err = reindex.Run(ctx, connect.ReindexDeps(r))
 	sealed(t)
 	if err != nil {
 		t.Errorf("%s: the reindex did not ride through the election: %v", time.Since(start).Round(time.Second), err)
 	}
 	unsealAll(t, cluster)
 	waitForwarding(t, r)
-	if _, err := r.Index().Reindex(ctx); err != nil {
+	if _, err := reindex.Run(ctx, connect.ReindexDeps(r)); err != nil {
 		t.Fatalf("the reindex's re-run: %v", err)
 	}
 	opts, err := r.Index().RedactOptions(ctx)

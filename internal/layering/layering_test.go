@@ -38,7 +38,7 @@ var models = []string{
 }
 
 // workflows depend on small interfaces of the store, not on it.
-var workflows = []string{"internal/backuprun", "internal/doctor", "internal/importrun", "internal/incident", "internal/offboard", "internal/payoutchange", "internal/remind"}
+var workflows = []string{"internal/backuprun", "internal/doctor", "internal/importrun", "internal/incident", "internal/offboard", "internal/payoutchange", "internal/reindex", "internal/remind"}
 
 // layers are the other packages, by what they are; with models and
 // workflows they must name every package of the module

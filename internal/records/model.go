@@ -34,6 +34,9 @@ func CredDir(store string) string { return storesDir + "/" + store + "/creds" }
 // CredPath is a credential's path.
 func CredPath(store, name string) string { return CredDir(store) + "/" + name }
 
+// PayoutPath is a store's payout record's path.
+func PayoutPath(store string) string { return StorePath(store) + "/payout" }
+
 // MailboxPath is a mailbox record's path, by its ID (ContactID): the
 // address is no path component.
 func MailboxPath(id string) string { return MailboxDir + "/" + id }

@@ -32,6 +32,12 @@ func (f Contacts) TeamDomains(ctx context.Context) ([]string, error) {
 	return strings.Fields(s), nil
 }
 
+// SetTeamDomains records exactly these mail domains (a rebuild of the
+// redaction indexes: the domains of the company mailboxes it read).
+func (f Contacts) SetTeamDomains(ctx context.Context, domains []string) error {
+	return f.r.addTeamDomains(ctx, domains, true)
+}
+
 // addTeamDomains records more mail domains (keeping those recorded), or,
 // with replace, exactly these.
 func (r *Repo) addTeamDomains(ctx context.Context, domains []string, replace bool) error {

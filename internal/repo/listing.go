@@ -265,7 +265,8 @@ func (r *Repo) writeListing(ctx context.Context, store string, creds map[string]
 }
 
 // RebuildListings builds every store's credential listing from its
-// credentials' metadata (a manager's job, part of Reindex).
+// credentials' metadata (a manager's job, part of a rebuild of the
+// redaction indexes: package reindex).
 func (f Index) RebuildListings(ctx context.Context) error {
 	r := f.r
 	stores, err := r.Stores().List(ctx)

@@ -19,7 +19,7 @@ import (
 // the payout record is package payoutchange; the requests and decisions
 // it works on are the Proposals facet (payout_proposals.go).
 
-func payoutPath(store string) string { return records.StorePath(store) + "/payout" }
+func payoutPath(store string) string { return records.PayoutPath(store) }
 func payoutKeys() []string {
 	return []string{"holder", "iban", "bic", "routing", "account", "account_type", "bank", "country", "currency", "provider"}
 }

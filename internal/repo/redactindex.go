@@ -118,43 +118,23 @@ func parseFilter(text string) []redact.FormInfo {
 	return out
 }
 
-// hmacBatch is how many forms go to Transit in one request.
-const hmacBatch = 2000
+// entryOf is a shard's line of an index entry.
+func entryOf(e redact.Entry) indexEntry {
+	return indexEntry{path: e.Path, kind: e.Form.Kind, hmac: e.HMAC, length: e.Form.Length, shape: e.Form.Shape}
+}
 
-// hmacEntries HMACs the forms of one audience's records' sensitive
-// values (by path) with the audience's key, hmacBatch forms per request.
+// hmacEntries are the index entries of one audience's records' sensitive
+// values (by path), with the audience's key (redact.IndexEntries).
 func (r *Repo) hmacEntries(ctx context.Context, audience string, byPath map[string][]records.Sensitive) ([]indexEntry, error) {
-	var pending []indexEntry // hmac filled below
-	var forms []string
-	paths := make([]string, 0, len(byPath))
-	for p := range byPath {
-		paths = append(paths, p)
+	entries, err := redact.IndexEntries(ctx, r.Index().Hasher(audience), byPath)
+	if err != nil {
+		return nil, err
 	}
-	sort.Strings(paths)
-	for _, path := range paths {
-		seen := map[string]bool{}
-		for _, v := range byPath[path] {
-			kind := v.IndexKind()
-			for _, f := range redact.IndexForms(kind, v.Value) {
-				if !seen[kind+"\x00"+f] {
-					seen[kind+"\x00"+f] = true
-					pending = append(pending, indexEntry{path: path, kind: kind, length: len(f), shape: redact.Shape(f)})
-					forms = append(forms, f)
-				}
-			}
-		}
+	out := make([]indexEntry, len(entries))
+	for i, e := range entries {
+		out[i] = entryOf(e)
 	}
-	for start := 0; start < len(forms); start += hmacBatch {
-		end := min(start+hmacBatch, len(forms))
-		hmacs, err := r.c.Transit().HMACAt(ctx, r.layout.Transit(), r.layout.RedactKey(audience), setup.RedactKeyVersion, forms[start:end])
-		if err != nil {
-			return nil, err
-		}
-		for i, h := range hmacs {
-			pending[start+i].hmac = h
-		}
-	}
-	return pending, nil
+	return out, nil
 }
 
 // indexRecord replaces a record's entries in its audience's index with

@@ -129,7 +129,8 @@ func TestRedactDemoTeamRoundTrip(t *testing.T) {
 	}
 }
 
-// A replaced value leaves the index; a new one enters it.
+// A replaced value leaves the index; a new one enters it (a rebuild of
+// the index finds the same: package reindex).
 func TestRedactIndexFollowsWrites(t *testing.T) {
 	ctx := context.Background()
 	r, _, _ := newRepo(t)
@@ -163,12 +164,8 @@ func TestRedactIndexFollowsWrites(t *testing.T) {
 	if got := find("first-Secret-1"); len(got) != 0 {
 		t.Fatalf("the replaced password is still in the index: %v", got)
 	}
-	rep, err := r.Index().Reindex(ctx)
-	if err != nil || rep.Records != 1 || rep.Entries != 2 || rep.Audiences != 1 {
-		t.Fatalf("reindex: %+v, %v", rep, err)
-	}
 	if got := find("second-Secret-2 seller-login"); len(got) != 2 {
-		t.Fatalf("after reindex: %v", got)
+		t.Fatalf("after the rotation: %v", got)
 	}
 	// A deleted credential's values leave the index (someone who joins
 	// the store later may not read them); undeleted, they come back.

@@ -29,7 +29,8 @@
 //	r.Backups()    the records of the team's mounts as they are, for a backup and a restore
 //	               (backup.go, backup_sign.go; the workflow is package backuprun)
 //	r.Imports()    imports' progress records (import_progress.go; the run is package importrun)
-//	r.Index()      redaction indexes and listings (redactindex.go, reindex.go)
+//	r.Index()      redaction indexes and listings (redactindex.go, redactshards.go;
+//	               their rebuild from every record is package reindex)
 //	r.Identities() the caller; people's entities, groups, logins and tokens (identities.go)
 //	r.Mirrors()    credentials' metadata and listings checked against their
 //	               data, and repaired (mirrors.go; the team's checks are package doctor)
@@ -41,8 +42,8 @@
 // package: importrun (an import's run), remind (the reminder job),
 // offboard (an offboarding), incident (a store's lockdown), doctor (the
 // checks and repairs after a failure), payoutchange (the two-person
-// change control of payout details) and backuprun (a backup and a
-// restore).
+// change control of payout details), backuprun (a backup and a restore)
+// and reindex (the rebuild of the redaction indexes).
 package repo
 
 import (

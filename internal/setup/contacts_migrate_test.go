@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"github.com/sellervault/sellervault/internal/access"
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/faultproxy"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
+	"github.com/sellervault/sellervault/internal/reindex"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
@@ -95,7 +97,7 @@ func seedSchema2(t *testing.T, c *vault.Client, l vault.Layout) {
 // reindexWith is the Reindex of init, on a client.
 func reindexWith(c *vault.Client, l vault.Layout) func(context.Context) error {
 	return func(ctx context.Context) error {
-		_, err := repo.New(c, l).Index().Reindex(ctx)
+		_, err := reindex.Run(ctx, connect.ReindexDeps(repo.New(c, l)))
 		return err
 	}
 }

@@ -34,7 +34,8 @@ type Options struct {
 	// approved; 0 keeps the current setting (DefaultCoolingOff at first).
 	PayoutCoolingOff time.Duration
 	// Reindex rebuilds every audience's redaction index from the records
-	// (repo.Reindex); the migration to schema 3 runs it once.
+	// (package reindex: the command line builds it); the migration to
+	// schema 3 runs it once.
 	Reindex func(context.Context) error
 	// RecoveryRecipients are the age public keys TOTP seeds are escrowed
 	// to (package escrow), checked by the caller; nil keeps the current
