@@ -1,6 +1,7 @@
 // Package staff is the model of a team member's lifecycle: roles, the
-// staff record kept in Vault beside their identity, and what onboarding
-// gives them. It is pure Go.
+// staff record kept in Vault beside their identity, what onboarding
+// gives them, and what a token's policies let it see (Scope, scope.go).
+// It is pure Go.
 //
 // A person has one role:
 //
