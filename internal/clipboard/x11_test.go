@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -106,16 +108,34 @@ func (p *peer) targets() []string {
 // xclipSet copies s with xclip, as another program would.
 func xclipSet(t *testing.T, s string) {
 	t.Helper()
-	cmd := exec.Command("xclip", "-selection", "clipboard", "-i")
-	cmd.Stdin = strings.NewReader(s)
-	// Not Output: xclip stays in the background to serve, with its
-	// stdout and stderr, which would be waited for.
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("xclip -i: %v", err)
+	// xclip is the fixture here, not what is tested: on a loaded machine
+	// its foreground process has once exited 1 (CI of a full run), so it
+	// is tried three times, and what it said each time is in the failure.
+	var said []string
+	for try := 0; try < 3; try++ {
+		cmd := exec.Command("xclip", "-selection", "clipboard", "-i")
+		cmd.Stdin = strings.NewReader(s)
+		// Not Output: xclip stays in the background to serve, with its
+		// stdout and stderr, which would be waited for. Its stderr goes
+		// to a file, for the error.
+		errFile, err := os.CreateTemp(t.TempDir(), "xclip-stderr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stderr = errFile
+		err = cmd.Run()
+		errFile.Close()
+		if err == nil {
+			// xclip takes the selection in its background process, a
+			// moment after the foreground one exits.
+			poll(t, "xclip holds the copy", func() bool { return get(t) == s })
+			return
+		}
+		msg, _ := os.ReadFile(errFile.Name())
+		said = append(said, fmt.Sprintf("%v: %q", err, msg))
+		time.Sleep(200 * time.Millisecond)
 	}
-	// xclip takes the selection in its background process, a moment
-	// after the foreground one exits.
-	poll(t, "xclip holds the copy", func() bool { return get(t) == s })
+	t.Fatalf("xclip -i failed 3 times: %s", strings.Join(said, "; "))
 }
 
 // xclipGet pastes target with xclip.
