@@ -15,6 +15,14 @@ import (
 // interfaces of the record store; these are the one place that says
 // which of the store's facets serves each (for the command line, the
 // demo and the tests against the real Vault).
+//
+// Every facet a workflow gets comes from the same store, r: a dry run
+// (doctor --dry-run, staff offboard --dry-run) makes that store
+// read-only through one facet (Mirrors.DryRun), and the listings that
+// other facets read then repair nothing. Wiring facets of different
+// stores into one workflow would let a dry run write; the dry-run tests
+// of doctor and offboarding (doctor.txtar, dry_run.txtar and their
+// packages' real-Vault tests) go through these functions.
 
 // ImportDeps are the store's facets an import's run works through.
 func ImportDeps(r *repo.Repo) importrun.Deps {
