@@ -17,6 +17,7 @@ import (
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 // backupDemoTeam loads the demo team into a fresh mount of the shared Vault,
@@ -26,7 +27,7 @@ import (
 func backupDemoTeam(t *testing.T) (*repo.Repo, *vault.Client, vault.Layout) {
 	t.Helper()
 	ctx := context.Background()
-	r, c, l := newTeam(t, "bk")
+	r, c, l := vaulttest.Team(t, "bk")
 	if err := demo.Load(ctx, c, l, time.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 const backupCanary = "CANARY-backup-pending-pw"
@@ -274,7 +274,7 @@ func TestBackupRestoreDemoTeam(t *testing.T) {
 			t.Errorf("restored request %s: %+v\nsource %+v", q.ID, q, want)
 		}
 	}
-	approver, _ := member(t, c2, l, "manager")
+	approver, _ := vaulttest.Member(t, c2, l, "manager")
 	if _, err := connect.PayoutChanges(approver).Approve(ctx, pending.ID, "", time.Now); !errors.Is(err, payoutchange.ErrUnsigned) {
 		t.Errorf("approving a restored request whose signature does not check: %v", err)
 	}
@@ -314,15 +314,11 @@ func TestBackupRestoreKeepsAPresentTOTPKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l2, _ := vault.NewLayout(fmt.Sprintf("bk%d", prefixes.Add(1)))
-	if _, err := setup.Run(ctx, c, setup.Options{Layout: l2}); err != nil {
-		t.Fatal(err)
-	}
+	r2, _, l2 := vaulttest.Team(t, "bk")
 	if err := c.TOTP().Import(ctx, l2.TOTP(), "acme-us.seller-central", "JBSWY3DPEHPK3PXP",
 		vault.TOTPKey{Issuer: "Amazon", Account: "ops", Period: 30, Algorithm: "SHA1", Digits: 6}); err != nil {
 		t.Fatal(err)
 	}
-	r2 := repo.New(c, l2)
 	rep, err := backuprun.Restore(ctx, deps(r2), doc, backuprun.RestoreOptions{})
 	if err != nil {
 		t.Fatal(err)

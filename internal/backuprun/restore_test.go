@@ -20,6 +20,7 @@ import (
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 // TestBackupRestoreVersion1: a backup made before the schema 2 layout
@@ -65,11 +66,7 @@ func TestBackupRestoreVersion1(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	l2, _ := vault.NewLayout(fmt.Sprintf("bk%d", prefixes.Add(1)))
-	if _, err := setup.Run(ctx, c, setup.Options{Layout: l2}); err != nil {
-		t.Fatal(err)
-	}
-	r2 := repo.New(c, l2)
+	r2, _, l2 := vaulttest.Team(t, "bk")
 	rep, err := backuprun.Restore(ctx, deps(r2), opened, backuprun.RestoreOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -129,11 +126,7 @@ func TestBackupRestoreRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l2, _ := vault.NewLayout(fmt.Sprintf("bk%d", prefixes.Add(1)))
-	if _, err := setup.Run(ctx, c, setup.Options{Layout: l2}); err != nil {
-		t.Fatal(err)
-	}
-	r2 := repo.New(c, l2)
+	r2, _, l2 := vaulttest.Team(t, "bk")
 	empty := backupReadState(t, c, l2)
 
 	bad := *doc
@@ -173,10 +166,7 @@ func TestBackupRestoreRefusals(t *testing.T) {
 
 	// A team of the schema 1 layout: back it up and restore into it only
 	// after `sellervault init` has moved its records.
-	l3, _ := vault.NewLayout(fmt.Sprintf("bk%d", prefixes.Add(1)))
-	if _, err := setup.Run(ctx, c, setup.Options{Layout: l3}); err != nil {
-		t.Fatal(err)
-	}
+	_, _, l3 := vaulttest.Team(t, "bk")
 	marker, err := c.KV().Get(ctx, l3.KV(), vault.InitMarkerPath)
 	if err != nil {
 		t.Fatal(err)
@@ -230,11 +220,8 @@ func TestBackupRestoreReportsPartialWrites(t *testing.T) {
 			t.Fatal("the restore fails at every write")
 		}
 		c := root
-		l2, _ := vault.NewLayout(fmt.Sprintf("bk%d", prefixes.Add(1)))
-		if _, err := setup.Run(ctx, c, setup.Options{Layout: l2}); err != nil {
-			t.Fatal(err)
-		}
-		faults := faultyVault(t, k)
+		_, _, l2 := vaulttest.Team(t, "bk")
+		faults := vaulttest.FaultyVault(t, k)
 		fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
 		if err != nil {
 			t.Fatal(err)

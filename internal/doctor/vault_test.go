@@ -20,6 +20,7 @@ import (
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 // The record store's facets, and the reindex workflow's lagging check,
@@ -62,7 +63,7 @@ func editAround(t *testing.T, c *vault.Client, l vault.Layout, path, field, valu
 func TestDoctor(t *testing.T) {
 	t.Setenv("VAULT_MAX_RETRIES", "0")
 	ctx := context.Background()
-	r, c, l := offboardtest.Team(t, "doctor")
+	r, c, l := vaulttest.TeamWithStore(t, "doctor")
 	leaver, successor := "leaver-"+l.Prefix, "boss-"+l.Prefix
 	offboardtest.Fixture(t, r, leaver, successor)
 
@@ -74,7 +75,7 @@ func TestDoctor(t *testing.T) {
 	}
 	// an offboarding stopped at its third write
 	faults, fc := offboardtest.FaultyVault(t, 3)
-	if _, err := offboard.Run(ctx, offboardtest.Deps(repo.New(fc, l)), leaver, successor, false, time.Now); err == nil || !faults.Failed() {
+	if _, err := offboard.Run(ctx, connect.OffboardDeps(repo.New(fc, l)), leaver, successor, false, time.Now); err == nil || !faults.Failed() {
 		t.Fatalf("the offboarding did not fail: %v", err)
 	}
 
@@ -158,7 +159,7 @@ func TestDoctor(t *testing.T) {
 func TestDoctorIndexesAndIncidents(t *testing.T) {
 	t.Setenv("VAULT_MAX_RETRIES", "0")
 	ctx := context.Background()
-	r, c, l := offboardtest.Team(t, "doctor")
+	r, c, l := vaulttest.TeamWithStore(t, "doctor")
 	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "ads", Login: "l", Password: "CANARY-doctor-old-1"}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/sellervault/sellervault/internal/importrun"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
@@ -32,15 +31,7 @@ func TestMain(m *testing.M) {
 // second finds what the first wrote, and credits it to run 1.
 func TestRunAgainstVault(t *testing.T) {
 	ctx := context.Background()
-	c := vaulttest.Root(t)
-	l := vaulttest.Layout(t, "importrun")
-	if _, err := setup.Run(ctx, c, setup.Options{Layout: l}); err != nil {
-		t.Fatal(err)
-	}
-	r := repo.New(c, l)
-	if err := r.Stores().Add(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
-		t.Fatal(err)
-	}
+	r, _, _ := vaulttest.TeamWithStore(t, "importrun")
 	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "old", Login: "old@acme.example", Password: "old-pw"}); err != nil {
 		t.Fatal(err)
 	}

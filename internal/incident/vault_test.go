@@ -13,7 +13,6 @@ import (
 	"github.com/sellervault/sellervault/internal/incident"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vaulttest"
 )
@@ -40,15 +39,7 @@ func TestMain(m *testing.M) {
 // back and records why.
 func TestIncidentAgainstVault(t *testing.T) {
 	ctx := context.Background()
-	c := vaulttest.Root(t)
-	l := vaulttest.Layout(t, "incident")
-	if _, err := setup.Run(ctx, c, setup.Options{Layout: l}); err != nil {
-		t.Fatal(err)
-	}
-	r := repo.New(c, l)
-	if err := r.Stores().Add(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
-		t.Fatal(err)
-	}
+	r, _, _ := vaulttest.TeamWithStore(t, "incident")
 	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "ads", Login: "ads@acme.example", Password: "p"}); err != nil {
 		t.Fatal(err)
 	}

@@ -7,11 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/offboard/offboardtest"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 // BenchmarkOffboard1000 offboards a staff member who could read 1,000
@@ -24,7 +26,7 @@ func BenchmarkOffboard1000(b *testing.B) {
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		r, _, l := offboardtest.Team(b, "offboard")
+		r, _, l := vaulttest.TeamWithStore(b, "offboard")
 		leaver, successor := "bench-leaver-"+l.Prefix, "bench-boss-"+l.Prefix
 		if _, err := r.Members().Onboard(ctx, staff.Member{Name: successor, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
 			b.Fatal(err)
@@ -52,7 +54,7 @@ func BenchmarkOffboard1000(b *testing.B) {
 		wg.Wait()
 		counter, c := offboardtest.FaultyVault(b, 0)
 		b.StartTimer()
-		rep, err := offboard.Run(ctx, offboardtest.Deps(repo.New(c, l)), leaver, successor, false, time.Now)
+		rep, err := offboard.Run(ctx, connect.OffboardDeps(repo.New(c, l)), leaver, successor, false, time.Now)
 		b.StopTimer()
 		if err != nil || !rep.Completed {
 			b.Fatal(err)

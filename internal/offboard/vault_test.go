@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/offboard/offboardtest"
@@ -20,6 +21,7 @@ import (
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 // The record store's facets are what an offboarding works through.
@@ -86,12 +88,12 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 	t.Setenv("VAULT_MAX_RETRIES", "0")
 	ctx := context.Background()
 	for k := int64(1); ; k++ {
-		r, c, l := offboardtest.Team(t, "offboard")
+		r, c, l := vaulttest.TeamWithStore(t, "offboard")
 		leaver, successor := fmt.Sprintf("leaver-%s", l.Prefix), fmt.Sprintf("boss-%s", l.Prefix)
 		offboardtest.Fixture(t, r, leaver, successor)
 
 		faults, fc := offboardtest.FaultyVault(t, k)
-		_, err := offboard.Run(ctx, offboardtest.Deps(repo.New(fc, l)), leaver, successor, false, time.Now)
+		_, err := offboard.Run(ctx, connect.OffboardDeps(repo.New(fc, l)), leaver, successor, false, time.Now)
 		if !faults.Failed() {
 			if err != nil {
 				t.Fatalf("no fault injected, yet: %v", err)
@@ -101,7 +103,7 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 			}
 			t.Logf("offboarding makes %d writes; each was failed once and resumed", k-1)
 			offboardtest.CheckOffboarded(t, c, r, l, leaver, successor)
-			rep, err := offboard.Run(ctx, offboardtest.Deps(r), leaver, successor, false, time.Now)
+			rep, err := offboard.Run(ctx, connect.OffboardDeps(r), leaver, successor, false, time.Now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +113,7 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 		if err == nil {
 			t.Fatalf("write %d failed, yet the offboarding reported success", k)
 		}
-		rep, err := offboard.Run(ctx, offboardtest.Deps(r), leaver, successor, false, time.Now)
+		rep, err := offboard.Run(ctx, connect.OffboardDeps(r), leaver, successor, false, time.Now)
 		if err != nil || !rep.Completed {
 			t.Fatalf("resume after a fault at write %d: %v", k, err)
 		}
@@ -119,7 +121,7 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 		// The first write records that the first run began: failed, the
 		// run began nothing.
 		checkCompleteReport(t, rep, map[bool]int{true: 1, false: 2}[k == 1])
-		again, err := offboard.Run(ctx, offboardtest.Deps(r), leaver, successor, false, time.Now)
+		again, err := offboard.Run(ctx, connect.OffboardDeps(r), leaver, successor, false, time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,7 +139,7 @@ func TestOffboardResumesAfterFaultAtEveryStep(t *testing.T) {
 // revokes it; a manager's pending onboarding token for someone else stays.
 func TestOffboardRevokesWrappedReads(t *testing.T) {
 	ctx := context.Background()
-	r, c, l := offboardtest.Team(t, "offboard")
+	r, c, l := vaulttest.TeamWithStore(t, "offboard")
 	leaver, successor := "wrap-leaver-"+l.Prefix, "wrap-succ-"+l.Prefix
 	offboardtest.Fixture(t, r, leaver, successor)
 	// The leaver's own login: a new password set by root, then a token.
@@ -171,7 +173,7 @@ func TestOffboardRevokesWrappedReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := offboard.Run(ctx, offboardtest.Deps(r), leaver, successor, false, time.Now)
+	rep, err := offboard.Run(ctx, connect.OffboardDeps(r), leaver, successor, false, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +198,7 @@ func TestOffboardRevokesWrappedReads(t *testing.T) {
 // job's secret IDs and may keep a copy; their offboarding destroys them.
 func TestOffboardManagerEndsReminderSecretIDs(t *testing.T) {
 	ctx := context.Background()
-	r, c, l := offboardtest.Team(t, "offboard")
+	r, c, l := vaulttest.TeamWithStore(t, "offboard")
 	leaver, successor := "mgr-leaver-"+l.Prefix, "mgr-succ-"+l.Prefix
 	for _, name := range []string{successor, leaver} {
 		if _, err := r.Members().Onboard(ctx, staff.Member{Name: name, Role: staff.RoleManager}, time.Hour, time.Now); err != nil {
@@ -214,7 +216,7 @@ func TestOffboardManagerEndsReminderSecretIDs(t *testing.T) {
 	if _, err := c.AppRoles().LoginWith(ctx, vault.AppRoleMount, roleID, kept.ID); err != nil {
 		t.Fatalf("the secret ID does not log in before the offboarding: %v", err)
 	}
-	if _, err := offboard.Run(ctx, offboardtest.Deps(r), leaver, successor, false, time.Now); err != nil {
+	if _, err := offboard.Run(ctx, connect.OffboardDeps(r), leaver, successor, false, time.Now); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.AppRoles().LoginWith(ctx, vault.AppRoleMount, roleID, kept.ID); err == nil {
@@ -227,7 +229,7 @@ func TestOffboardManagerEndsReminderSecretIDs(t *testing.T) {
 // over too: offboarding brings the metadata up to date before it chooses.
 func TestOffboardSeesEditsMadeAroundSellervault(t *testing.T) {
 	ctx := context.Background()
-	r, c, l := offboardtest.Team(t, "offboard")
+	r, c, l := vaulttest.TeamWithStore(t, "offboard")
 	leaver, successor := "leaver-"+l.Prefix, "boss-"+l.Prefix
 	offboardtest.Fixture(t, r, leaver, successor)
 	// a store the leaver could not read: only its metadata says who holds it
@@ -246,7 +248,7 @@ func TestOffboardSeesEditsMadeAroundSellervault(t *testing.T) {
 	if _, err := c.KV().Put(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := offboard.Run(ctx, offboardtest.Deps(r), leaver, successor, false, time.Now)
+	rep, err := offboard.Run(ctx, connect.OffboardDeps(r), leaver, successor, false, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

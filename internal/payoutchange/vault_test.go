@@ -4,21 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/sellervault/sellervault/internal/access"
 	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/payout"
 	"github.com/sellervault/sellervault/internal/payoutchange"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/internal/vaulttest"
 )
@@ -40,48 +36,11 @@ func changes(r *repo.Repo) payoutchange.Control {
 	return connect.PayoutChanges(r)
 }
 
-var prefixes atomic.Int64
-
 // newRepo initialises a fresh team (mount prefix payoutchangeN) on the
 // shared Vault, with one store, and returns a repository on it as root.
 func newRepo(t testing.TB) (*repo.Repo, *vault.Client, vault.Layout) {
 	t.Helper()
-	ctx := context.Background()
-	c := vaulttest.Root(t)
-	l := vaulttest.Layout(t, fmt.Sprintf("payoutchange%d", prefixes.Add(1)))
-	if _, err := setup.Run(ctx, c, setup.Options{Layout: l}); err != nil {
-		t.Fatal(err)
-	}
-	r := repo.New(c, l)
-	if err := r.Stores().Add(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
-		t.Fatal(err)
-	}
-	return r, c, l
-}
-
-var people atomic.Int64
-
-// member onboards a person of role on team l (userpass logins are shared
-// by every team on the test Vault, so the name is made unique) and
-// returns a repository and a raw client with their own token; the person
-// joins the groups of stores.
-func member(t *testing.T, root *vault.Client, l vault.Layout, role string, stores ...string) (*repo.Repo, *vault.Client) {
-	t.Helper()
-	ctx := context.Background()
-	name := fmt.Sprintf("%s-%s-%d", l.Prefix, role, people.Add(1))
-	password := "pw-" + name + "-long-enough"
-	if _, err := access.EnsurePerson(ctx, root, l, access.Person{Name: name, Role: role, Stores: stores}, password, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	token, err := root.Userpass().Login(ctx, vault.UserpassMount, name, password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := root.WithToken(token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return repo.New(c, l), c
+	return vaulttest.TeamWithStore(t, "payoutchange")
 }
 
 var later = func() time.Time { return time.Now().Add(48 * time.Hour) }
@@ -106,8 +65,8 @@ func validRecord(t *testing.T, rec payout.Record) payout.Record {
 func TestApproveRefusesModifiedRequest(t *testing.T) {
 	ctx := context.Background()
 	root, c, l := newRepo(t)
-	finance, _ := member(t, c, l, "finance")
-	manager, _ := member(t, c, l, "manager")
+	finance, _ := vaulttest.Member(t, c, l, "finance")
+	manager, _ := vaulttest.Member(t, c, l, "manager")
 	rec := validRecord(t, payout.Record{Holder: "Acme", IBAN: "DE89370400440532013000", Currency: "EUR"})
 	q, err := changes(finance).Propose(ctx, "acme-us", rec, time.Now, false)
 	if err != nil {
@@ -144,9 +103,9 @@ func TestApproveRefusesModifiedRequest(t *testing.T) {
 func TestApprovalShowsTheRealChange(t *testing.T) {
 	ctx := context.Background()
 	root, c, l := newRepo(t)
-	finance, financeClient := member(t, c, l, "finance")
-	manager, _ := member(t, c, l, "manager")
-	other, _ := member(t, c, l, "manager")
+	finance, financeClient := vaulttest.Member(t, c, l, "finance")
+	manager, _ := vaulttest.Member(t, c, l, "manager")
+	other, _ := vaulttest.Member(t, c, l, "manager")
 	if err := root.Payouts().SetCoolingOff(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -218,8 +177,8 @@ func TestApprovalShowsTheRealChange(t *testing.T) {
 func TestVerificationTimeIsVaults(t *testing.T) {
 	ctx := context.Background()
 	root, c, l := newRepo(t)
-	finance, financeClient := member(t, c, l, "finance")
-	manager, _ := member(t, c, l, "manager")
+	finance, financeClient := vaulttest.Member(t, c, l, "finance")
+	manager, _ := vaulttest.Member(t, c, l, "manager")
 	if err := root.Payouts().SetCoolingOff(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -290,8 +249,8 @@ func TestRequesterCannotBeForged(t *testing.T) {
 	if err := root.Payouts().SetCoolingOff(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
-	manager, managerClient := member(t, c, l, "manager")
-	finance, financeClient := member(t, c, l, "finance")
+	manager, managerClient := vaulttest.Member(t, c, l, "manager")
+	finance, financeClient := vaulttest.Member(t, c, l, "finance")
 	rec := validRecord(t, payout.Record{Holder: "Mallory", IBAN: "GB29NWBK60161331926819", Currency: "GBP"})
 	self, err := managerClient.Tokens().LookupSelf(ctx)
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 	"github.com/sellervault/sellervault/internal/redact"
 	"github.com/sellervault/sellervault/internal/reindex"
 	"github.com/sellervault/sellervault/internal/repo"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/internal/vaulttest"
 )
@@ -43,15 +42,7 @@ func TestMain(m *testing.M) {
 // nothing.
 func TestReindexAgainstVault(t *testing.T) {
 	ctx := context.Background()
-	c := vaulttest.Root(t)
-	l := vaulttest.Layout(t, "reindex")
-	if _, err := setup.Run(ctx, c, setup.Options{Layout: l}); err != nil {
-		t.Fatal(err)
-	}
-	r := repo.New(c, l)
-	if err := r.Stores().Add(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
-		t.Fatal(err)
-	}
+	r, c, l := vaulttest.TeamWithStore(t, "reindex")
 	if err := r.Creds().Add(ctx, records.Credential{Store: "acme-us", Name: "sc", Login: "seller-login", Password: "first-Secret-1"}); err != nil {
 		t.Fatal(err)
 	}

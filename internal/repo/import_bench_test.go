@@ -16,6 +16,7 @@ import (
 	"github.com/sellervault/sellervault/internal/importrun"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 // importBenchCreds is the size of BenchmarkImport5000's file.
@@ -126,7 +127,7 @@ func BenchmarkImport5000(b *testing.B) {
 
 			// the counting pass, untimed
 			_, _, l := newRepo(b)
-			counter := faultyVault(b, 0)
+			counter := vaulttest.FaultyVault(b, 0)
 			r := repo.New(client(counter.URL), l)
 			writes := plan(r)
 			counter.ResetRequests()

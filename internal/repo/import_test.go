@@ -16,6 +16,7 @@ import (
 	"github.com/sellervault/sellervault/internal/redact"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 // importPlan parses a sellervault CSV and plans it against the repo, as
@@ -253,7 +254,7 @@ func TestImportResumesAfterFaultAtEveryWrite(t *testing.T) {
 	}
 	for k := int64(1); ; k++ {
 		r, _, l := newRepo(t)
-		faults := faultyVault(t, k)
+		faults := vaulttest.FaultyVault(t, k)
 		fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
 		if err != nil {
 			t.Fatal(err)
@@ -340,7 +341,7 @@ func TestImportProgressAcrossRuns(t *testing.T) {
 		}
 		return p, results
 	}
-	faults := faultyVault(t, 12) // a few credentials in, the rest not tried
+	faults := vaulttest.FaultyVault(t, 12) // a few credentials in, the rest not tried
 	fc, err := vault.New(vault.Options{Address: faults.URL, Token: srv.RootToken})
 	if err != nil {
 		t.Fatal(err)

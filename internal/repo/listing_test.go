@@ -9,6 +9,7 @@ import (
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 // An owner changed with Vault's API (the data only, as `vault kv patch`
@@ -74,7 +75,7 @@ func TestListingsShowEditsAroundSellervault(t *testing.T) {
 		t.Fatalf("a big store's listing verified a moment ago answered %q", got)
 	}
 
-	staff, _ := member(t, c, l, "staff", "acme-us")
+	staff, _ := vaulttest.Member(t, c, l, "staff", "acme-us")
 	if got := owners(staff, "acme-us"); got != "ads=lena seller-central=maria" {
 		t.Fatalf("a staff member's listing of the store shows %q", got)
 	}

@@ -19,7 +19,6 @@ import (
 	"github.com/sellervault/sellervault/internal/faultproxy"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/internal/vaulttest"
 )
@@ -30,29 +29,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-var prefixes atomic.Int64
-
 // newRepo prepares a fresh mount prefix on the shared Vault, with one
 // store, and returns a repository on it as root.
 func newRepo(t testing.TB) (*repo.Repo, *vault.Client, vault.Layout) {
 	t.Helper()
-	r, c, l := newTeam(t, "repo")
-	if err := r.Stores().Add(context.Background(), records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
-		t.Fatal(err)
-	}
-	return r, c, l
-}
-
-// newTeam initialises a fresh team (mount prefix PREFIXn) on the shared
-// Vault and returns a repository on it as root.
-func newTeam(t testing.TB, prefix string) (*repo.Repo, *vault.Client, vault.Layout) {
-	t.Helper()
-	c := vaulttest.Root(t)
-	l := vaulttest.Layout(t, fmt.Sprintf("%s%d", prefix, prefixes.Add(1)))
-	if _, err := setup.Run(context.Background(), c, setup.Options{Layout: l}); err != nil {
-		t.Fatal(err)
-	}
-	return repo.New(c, l), c, l
+	return vaulttest.TeamWithStore(t, "repo")
 }
 
 // TestConcurrentEdits: 20 goroutines edit one credential at once through

@@ -23,6 +23,7 @@ import (
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/rotation"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 	"github.com/sellervault/sellervault/policies"
 )
 
@@ -323,7 +324,7 @@ func rotationFixture(b *testing.B, srv *devvault.Server, n int) *rotFixture {
 	}
 	ctx := context.Background()
 	started := time.Now()
-	r, c, l := newTeam(b, "rot")
+	r, c, l := vaulttest.Team(b, "rot")
 	stores := make([]string, benchStores)
 	for i := range stores {
 		stores[i] = storeName(i)

@@ -1,51 +1,22 @@
 // Package offboardtest gives the tests of offboarding (packages offboard
-// and doctor) a team on the shared in-process Vault with an offboarding
-// to do, a way to make it fail at a chosen write, and a check of its end
-// state.
+// and doctor) an offboarding to do on a team of the shared in-process
+// Vault (vaulttest.TeamWithStore), a root client through a proxy that
+// fails a chosen write, and a check of its end state.
 package offboardtest
 
 import (
 	"context"
-	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/sellervault/sellervault/internal/connect"
 	"github.com/sellervault/sellervault/internal/devvault"
 	"github.com/sellervault/sellervault/internal/faultproxy"
-	"github.com/sellervault/sellervault/internal/offboard"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/repo"
-	"github.com/sellervault/sellervault/internal/setup"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
 	"github.com/sellervault/sellervault/internal/vaulttest"
 )
-
-var prefixes atomic.Int64
-
-// Team initialises a fresh team (mount prefix PREFIXn) on the shared
-// Vault with one store, acme-us, and returns a store on it as root.
-func Team(t testing.TB, prefix string) (*repo.Repo, *vault.Client, vault.Layout) {
-	t.Helper()
-	ctx := context.Background()
-	c := vaulttest.Root(t)
-	l := vaulttest.Layout(t, fmt.Sprintf("%s%d", prefix, prefixes.Add(1)))
-	if _, err := setup.Run(ctx, c, setup.Options{Layout: l}); err != nil {
-		t.Fatal(err)
-	}
-	r := repo.New(c, l)
-	if err := r.Stores().Add(ctx, records.Store{Name: "acme-us", Marketplace: "amazon", Region: "us"}); err != nil {
-		t.Fatal(err)
-	}
-	return r, c, l
-}
-
-// Deps are the store's facets an offboarding works through.
-func Deps(r *repo.Repo) offboard.Deps {
-	return connect.OffboardDeps(r)
-}
 
 // FaultyVault starts a proxy in front of the shared dev Vault that fails
 // its failAt-th write (0: none) with a 500, and counts requests: the only
@@ -53,15 +24,11 @@ func Deps(r *repo.Repo) offboard.Deps {
 // through it.
 func FaultyVault(t testing.TB, failAt int64) (*faultproxy.Proxy, *vault.Client) {
 	t.Helper()
+	p := vaulttest.FaultyVault(t, failAt)
 	srv, err := devvault.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := faultproxy.Start(srv.URL, srv.CACertFile, int(failAt), faultproxy.Refuse)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
 	c, err := vault.New(vault.Options{Address: p.URL, Token: srv.RootToken})
 	if err != nil {
 		t.Fatal(err)
