@@ -11,6 +11,7 @@ import (
 
 	"github.com/sellervault/sellervault/internal/backup"
 	"github.com/sellervault/sellervault/internal/failure"
+	"github.com/sellervault/sellervault/internal/parallel"
 	"github.com/sellervault/sellervault/internal/records"
 )
 
@@ -107,10 +108,11 @@ func Dump(ctx context.Context, d Deps, opts DumpOptions) (*backup.Document, *Dum
 		err     error
 	}
 	results := make([]result, len(items))
-	inParallel(len(items), reads, func(i int) {
+	_ = parallel.Do(len(items), reads, func(i int) error {
 		it := items[i]
 		rec, deleted, noData, err := readRecord(ctx, st, it.mount, it.path, it.doc)
 		results[i] = result{rec, deleted, noData, err} // each keeps its error, reported in order below
+		return nil
 	})
 	doc := &backup.Document{Format: backup.Format, Version: backup.Version, CreatedAt: opts.Now(),
 		Team: st.Team(), SellervaultVersion: opts.Version}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/sellervault/sellervault/internal/backup"
@@ -113,20 +112,4 @@ func probeStaff(d backup.Document) error {
 		d.Records[i].Data = map[string]interface{}{}
 	}
 	return d.Validate()
-}
-
-// inParallel runs fn(0), …, fn(n-1), at most limit at a time.
-func inParallel(n, limit int, fn func(i int)) {
-	sem := make(chan struct{}, limit)
-	var wg sync.WaitGroup
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			fn(i)
-		}()
-	}
-	wg.Wait()
 }

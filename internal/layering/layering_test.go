@@ -33,7 +33,7 @@ var vaultModules = []string{"github.com/hashicorp/vault/"}
 var models = []string{
 	"internal/audit", "internal/backup", "internal/clipboard", "internal/escrow", "internal/export",
 	"internal/failure", "internal/importer", "internal/inputerr", "internal/iso3166", "internal/mailcheck",
-	"internal/notify", "internal/payout", "internal/phish", "internal/picker", "internal/records",
+	"internal/notify", "internal/parallel", "internal/payout", "internal/phish", "internal/picker", "internal/records",
 	"internal/redact", "internal/rotation", "internal/secretin", "internal/staff", "internal/totp",
 }
 

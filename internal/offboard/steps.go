@@ -2,10 +2,9 @@ package offboard
 
 import (
 	"context"
-	"errors"
-	"sync"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/parallel"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/staff"
 )
@@ -194,7 +193,7 @@ func handOverCredentials(ctx context.Context, c Creds, m staff.Member, to string
 		return nil, err
 	}
 	done := make([]bool, len(todo))
-	err = inParallel(len(todo), handOverAtOnce, func(i int) error {
+	err = parallel.Do(len(todo), handOverAtOnce, func(i int) error {
 		err := handOverCredential(ctx, c, todo[i], m, to, at)
 		done[i] = err == nil
 		return err
@@ -276,23 +275,4 @@ func flagPayouts(ctx context.Context, d Deps, m staff.Member, at time.Time, o op
 		out = append(out, items[i])
 	}
 	return out, nil
-}
-
-// inParallel runs fn(0), …, fn(n-1), at most limit at a time, and joins
-// their errors.
-func inParallel(n, limit int, fn func(i int) error) error {
-	errs := make([]error, n)
-	sem := make(chan struct{}, limit)
-	var wg sync.WaitGroup
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			errs[i] = fn(i)
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/sellervault/sellervault/internal/parallel"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -96,7 +97,7 @@ func (f Creds) List(ctx context.Context, store string) ([]records.Credential, er
 // else from each credential's metadata, verified (verifiedCredentials).
 func (r *Repo) credentialsOf(ctx context.Context, stores []records.Store) ([]records.Credential, error) {
 	each := make([][]records.Credential, len(stores))
-	err := inParallel(len(stores), storesAtOnce, func(i int) error {
+	err := parallel.Do(len(stores), storesAtOnce, func(i int) error {
 		listed, ok, err := r.listedCredentials(ctx, stores[i].Name, r.listingMaxAge)
 		if err != nil {
 			return err
@@ -146,7 +147,7 @@ func (r *Repo) verifiedCredentials(ctx context.Context, store string) ([]records
 	}
 	metas := make([]map[string]string, len(entries))
 	stale := make([]bool, len(entries))
-	err = inParallel(len(entries), reads, func(i int) error {
+	err = parallel.Do(len(entries), reads, func(i int) error {
 		e := entries[i]
 		metas[i] = e.meta.CustomMetadata
 		if e.meta.Deleted() || records.Fresh(metas[i], e.meta.CurrentVersion) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/sellervault/sellervault/internal/parallel"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
@@ -100,7 +101,7 @@ func (f Identities) WrappedCopies(ctx context.Context) ([]staff.WrappedCopy, err
 		return nil, err
 	}
 	found := make([]*vault.WrappingToken, len(accessors))
-	if err := inParallel(len(accessors), reads, func(i int) (err error) {
+	if err := parallel.Do(len(accessors), reads, func(i int) (err error) {
 		found[i], err = r.c.Tokens().WrappingTokenOf(ctx, accessors[i], prefixes)
 		return err
 	}); err != nil {

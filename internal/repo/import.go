@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/sellervault/sellervault/internal/parallel"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -36,7 +37,7 @@ func (f Creds) Existing(ctx context.Context, store string, names []string) (map[
 	}
 	out := make(map[string]bool, len(found))
 	deleted := make([]bool, len(found))
-	if err := inParallel(len(found), reads, func(i int) error {
+	if err := parallel.Do(len(found), reads, func(i int) error {
 		meta, err := r.c.KV().Metadata(ctx, r.mount, records.CredPath(store, found[i]))
 		if err == nil {
 			deleted[i] = meta.Deleted()

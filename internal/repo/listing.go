@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/parallel"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -179,7 +180,7 @@ func (sh listingShardRec) data() map[string]interface{} {
 func (r *Repo) listedCredentials(ctx context.Context, store string, maxAge time.Duration) (creds []records.Credential, ok bool, err error) {
 	read := make([]listingShardRec, ListingShards)
 	var keys []string
-	err = inParallel(ListingShards+1, reads, func(i int) error {
+	err = parallel.Do(ListingShards+1, reads, func(i int) error {
 		if i == ListingShards {
 			var err error
 			keys, err = r.c.KV().List(ctx, r.mount, records.CredDir(store))
@@ -251,7 +252,7 @@ func (r *Repo) writeListing(ctx context.Context, store string, creds map[string]
 	for name, meta := range creds {
 		shards[listingIndex(name)].entries[name] = meta
 	}
-	return inParallel(ListingShards, reads, func(i int) error {
+	return parallel.Do(ListingShards, reads, func(i int) error {
 		path := listingShard(store, i)
 		if versions == nil {
 			old, err := r.readListingShard(ctx, path)
@@ -320,7 +321,7 @@ type listingState struct {
 // credential again.
 func (r *Repo) compareListing(ctx context.Context, store string, want map[string]map[string]string) (listingState, error) {
 	shards := make([]listingShardRec, ListingShards)
-	err := inParallel(ListingShards, reads, func(i int) error {
+	err := parallel.Do(ListingShards, reads, func(i int) error {
 		var err error
 		shards[i], err = r.readListingShard(ctx, listingShard(store, i))
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sellervault/sellervault/internal/parallel"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -40,7 +41,7 @@ func (r *Repo) checkStore(ctx context.Context, store string, rep *mirrorCheck) e
 		fixed  map[string]string
 	}
 	found := make([]finding, len(entries))
-	err = inParallel(len(entries), reads, func(i int) error {
+	err = parallel.Do(len(entries), reads, func(i int) error {
 		e := entries[i]
 		if e.meta.Deleted() {
 			return nil
@@ -160,7 +161,7 @@ func (r *Repo) checkStores(ctx context.Context, rep *mirrorCheck) error {
 func (f Mirrors) RepairMirrors(ctx context.Context, addrs []string) (repaired [][]string, err error) {
 	r := f.r
 	repaired = make([][]string, len(addrs))
-	err = inParallel(len(addrs), reads, func(i int) error {
+	err = parallel.Do(len(addrs), reads, func(i int) error {
 		store, name, _ := strings.Cut(addrs[i], "/")
 		differ, err := r.Mirrors().RepairMirror(ctx, store, name)
 		repaired[i] = differ

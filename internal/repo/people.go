@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sellervault/sellervault/internal/audit"
+	"github.com/sellervault/sellervault/internal/parallel"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/staff"
 	"github.com/sellervault/sellervault/internal/vault"
@@ -37,7 +38,7 @@ func (f Members) AuditPeople(ctx context.Context) ([]audit.Person, error) {
 		}
 		people[i] = p
 	}
-	if err := inParallel(len(people), reads, func(i int) error {
+	if err := parallel.Do(len(people), reads, func(i int) error {
 		ent, err := r.c.Identity().EntityByName(ctx, people[i].Name)
 		switch {
 		case errors.Is(err, vault.ErrNotFound):
@@ -124,7 +125,7 @@ func (r *Repo) groupOnlyPeople(ctx context.Context, known []audit.Person) ([]aud
 		}
 	}
 	out := make([]audit.Person, len(ids))
-	if err := inParallel(len(ids), reads, func(i int) error {
+	if err := parallel.Do(len(ids), reads, func(i int) error {
 		ent, err := r.c.Identity().EntityByID(ctx, ids[i])
 		switch {
 		case errors.Is(err, vault.ErrNotFound): // a member ID whose entity is gone

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sellervault/sellervault/internal/parallel"
 	"github.com/sellervault/sellervault/internal/payout"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/redact"
@@ -245,7 +246,7 @@ func (f Index) RedactAudiences(ctx context.Context) ([]redact.Audience, error) {
 		return nil, err
 	}
 	shards := make([][2]string, len(names)*AudienceShards) // entries, filter
-	if err := inParallel(len(shards), 2*reads, func(i int) error {
+	if err := parallel.Do(len(shards), 2*reads, func(i int) error {
 		rec, err := r.c.KV().Get(ctx, r.mount, shardPath(names[i/AudienceShards], i%AudienceShards))
 		if errors.Is(err, vault.ErrNotFound) {
 			return nil

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sellervault/sellervault/internal/parallel"
 	"github.com/sellervault/sellervault/internal/redact"
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -42,7 +43,7 @@ func (f Index) Matches(ctx context.Context, audience string, entries []redact.En
 	r := f.r
 	shards := audienceShardData(entries)
 	lags := make([]bool, AudienceShards)
-	err := inParallel(AudienceShards, reads, func(i int) error {
+	err := parallel.Do(AudienceShards, reads, func(i int) error {
 		rec, err := r.c.KV().Get(ctx, r.mount, shardPath(audience, i))
 		if errors.Is(err, vault.ErrNotFound) {
 			lags[i] = shards[i] != nil
@@ -68,7 +69,7 @@ func (f Index) Matches(ctx context.Context, audience string, entries []redact.En
 func (f Index) Write(ctx context.Context, audience string, entries []redact.Entry) error {
 	r := f.r
 	shards := audienceShardData(entries)
-	return inParallel(AudienceShards, reads, func(i int) error {
+	return parallel.Do(AudienceShards, reads, func(i int) error {
 		path := shardPath(audience, i)
 		version := 0
 		rec, err := r.c.KV().Get(ctx, r.mount, path)

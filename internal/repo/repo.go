@@ -55,6 +55,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sellervault/sellervault/internal/parallel"
 	"github.com/sellervault/sellervault/internal/records"
 	"github.com/sellervault/sellervault/internal/vault"
 )
@@ -248,7 +249,7 @@ func (r *Repo) listMetaAll(ctx context.Context, dir string) ([]entry, error) {
 		}
 	}
 	entries := make([]entry, len(names))
-	if err := inParallel(len(names), reads, func(i int) error {
+	if err := parallel.Do(len(names), reads, func(i int) error {
 		meta, err := r.c.KV().Metadata(ctx, r.mount, dir+"/"+names[i])
 		entries[i] = entry{key: names[i], meta: meta}
 		return err
