@@ -41,21 +41,6 @@ func deps(r *repo.Repo) doctor.Deps {
 	return connect.DoctorDeps(r)
 }
 
-// editAround sets a field of the record at path as `vault kv patch` does,
-// around sellervault: the data only.
-func editAround(t *testing.T, c *vault.Client, l vault.Layout, path, field, value string) {
-	t.Helper()
-	ctx := context.Background()
-	rec, err := c.KV().Get(ctx, l.KV(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec.Data[field] = value
-	if _, err := c.KV().Put(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestDoctor: a credential edited with Vault's API (its owner changed
 // around sellervault), one whose metadata was lost, and an offboarding
 // cut off by a failed write. A dry run finds everything and changes
@@ -68,7 +53,7 @@ func TestDoctor(t *testing.T) {
 	offboardtest.Fixture(t, r, leaver, successor)
 
 	// the owner of ads changed with Vault's API: data only
-	editAround(t, c, l, records.CredPath("acme-us", "ads"), "owner", "tom")
+	vaulttest.EditAround(t, c, l, records.CredPath("acme-us", "ads"), "owner", "tom")
 	// seller-central's mirror lost (a write that stopped after the data)
 	if err := c.KV().SetCustomMetadata(ctx, l.KV(), records.CredPath("acme-us", "seller-central"), map[string]string{}); err != nil {
 		t.Fatal(err)
@@ -170,7 +155,7 @@ func TestDoctorIndexesAndIncidents(t *testing.T) {
 		t.Fatalf("before: %+v, %v", got, err)
 	}
 
-	editAround(t, c, l, records.CredPath("acme-us", "ads"), "password", "CANARY-doctor-new-2")
+	vaulttest.EditAround(t, c, l, records.CredPath("acme-us", "ads"), "password", "CANARY-doctor-new-2")
 	// the incident's third write (emptying the store's group) fails
 	faults, fc := offboardtest.FaultyVault(t, 3)
 	if _, _, err := incident.Start(ctx, deps(repo.New(fc, l)).Incident, "acme-us", "a test", time.Now()); err == nil || !faults.Failed() {

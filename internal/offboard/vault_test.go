@@ -2,8 +2,6 @@ package offboard_test
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -40,22 +38,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	devvault.StopShared()
 	os.Exit(code)
-}
-
-// caTransport trusts the dev Vault's CA.
-func caTransport(t testing.TB, caFile string) *http.Transport {
-	t.Helper()
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		t.Fatal("dev CA not parsed")
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	return tr
 }
 
 // checkCompleteReport asserts that a report lists everything the
@@ -151,7 +133,7 @@ func TestOffboardRevokesWrappedReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, _ := devvault.Shared()
-	hc := &http.Client{Transport: caTransport(t, srv.CACertFile)}
+	hc := &http.Client{Transport: vaulttest.CATransport(t, srv.CACertFile)}
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v1/"+l.KV()+"/data/stores/acme-us/creds/seller-central", nil)
 	req.Header.Set("X-Vault-Token", token)
 	req.Header.Set("X-Vault-Wrap-TTL", "8760h")

@@ -145,7 +145,7 @@ func delayingProxy(b *testing.B, srv *devvault.Server, d time.Duration) string {
 		b.Fatal(err)
 	}
 	proxy := httputil.NewSingleHostReverseProxy(target)
-	tr := caTransport(b, srv.CACertFile)
+	tr := vaulttest.CATransport(b, srv.CACertFile)
 	tr.MaxIdleConnsPerHost = 64 // no TLS handshake per request to Vault
 	proxy.Transport = tr
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {

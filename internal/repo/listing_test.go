@@ -29,7 +29,7 @@ func TestListingsShowEditsAroundSellervault(t *testing.T) {
 		}
 	}
 	path := records.CredPath("acme-us", "ads")
-	setOwner := func(owner string) { editAround(t, c, l, path, "owner", owner) }
+	setOwner := func(owner string) { vaulttest.EditAround(t, c, l, path, "owner", owner) }
 	owners := func(r *repo.Repo, store string) string {
 		t.Helper()
 		creds, err := r.Creds().List(ctx, store)
@@ -121,21 +121,6 @@ func TestListingsShowEditsAroundSellervault(t *testing.T) {
 		if strings.Contains(v, "CANARY") {
 			t.Fatalf("the repaired mirror holds a value in %s", k)
 		}
-	}
-}
-
-// editAround sets a field of the record at path as `vault kv patch` does,
-// around sellervault: the data only.
-func editAround(t *testing.T, c *vault.Client, l vault.Layout, path, field, value string) {
-	t.Helper()
-	ctx := context.Background()
-	rec, err := c.KV().Get(ctx, l.KV(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec.Data[field] = value
-	if _, err := c.KV().Put(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/sellervault/sellervault/internal/redact"
 	"github.com/sellervault/sellervault/internal/repo"
 	"github.com/sellervault/sellervault/internal/vault"
+	"github.com/sellervault/sellervault/internal/vaulttest"
 )
 
 // Every secret of the demo team, pasted into a chat message in its usual
@@ -197,7 +198,7 @@ func TestRedactSurvivesKeyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, _ := devvault.Shared()
-	hc := &http.Client{Transport: caTransport(t, srv.CACertFile)}
+	hc := &http.Client{Transport: vaulttest.CATransport(t, srv.CACertFile)}
 	for _, a := range []string{vault.StoreAudience("acme-us"), vault.AudienceContacts} {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/"+l.Transit()+"/keys/"+l.RedactKey(a)+"/rotate", nil)
 		req.Header.Set("X-Vault-Token", srv.RootToken)

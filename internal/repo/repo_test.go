@@ -171,7 +171,7 @@ func TestGetIsOneRequest(t *testing.T) {
 	var mu sync.Mutex
 	var paths []string
 	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.Transport = caTransport(t, srv.CACertFile)
+	proxy.Transport = vaulttest.CATransport(t, srv.CACertFile)
 	counting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		mu.Lock()
 		paths = append(paths, req.Method+" "+req.URL.Path)

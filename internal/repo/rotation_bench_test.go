@@ -439,7 +439,7 @@ func (rc *requestCounter) start(b *testing.B, srv *devvault.Server) string {
 		b.Fatal(err)
 	}
 	proxy := httputil.NewSingleHostReverseProxy(target)
-	tr := caTransport(b, srv.CACertFile)
+	tr := vaulttest.CATransport(b, srv.CACertFile)
 	tr.MaxIdleConnsPerHost = 64
 	proxy.Transport = tr
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {

@@ -2,7 +2,11 @@ package vaulttest
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
+	"net/http"
+	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -81,4 +85,36 @@ func FaultyVault(t testing.TB, failAt int64) *faultproxy.Proxy {
 	}
 	t.Cleanup(p.Close)
 	return p
+}
+
+// CATransport is an HTTP transport that trusts the test Vault's CA
+// (caFile, devvault's CACertFile), for raw requests and proxies.
+func CATransport(t testing.TB, caFile string) *http.Transport {
+	t.Helper()
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatal("dev CA not parsed")
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return tr
+}
+
+// EditAround sets a field of the record at path as `vault kv patch` does,
+// around sellervault: the data only, its metadata left behind.
+func EditAround(t testing.TB, c *vault.Client, l vault.Layout, path, field, value string) {
+	t.Helper()
+	ctx := context.Background()
+	rec, err := c.KV().Get(ctx, l.KV(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Data[field] = value
+	if _, err := c.KV().Put(ctx, l.KV(), path, rec.Data, rec.Version); err != nil {
+		t.Fatal(err)
+	}
 }

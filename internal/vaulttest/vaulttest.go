@@ -1,8 +1,9 @@
 // Package vaulttest gives tests a root client of the shared in-process
 // Vault (package devvault), with VAULT_CACERT set for the test, and a
 // layout under a prefix of their own; a fresh team on it (Team,
-// TeamWithStore), a member with their own login (Member), and a proxy
-// that fails a chosen write (FaultyVault).
+// TeamWithStore), a member with their own login (Member), a proxy that
+// fails a chosen write (FaultyVault), a transport that trusts its CA
+// (CATransport) and an edit made around sellervault (EditAround).
 package vaulttest
 
 import (
